@@ -1,0 +1,37 @@
+"""Defaults for both apps, overridable with SIM_* environment variables."""
+
+import os
+
+DEFAULTS = {
+    "HOST": "127.0.0.1",
+    "JUMPCLOUD_PORT": 8400,
+    "STRONGDM_PORT": 8401,
+    "STATE_DIR": ".sim",
+    "SEED": 42,
+    "USERS": 50,
+    "GROUPS": 8,
+    # SCIM listing: the page size when `count` is absent, and the most we return in one page.
+    "SCIM_DEFAULT_COUNT": 100,
+    "SCIM_MAX_COUNT": 1000,
+    # Largest request body either app reads; bigger ones get 413.
+    "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+}
+
+
+def env_overrides(prefix: str = "SIM_") -> dict:
+    """Return DEFAULTS keys overridden in the environment, with the default's type."""
+    out = {}
+    for key, default in DEFAULTS.items():
+        raw = os.environ.get(prefix + key)
+        if raw is None:
+            continue
+        out[key] = type(default)(raw) if not isinstance(default, str) else raw
+    return out
+
+
+def settings(**overrides) -> dict:
+    """DEFAULTS, then environment, then explicit overrides."""
+    merged = dict(DEFAULTS)
+    merged.update(env_overrides())
+    merged.update({k: v for k, v in overrides.items() if v is not None})
+    return merged

@@ -1,0 +1,222 @@
+"""SQLite state: one file per app, WAL mode, one transaction per write; clock and ids injected.
+
+Models own their tables (they pass DDL to `Store.schema`); this module owns connections,
+transactions, durability, the clock and deterministic, restart-safe id generation.
+"""
+
+import contextlib
+import datetime as dt
+import hashlib
+import json
+import os
+import secrets
+import sqlite3
+import tempfile
+import threading
+from collections.abc import Iterator
+
+META_DDL = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS id_counters (kind TEXT PRIMARY KEY, n INTEGER NOT NULL);
+"""
+
+
+def dumps(doc) -> str:
+    """Serialise a document the same way everywhere (stable key order keeps exports byte-identical)."""
+    return json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def loads(text: str | None):
+    """Parse a stored document (None stays None)."""
+    return None if text is None else json.loads(text)
+
+
+class SystemClock:
+    """Wall-clock UTC time."""
+
+    def now(self) -> dt.datetime:
+        """Return the current UTC time."""
+        return dt.datetime.now(dt.UTC)
+
+
+class FixedClock:
+    """A deterministic clock: starts at `start` and moves `step` seconds on each reading."""
+
+    def __init__(self, start: dt.datetime | None = None, step: float = 1.0):
+        self._t = start or dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+        self._step = dt.timedelta(seconds=step)
+        self._lock = threading.Lock()
+
+    def now(self) -> dt.datetime:
+        """Return the current fake time, then advance it."""
+        with self._lock:
+            t = self._t
+            self._t += self._step
+            return t
+
+
+def iso(t: dt.datetime) -> str:
+    """Format a UTC time the way both products do: ISO 8601 with milliseconds and `Z`."""
+    return t.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{t.microsecond // 1000:03d}Z"
+
+
+class Store:
+    """A SQLite database file with per-thread connections and serialised write transactions."""
+
+    def __init__(
+        self,
+        path: str | os.PathLike | None = None,
+        *,
+        clock=None,
+        id_salt: str | None = None,
+        synchronous: str | None = None,
+    ):
+        if path is None:
+            fd, path = tempfile.mkstemp(prefix="sim-", suffix=".sqlite3")
+            os.close(fd)
+            self._temporary = True
+        else:
+            self._temporary = False
+        self.path = os.fspath(path)
+        self.clock = clock or SystemClock()
+        # FULL makes every acknowledged commit durable across power loss; NORMAL (WAL) survives a
+        # process kill, which is what tests and benchmarks need. Env override for speed.
+        self._synchronous = (synchronous or os.environ.get("SIM_SQLITE_SYNC") or "FULL").upper()
+        if self._synchronous not in {"OFF", "NORMAL", "FULL", "EXTRA"}:
+            raise ValueError(f"bad synchronous mode {self._synchronous!r}")
+        self._local = threading.local()
+        self._write_lock = threading.RLock()
+        self._connections: list[sqlite3.Connection] = []
+        self._conn_lock = threading.Lock()
+        self._closed = False
+        self._execscript(META_DDL)
+        self.id_salt = id_salt if id_salt is not None else self._install_salt()
+
+    # -- connections -----------------------------------------------------------------------------
+
+    def _connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+        db.row_factory = sqlite3.Row
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute(f"PRAGMA synchronous={self._synchronous}")
+        db.execute("PRAGMA foreign_keys=ON")
+        db.execute("PRAGMA busy_timeout=30000")
+        db.execute("PRAGMA cache_size=-65536")
+        with self._conn_lock:
+            self._connections.append(db)
+        return db
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        """This thread's connection (autocommit; use `write()` for changes)."""
+        if self._closed:
+            raise RuntimeError("store is closed")
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = self._local.db = self._connect()
+        return db
+
+    def _execscript(self, ddl: str) -> None:
+        with self._write_lock:
+            self.db.executescript(ddl)
+
+    def schema(self, ddl: str) -> None:
+        """Create the caller's tables and indexes (DDL must be idempotent: IF NOT EXISTS)."""
+        self._execscript(ddl)
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction: serialised in-process, BEGIN IMMEDIATE, committed or rolled back whole."""
+        with self._write_lock:
+            db = self.db
+            if db.in_transaction:  # nested: join the outer transaction
+                yield db
+                return
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                yield db
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+            else:
+                db.execute("COMMIT")
+
+    def read(self) -> sqlite3.Connection:
+        """A connection for reads (WAL gives each statement a consistent snapshot)."""
+        return self.db
+
+    @contextlib.contextmanager
+    def snapshot(self) -> Iterator[sqlite3.Connection]:
+        """Several reads that must see one consistent state."""
+        db = self.db
+        if db.in_transaction:
+            yield db
+            return
+        db.execute("BEGIN")
+        try:
+            yield db
+        finally:
+            db.execute("COMMIT")
+
+    def close(self) -> None:
+        """Close every connection; a temporary store deletes its files."""
+        self._closed = True
+        with self._conn_lock:
+            for db in self._connections:
+                with contextlib.suppress(sqlite3.Error):
+                    db.close()
+            self._connections.clear()
+        if self._temporary:
+            for suffix in ("", "-wal", "-shm"):
+                with contextlib.suppress(OSError):
+                    os.unlink(self.path + suffix)
+
+    # -- meta, clock, ids ----------------------------------------------------------------------------
+
+    def get_meta(self, key: str, default=None):
+        """Read a JSON value from the meta table."""
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return default if row is None else json.loads(row["value"])
+
+    def set_meta(self, key: str, value) -> None:
+        """Write a JSON value to the meta table."""
+        with self.write() as db:
+            db.execute(
+                "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (key, json.dumps(value)),
+            )
+
+    def _install_salt(self) -> str:
+        salt = self.get_meta("id_salt")
+        if salt is None:
+            salt = secrets.token_hex(16)
+            self.set_meta("id_salt", salt)
+        return salt
+
+    def now(self) -> str:
+        """The injected clock's time as an ISO 8601 string."""
+        return iso(self.clock.now())
+
+    def next_number(self, kind: str) -> int:
+        """Increment and return a persistent counter (inside the caller's transaction if any)."""
+        with self.write() as db:
+            row = db.execute(
+                "INSERT INTO id_counters(kind, n) VALUES (?, 1) ON CONFLICT(kind) DO UPDATE SET n = n + 1 RETURNING n",
+                (kind,),
+            ).fetchone()
+            return row[0]
+
+    def new_hex(self, kind: str, length: int) -> str:
+        """A deterministic, never-repeating hex id: hash of (salt, kind, persistent counter)."""
+        n = self.next_number(kind)
+        digest = hashlib.sha256(f"{self.id_salt}:{kind}:{n}".encode()).hexdigest()
+        return digest[:length]
+
+
+def open_store(state_dir: str | os.PathLike | None, name: str, **kwargs) -> Store:
+    """Open `<state_dir>/<name>.sqlite3`, or a temporary store when `state_dir` is None."""
+    if state_dir is None:
+        return Store(None, **kwargs)
+    os.makedirs(state_dir, exist_ok=True)
+    return Store(os.path.join(state_dir, f"{name}.sqlite3"), **kwargs)
+

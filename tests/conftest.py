@@ -1,0 +1,1 @@
+"""Shared fixtures: temporary stores and app clients."""
