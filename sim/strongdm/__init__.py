@@ -1,0 +1,103 @@
+"""The mock StrongDM: SCIM receiver, Admin UI and audit log, from `create_app`."""
+
+from dataclasses import dataclass
+
+from flask import Flask
+from werkzeug.exceptions import HTTPException
+
+from sim import config
+from sim.scim.errors import ScimError
+from sim.store import Store
+from sim.strongdm.activities import Activities
+from sim.strongdm.discovery import Discovery
+from sim.strongdm.models import Accounts
+from sim.strongdm.org import PASSWORDS_DDL
+from sim.strongdm.org import Org
+from sim.strongdm.scim_common import Profile
+from sim.strongdm.scim_groups import ScimGroups
+from sim.strongdm.scim_users import ScimUsers
+
+PROFILES = ("strongdm", "rfc")
+
+
+@dataclass
+class StrongDM:
+    """Everything one mock StrongDM org holds."""
+
+    store: Store
+    org: Org
+    accounts: Accounts
+    activities: Activities
+    users: ScimUsers
+    groups: ScimGroups
+    discovery: Discovery
+    profile: Profile
+
+    @property
+    def content_type(self) -> str:
+        """StrongDM's response type is undocumented; the rfc profile sends RFC 7644's."""
+        return "application/scim+json" if self.profile.rfc else "application/json"
+
+
+def make_strongdm(store: Store, *, profile: str = "strongdm", settings: dict | None = None) -> StrongDM:
+    """Build the StrongDM state over a store (no Flask)."""
+    settings = config.settings(**(settings or {}))
+    if profile not in PROFILES:
+        raise ValueError(f"unknown profile {profile!r}; choose one of {', '.join(PROFILES)}")
+    prof = Profile(name=profile, default_count=settings["SCIM_DEFAULT_COUNT"], max_count=settings["SCIM_MAX_COUNT"],
+                   delete_mode=settings.get("STRONGDM_DELETE_MODE", "delete"))
+    org_holder = {}
+    activities = Activities(store, lambda: org_holder["org"].org_id)
+    accounts = Accounts(store, activities)
+    store.schema(PASSWORDS_DDL)
+    org = org_holder["org"] = Org(store, activities)
+    return StrongDM(store=store, org=org, accounts=accounts, activities=activities, users=ScimUsers(accounts, prof),
+                    groups=ScimGroups(accounts, prof), discovery=Discovery(prof), profile=prof)
+
+
+def create_app(store: Store | None = None, *, profile: str = "strongdm", token: str | None = None,
+               settings: dict | None = None) -> Flask:
+    """Create the mock StrongDM app; `token` activates the Generic SCIM provider with it."""
+    settings = config.settings(**(settings or {}))
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = settings["MAX_CONTENT_LENGTH"]
+    state = make_strongdm(store or Store(None), profile=profile, settings=settings)
+    if token:
+        state.org.activate_scim("generic", token)
+    app.extensions["strongdm"] = state
+
+    from sim.strongdm import scim_api
+
+    app.register_blueprint(scim_api.bp)
+    register_error_boundary(app)
+    return app
+
+
+def register_error_boundary(app: Flask) -> None:
+    """One place turns every error into a SCIM body (under /provisioning) and never a stack trace."""
+    from flask import request
+
+    from sim.strongdm.scim_api import scim_response
+
+    def is_scim() -> bool:
+        return request.path.startswith("/provisioning/")
+
+    @app.errorhandler(ScimError)
+    def scim_error(error: ScimError):
+        return scim_response(error.to_dict(), error.status, error.headers)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if not is_scim():
+            return error
+        detail = {404: "Resource not found.", 405: "The HTTP method is not supported on this endpoint.",
+                  413: "The request body is larger than the server accepts."}.get(error.code, error.description)
+        return scim_response(ScimError(detail).to_dict() | {"status": str(error.code)}, error.code)
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception):
+        app.logger.exception("unexpected error")
+        if not is_scim():
+            return "Internal error: see the server log.", 500
+        return scim_response({"schemas": [ScimError.to_dict(ScimError())["schemas"][0]],
+                              "detail": "Internal error.", "status": "500"}, 500)

@@ -1,0 +1,128 @@
+"""The StrongDM organisation: admins and permission levels, the SCIM provider and its token."""
+
+import hashlib
+import hmac
+import secrets
+
+from werkzeug.security import check_password_hash
+from werkzeug.security import generate_password_hash
+
+from sim.store import Store
+
+PROVIDERS = ("generic", "okta", "azure")
+PROVIDER_LABELS = {"generic": "Generic", "okta": "Okta", "azure": "Azure"}
+PERMISSION_LEVELS = ("admin", "database-admin", "database-operator", "multi-team-leader", "user", "auditor")
+PERMISSION_LABELS = {
+    "admin": "Administrator", "database-admin": "Database Administrator", "database-operator": "Database Operator",
+    "multi-team-leader": "Team Leader", "user": "User", "auditor": "Auditor", "suspended": "Suspended",
+}
+
+
+class OrgError(Exception):
+    """A refused org operation (shown to the admin as a message)."""
+
+
+def hash_token(token: str) -> str:
+    """Tokens are stored as SHA-256 digests, never in clear."""
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+class Org:
+    """One StrongDM organisation; SCIM settings live in the store's meta table."""
+
+    def __init__(self, store: Store, activities=None):
+        self.store = store
+        self.activities = activities
+        if store.get_meta("org_id") is None:
+            store.set_meta("org_id", "o-" + store.new_hex("org", 16))
+
+    @property
+    def org_id(self) -> str:
+        """The org id, `o-` + 16 hex."""
+        return self.store.get_meta("org_id")
+
+    # -- SCIM provisioning settings (Settings > User Management > Provisioning) -----------------------
+
+    def scim_settings(self) -> dict:
+        """Provider, whether a token exists and when it was made (never the token itself)."""
+        return self.store.get_meta("scim", {"provider": None, "token_hash": None, "token_created_at": None})
+
+    def scim_provider(self) -> str | None:
+        """The active SCIM provider, or None when SCIM is not activated."""
+        return self.scim_settings().get("provider")
+
+    def activate_scim(self, provider: str, token: str | None = None, actor: dict | None = None) -> str:
+        """Activate SCIM with a provider; returns the new token, shown once."""
+        if provider not in PROVIDERS:
+            raise OrgError(f"Unknown SCIM provider {provider!r}; choose one of {', '.join(PROVIDER_LABELS.values())}.")
+        if token is not None and (len(token) < 16 or not token.isprintable() or " " in token):
+            raise OrgError("A SCIM token must be at least 16 printable characters without spaces.")
+        token = token or secrets.token_urlsafe(48)
+        current = self.scim_settings()
+        with self.store.write() as db:
+            self.store.set_meta("scim", {"provider": provider, "token_hash": hash_token(token),
+                                         "token_created_at": self.store.now()})
+            if self.activities:
+                entity = [{"id": provider, "type": "scim provider", "name": PROVIDER_LABELS[provider], "email": "",
+                           "externalId": ""}]
+                self.activities.record(db, "SCIM provider set", f"SCIM provider set to {PROVIDER_LABELS[provider]}.",
+                                       entity, actor)
+                verb = "SCIM token rekeyed" if current.get("token_hash") else "SCIM token created"
+                self.activities.record(db, verb, f"{verb[0].upper()}{verb[1:]}.", entity, actor)
+        return token
+
+    def rekey_scim(self, actor: dict | None = None) -> str:
+        """Regenerate the token; the old one stops working at once."""
+        provider = self.scim_provider()
+        if provider is None:
+            raise OrgError("SCIM is not activated.")
+        return self.activate_scim(provider, actor=actor)
+
+    def deactivate_scim(self, actor: dict | None = None) -> None:
+        """Turn SCIM off; the token dies."""
+        provider = self.scim_provider()
+        if provider is None:
+            raise OrgError("SCIM is not activated.")
+        with self.store.write() as db:
+            self.store.set_meta("scim", {"provider": None, "token_hash": None, "token_created_at": None})
+            if self.activities:
+                entity = [{"id": provider, "type": "scim provider", "name": PROVIDER_LABELS[provider], "email": "",
+                           "externalId": ""}]
+                self.activities.record(db, "SCIM token deleted", "SCIM token deleted.", entity, actor)
+                self.activities.record(db, "SCIM provider deleted", "SCIM provider deleted.", entity, actor)
+
+    def check_token(self, token: str | None) -> bool:
+        """Constant-time check of a bearer token against the stored hash."""
+        expected = self.scim_settings().get("token_hash")
+        if not expected or not token:
+            # Still compare, so a missing token costs the same as a wrong one.
+            hmac.compare_digest(hash_token(token or ""), "0" * 64)
+            return False
+        return hmac.compare_digest(hash_token(token), expected)
+
+    # -- admins --------------------------------------------------------------------------------------
+
+    def set_password(self, account_id: str, password: str) -> None:
+        """Store an Admin UI password hash for an account."""
+        with self.store.write() as db:
+            db.execute(
+                "INSERT INTO passwords(account_id, hash) VALUES (?, ?) "
+                "ON CONFLICT(account_id) DO UPDATE SET hash = excluded.hash",
+                (account_id, generate_password_hash(password)),
+            )
+
+    def check_password(self, account_id: str, password: str) -> bool:
+        """Check an Admin UI password."""
+        row = self.store.read().execute("SELECT hash FROM passwords WHERE account_id = ?", (account_id,)).fetchone()
+        if row is None:
+            check_password_hash(generate_password_hash("x"), password or "")  # same cost as a real check
+            return False
+        return check_password_hash(row["hash"], password or "")
+
+
+PASSWORDS_DDL = """
+CREATE TABLE IF NOT EXISTS passwords (
+    account_id TEXT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+    hash TEXT NOT NULL
+);
+"""

@@ -1,0 +1,1 @@
+"""pytest plugin: fixtures that run the simulator's apps on ephemeral loopback ports."""
