@@ -9,3 +9,33 @@ from sim import __version__
 @click.version_option(__version__, prog_name="sim")
 def cli():
     """Offline simulator of JumpCloud -> StrongDM user provisioning over SCIM 2.0."""
+
+
+@cli.command()
+@click.option("--port", default=8401, show_default=True, help="Port to listen on (0 picks a free one).")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (loopback unless told).")
+@click.option("--state-dir", default=".sim", show_default=True, type=click.Path(file_okay=False),
+              help="Where the SQLite state lives.")
+@click.option("--token", default=None, help="Activate the Generic SCIM provider with this token.")
+@click.option("--profile", type=click.Choice(["strongdm", "rfc"]), default="strongdm", show_default=True,
+              help="strongdm: only what StrongDM documents; rfc: the full RFC 7644 feature set.")
+def strongdm(port, host, state_dir, token, profile):
+    """Serve the mock StrongDM (SCIM receiver and Admin UI) alone."""
+    from sim import runner
+
+    previous = runner.read_endpoints(state_dir).get("strongdm", {})
+    server, admin = runner.start_strongdm(state_dir, host=host, port=port, token=token, profile=profile,
+                                          admin=previous.get("admin"))
+    base = f"{server.url}/provisioning/generic/v2"
+    endpoints = runner.read_endpoints(state_dir)
+    endpoints["strongdm"] = {"url": server.url, "scim_base_url": base,
+                             "scim_token": token or previous.get("scim_token"), "admin": admin}
+    runner.write_endpoints(state_dir, endpoints)
+    click.echo(f"StrongDM Admin UI  {server.url}/  (admin {admin['email']} / {admin['password']})")
+    click.echo(f"SCIM base URL      {base}")
+    click.echo(f"SCIM token         {token or '(activate SCIM in the Admin UI, or pass --token)'}")
+    click.echo(f"Profile            {profile}    state in {state_dir}    Ctrl-C stops")
+    try:
+        runner.wait_for_interrupt()
+    finally:
+        server.stop()

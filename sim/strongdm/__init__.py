@@ -7,6 +7,7 @@ from werkzeug.exceptions import HTTPException
 
 from sim import config
 from sim.scim.errors import ScimError
+from sim.scim.schemas import list_response
 from sim.store import Store
 from sim.strongdm.activities import Activities
 from sim.strongdm.discovery import Discovery
@@ -32,6 +33,25 @@ class StrongDM:
     groups: ScimGroups
     discovery: Discovery
     profile: Profile
+
+    def ensure_admin(self, email: str, password: str, first_name: str = "Admin", last_name: str = "User") -> dict:
+        """Create (or reset the password of) an Administrator who can sign in to the Admin UI."""
+        user = self.accounts.find_user_by_email(email)
+        if user is None:
+            user = self.accounts.create_user({"email": email, "first_name": first_name, "last_name": last_name,
+                                              "permission_level": "admin"}, actor=None)
+        self.org.set_password(user["id"], password)
+        return user
+
+    def search_all(self, query, call) -> dict:
+        """Users then Groups matching one query, paged together (RFC 7644 §3.4.3)."""
+        import dataclasses
+
+        everything = dataclasses.replace(query, start_index=1, count=self.profile.max_count)
+        resources = self.users.list(everything, call)["Resources"] + self.groups.list(everything, call)["Resources"]
+        size = min(self.profile.default_count if query.count is None else query.count, self.profile.max_count)
+        page = resources[query.start_index - 1:query.start_index - 1 + size]
+        return list_response(page, len(resources), query.start_index, len(page))
 
     @property
     def content_type(self) -> str:

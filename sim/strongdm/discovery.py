@@ -7,8 +7,20 @@ from sim.scim.errors import NotFoundError
 from sim.strongdm.scim_common import Profile
 
 # In the strongdm profile these User attributes are computed by StrongDM, so they are published readOnly:
-# displayName and name.formatted are "<given> <family>", emails is the userName, userType is "user".
-COMPUTED_USER_ATTRIBUTES = {"displayname", "emails", "usertype", "name.formatted"}
+# displayName is "<given> <family>", emails is the userName, userType is "user".
+COMPUTED_USER_ATTRIBUTES = {"displayname", "emails", "usertype"}
+
+
+# StrongDM refuses a user without both names and always reports `active`, so the schema requires them.
+REQUIRED_USER_ATTRIBUTES = {"name", "name.givenname", "name.familyname", "active"}
+
+
+def _mark_required(attributes: list[dict], prefix: str = "") -> None:
+    for attribute in attributes:
+        dotted = f"{prefix}{attribute['name']}".lower()
+        if dotted in REQUIRED_USER_ATTRIBUTES:
+            attribute["required"] = True
+        _mark_required(attribute.get("subAttributes") or [], prefix=f"{dotted}.")
 
 
 def _mark_read_only(attributes: list[dict], prefix: str = "") -> None:
@@ -47,9 +59,11 @@ class Discovery:
         found = schemas.schema_by_id(urn, base_url)
         if found is None:
             raise NotFoundError(f"Resource {urn[:200]} not found.")
-        if not self.profile.rfc and found["id"] == schemas.USER_URN:
+        if found["id"] == schemas.USER_URN:
             found = copy.deepcopy(found)
-            _mark_read_only(found["attributes"])
+            _mark_required(found["attributes"])
+            if not self.profile.rfc:
+                _mark_read_only(found["attributes"])
         return found
 
     def schemas(self, base_url: str) -> dict:

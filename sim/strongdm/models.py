@@ -34,6 +34,8 @@ CREATE TABLE IF NOT EXISTS attachments (
     id TEXT NOT NULL UNIQUE,
     account_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
     role_id TEXT NOT NULL REFERENCES roles(id) ON DELETE CASCADE,
+    display TEXT,
+    type TEXT,
     UNIQUE(account_id, role_id)
 );
 CREATE INDEX IF NOT EXISTS attachments_role ON attachments(role_id, seq);
@@ -246,12 +248,12 @@ class Accounts:
             "SELECT account_id FROM attachments WHERE role_id = ? ORDER BY seq", (role_id,))
         return [r[0] for r in rows]
 
-    def members(self, role_id: str) -> list[dict]:
-        """Users attached to a role, in attachment order."""
+    def members(self, role_id: str) -> list[tuple[dict, str | None, str | None]]:
+        """(user, display, type) for each account attached to a role, in attachment order."""
         rows = self.store.read().execute(
-            "SELECT u.doc FROM attachments a JOIN users u ON u.id = a.account_id WHERE a.role_id = ? ORDER BY a.seq",
-            (role_id,))
-        return [loads(r[0]) for r in rows]
+            "SELECT u.doc, a.display, a.type FROM attachments a JOIN users u ON u.id = a.account_id "
+            "WHERE a.role_id = ? ORDER BY a.seq", (role_id,))
+        return [(loads(r[0]), r[1], r[2]) for r in rows]
 
     def roles_of(self, account_id: str) -> list[dict]:
         """Roles a user is attached to."""
@@ -287,6 +289,12 @@ class Accounts:
             gone = [a for a in dict.fromkeys(account_ids) if a in current]
             self._detach(db, role, gone, actor)
         return gone
+
+    def set_member_labels(self, role_id: str, labels: dict[str, tuple]) -> None:
+        """Remember the `display` and `type` a client sent for members (echoed back on reads)."""
+        with self.store.write() as db:
+            db.executemany("UPDATE attachments SET display = ?, type = ? WHERE role_id = ? AND account_id = ?",
+                           [(d, t, role_id, a) for a, (d, t) in labels.items()])
 
     def _attach(self, db, role: dict, account_ids: list[str], actor) -> None:
         for account_id in account_ids:

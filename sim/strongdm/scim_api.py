@@ -11,8 +11,10 @@ from flask import request
 from sim.scim.errors import InvalidSyntaxError
 from sim.scim.errors import MethodNotAllowedError
 from sim.scim.errors import NotFoundError
+from sim.scim.errors import NotImplementedScimError
 from sim.scim.errors import UnauthorizedError
 from sim.scim.errors import UnsupportedMediaTypeError
+from sim.scim.schemas import project
 from sim.strongdm.scim_common import Call
 from sim.strongdm.scim_common import parse_list_query
 from sim.strongdm.scim_common import require_object
@@ -20,6 +22,7 @@ from sim.strongdm.scim_common import require_object
 bp = Blueprint("scim", __name__, url_prefix="/provisioning/<any(generic, okta, azure):provider>/v2")
 
 MAX_JSON_DEPTH = 64
+KNOWN_ENDPOINTS = {"Users", "Groups", "ServiceProviderConfig", "ResourceTypes", "Schemas"}
 
 
 def sdm():
@@ -106,6 +109,14 @@ def _not_modified(payload: dict) -> bool:
     return bool(sdm().profile.rfc and wanted and payload["meta"].get("version") in [t.strip() for t in wanted.split(",")])
 
 
+def projected(resource: dict, resource_type: str) -> dict:
+    """Apply `attributes` / `excludedAttributes` to a single resource (RFC 7644 §3.4.2.5)."""
+    query = parse_list_query(request.args, sdm().profile)
+    if query.attributes or query.excluded:
+        return project(resource, query.attributes, query.excluded, resource_type)
+    return resource
+
+
 def _rfc_only():
     if not sdm().profile.rfc:
         raise MethodNotAllowedError("This endpoint is available in the rfc profile only.")
@@ -137,7 +148,7 @@ def create_user():
 def get_user(user_id):
     """Get a user (RFC 7644 §3.4.1)."""
     user = sdm().users.get(user_id, call())
-    return scim_response(None, 304) if _not_modified(user) else scim_response(user)
+    return scim_response(None, 304) if _not_modified(user) else scim_response(projected(user, "User"))
 
 
 @bp.put("/Users/<user_id>")
@@ -186,7 +197,7 @@ def create_group():
 def get_group(role_id):
     """Get a role as a group."""
     group = sdm().groups.get(role_id, call())
-    return scim_response(None, 304) if _not_modified(group) else scim_response(group)
+    return scim_response(None, 304) if _not_modified(group) else scim_response(projected(group, "Group"))
 
 
 @bp.put("/Groups/<role_id>")
@@ -207,6 +218,14 @@ def delete_group(role_id):
     """Delete a role: 204."""
     sdm().groups.delete(role_id, call())
     return scim_response(None, 204)
+
+
+@bp.post("/.search")
+def search_all():
+    """Search Users and Groups at once (RFC 7644 §3.4.3); StrongDM has no such endpoint, so 501 there."""
+    if not sdm().profile.rfc:
+        raise NotImplementedScimError("Searching several resource types at once is not supported.")
+    return scim_response(sdm().search_all(parse_list_query(require_object(body()), sdm().profile), call()))
 
 
 # -- Discovery (RFC 7644 §4) --------------------------------------------------------------------------
@@ -243,6 +262,8 @@ def schema(urn):
 
 @bp.route("/<path:anything>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
 def unknown(anything):
-    """Any other path under the SCIM root is a SCIM 404."""
+    """Any other path under the SCIM root is a SCIM 404 (a known endpoint with the wrong method is a 405)."""
+    if anything.split("/")[0] in KNOWN_ENDPOINTS:
+        raise MethodNotAllowedError()
     raise NotFoundError(f"Resource {anything[:200]} not found.")
 

@@ -166,6 +166,19 @@ def require_object(body, what: str = "request body") -> dict:
     return body
 
 
+def member_labels(members) -> dict[str, tuple]:
+    """`{id: (display, type)}` for members that carry a display or type (call after member_values)."""
+    if isinstance(members, dict):
+        members = [members]
+    labels = {}
+    for member in members or []:
+        display, kind = member.get("display"), member.get("type")
+        if isinstance(display, str) or isinstance(kind, str):
+            labels[member["value"]] = (display if isinstance(display, str) else None,
+                                       kind if isinstance(kind, str) else None)
+    return labels
+
+
 def member_values(members) -> list[str]:
     """Pull `members[].value` out of a SCIM members list, rejecting malformed ids as StrongDM does."""
     if members is None:

@@ -14,6 +14,7 @@ from sim.strongdm.scim_common import Call
 from sim.strongdm.scim_common import ListQuery
 from sim.strongdm.scim_common import Profile
 from sim.strongdm.scim_common import build_list
+from sim.strongdm.scim_common import member_labels
 from sim.strongdm.scim_common import member_values
 from sim.strongdm.scim_common import page_size
 from sim.strongdm.scim_common import parse_filter
@@ -46,6 +47,14 @@ def _external_id(body: dict):
     return external_id
 
 
+def _member(user: dict, display: str | None, kind: str | None, ref_base: str) -> dict:
+    """A member as returned: the display the client sent, else the user's email (what scimsdk sees)."""
+    member = {"value": user["id"], "display": display or user["email"], "$ref": f"{ref_base}Users/{user['id']}"}
+    if kind:
+        member["type"] = kind
+    return member
+
+
 class ScimGroups:
     """The /Groups endpoints over StrongDM roles."""
 
@@ -65,8 +74,8 @@ class ScimGroups:
             "schemas": [GROUP_URN],
             "id": role["id"],
             "displayName": role["name"],
-            "members": [{"value": u["id"], "display": u["email"], "$ref": f"Users/{u['id']}"}
-                        for u in self.accounts.members(role["id"])],
+            "members": [_member(u, display, kind, f"{call.base_url}/" if self.profile.rfc else "")
+                        for u, display, kind in self.accounts.members(role["id"])],
             "meta": meta,
         })
         if role.get("external_id") is not None:
@@ -85,6 +94,7 @@ class ScimGroups:
         raw = {k: copy.deepcopy(v) for k, v in body.items() if k not in SERVER_OWNED}
         role = {"name": name, "managed_by": call.provider, "external_id": _external_id(body), "scim": raw}
         role = self.accounts.create_role(role, member_ids, actor=call.actor)
+        self.accounts.set_member_labels(role["id"], member_labels(body.get("members")))
         return self.to_scim(role, call)
 
     def _known(self, member_ids: list[str]) -> list[str]:
@@ -102,7 +112,9 @@ class ScimGroups:
         member_ids = self._known(member_values(body.get("members")))
         raw = {k: copy.deepcopy(v) for k, v in body.items() if k not in SERVER_OWNED}
         role = {**current, "name": name, "managed_by": call.provider, "external_id": _external_id(body), "scim": raw}
-        return self.to_scim(self.accounts.update_role(role, member_ids, actor=call.actor), call)
+        role = self.accounts.update_role(role, member_ids, actor=call.actor)
+        self.accounts.set_member_labels(role_id, member_labels(body.get("members")))
+        return self.to_scim(role, call)
 
     def patch(self, role_id: str, body: dict, call: Call) -> dict | None:
         """PATCH /Groups/{id}: StrongDM's four shapes, JumpCloud's and the RFC's; None when nothing changed."""
@@ -112,7 +124,10 @@ class ScimGroups:
         fast = self._membership_only(body, call)
         if fast is not None:
             added, removed = fast
+            added, labels = added
             changed = self.accounts.add_members(role_id, self._known(added), actor=call.actor) if added else []
+            if labels:
+                self.accounts.set_member_labels(role_id, labels)
             changed += self.accounts.remove_members(role_id, removed, actor=call.actor) if removed else []
             return self.get(role_id, call) if changed else None
         before = self.to_scim(current, call)
@@ -124,10 +139,13 @@ class ScimGroups:
         raw = {k: v for k, v in after.items() if k not in SERVER_OWNED}
         role = {**current, "name": name, "managed_by": call.provider, "external_id": _external_id(after), "scim": raw}
         same_members = set(wanted) == set(old_ids)
-        if same_members and role == current:
+        labels = member_labels(after.get("members"))
+        old_labels = member_labels(before.get("members"))
+        if same_members and role == current and labels == old_labels:
             return None
-        return self.to_scim(self.accounts.update_role(role, None if same_members else wanted,
-                                                      actor=call.actor), call)
+        role = self.accounts.update_role(role, None if same_members else wanted, actor=call.actor)
+        self.accounts.set_member_labels(role_id, labels)
+        return self.to_scim(role, call)
 
     def _membership_only(self, body: dict, call: Call):
         """Fast path for pure member add/remove operations, so a 10,000-member role costs no full rewrite."""
@@ -136,7 +154,7 @@ class ScimGroups:
         ops = body.get("Operations")
         if not isinstance(ops, list) or not ops:
             return None
-        added, removed = [], []
+        added, removed, labels = [], [], {}
         for op in ops:
             if not isinstance(op, dict) or not isinstance(op.get("op"), str) or not isinstance(op.get("path"), str):
                 return None
@@ -144,6 +162,7 @@ class ScimGroups:
             path = op["path"].strip()
             if kind == "add" and path == "members" and "value" in op:
                 added += member_values(op["value"])
+                labels.update(member_labels(op["value"]))
             elif kind == "remove" and path == "members" and isinstance(op.get("value"), list | dict):
                 removed += member_values(op["value"])  # JumpCloud's remove-with-value-list
             elif kind == "remove" and path.startswith(_MEMBER_FILTER_PREFIX) and path.endswith("]"):
@@ -159,7 +178,7 @@ class ScimGroups:
                 return None
         if set(added) & set(removed):
             return None  # order matters; let the general engine apply the ops one by one
-        return added, removed
+        return (added, labels), removed
 
     def delete(self, role_id: str, call: Call) -> None:
         """DELETE /Groups/{id}: the role and its attachments go."""

@@ -114,28 +114,29 @@ class ScimUsers:
         resource = {k: v for k, v in raw.items() if k not in SERVER_OWNED}
         given, family = user["first_name"], user["last_name"]
         name = dict(raw.get("name") or {}) if isinstance(raw.get("name"), dict) else {}
-        name.update({"givenName": given, "familyName": family, "formatted": f"{given} {family}"})
+        # formatted is "<given> <family>" as StrongDM documents, unless the client sent its own.
+        name.update({"givenName": given, "familyName": family,
+                     "formatted": name.get("formatted") or f"{given} {family}"})
         schemas = [USER_URN] + ([ENTERPRISE_URN] if isinstance(raw.get(ENTERPRISE_URN), dict) else [])
         location = f"Users/{user['id']}"
         meta = {"resourceType": "User", "location": location}
         if self.profile.rfc:
             meta.update({"location": f"{call.base_url}/{location}", "created": user["created_at"],
                          "lastModified": user["updated_at"], "version": etag(user)})
-            emails = raw.get("emails") if isinstance(raw.get("emails"), list) and raw.get("emails") else None
-            display = raw.get("displayName") or f"{given} {family}"
+            ref_base = f"{call.base_url}/"
         else:
-            emails, display = None, f"{given} {family}"
+            # StrongDM computes these three whatever the client sent.
+            resource.update({"displayName": f"{given} {family}", "emails": [{"primary": True, "value": user["email"]}],
+                             "userType": "user"})
+            ref_base = ""
         resource.update({
             "schemas": schemas,
             "id": user["id"],
             "userName": user["email"],
             "name": name,
-            "displayName": display,
-            "emails": emails or [{"primary": True, "value": user["email"]}],
-            "groups": [{"value": r["id"], "display": r["name"], "$ref": f"Groups/{r['id']}"}
+            "groups": [{"value": r["id"], "display": r["name"], "$ref": f"{ref_base}Groups/{r['id']}"}
                        for r in self.accounts.roles_of(user["id"])],
             "active": not user["suspended"],
-            "userType": "user" if not self.profile.rfc else raw.get("userType") or "user",
             "meta": meta,
         })
         if user.get("external_id") is not None:

@@ -1,0 +1,60 @@
+"""Start apps on loopback, write endpoints.json, and block until Ctrl-C."""
+
+import json
+import os
+import secrets
+import signal
+import threading
+
+from sim.serve import ServerThread
+from sim.store import open_store
+
+
+def wait_for_interrupt() -> None:
+    """Block until SIGINT or SIGTERM."""
+    stop = threading.Event()
+    previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        while not stop.wait(0.5):
+            pass
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def read_endpoints(state_dir: str) -> dict:
+    """The endpoints.json of a state dir, or {}."""
+    path = os.path.join(state_dir, "endpoints.json")
+    try:
+        with open(path, encoding="utf-8") as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return {}
+
+
+def write_endpoints(state_dir: str, endpoints: dict) -> str:
+    """Write endpoints.json (mode 0600: it holds credentials) and return its path."""
+    os.makedirs(state_dir, exist_ok=True)
+    path = os.path.join(state_dir, "endpoints.json")
+    fd = os.open(path + ".tmp", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        json.dump(endpoints, f, indent=2, sort_keys=True)
+        f.write("\n")
+    os.replace(path + ".tmp", path)
+    return path
+
+
+def start_strongdm(state_dir: str | None, *, host: str = "127.0.0.1", port: int = 0, token: str | None = None,
+                   profile: str = "strongdm", admin: dict | None = None, settings: dict | None = None):
+    """Open StrongDM's state, make sure an admin exists, serve it; returns (server, admin credentials)."""
+    from sim.strongdm import create_app
+
+    store = open_store(state_dir, "strongdm")
+    app = create_app(store, profile=profile, token=token, settings=settings)
+    sdm = app.extensions["strongdm"]
+    admin = dict(admin or {})
+    admin.setdefault("email", "admin@strongdm.example")
+    admin.setdefault("password", secrets.token_urlsafe(12))
+    sdm.ensure_admin(admin["email"], admin["password"])
+    server = ServerThread(app, host, port).start()
+    return server, admin
