@@ -5,12 +5,17 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import given
+from hypothesis import settings
+from hypothesis import strategies as st
 
 from sim.scim.errors import InvalidPathError
 from sim.scim.errors import InvalidSyntaxError
 from sim.scim.errors import InvalidValueError
 from sim.scim.errors import MutabilityError
 from sim.scim.errors import NoTargetError
+from sim.scim.errors import ScimError
 from sim.scim.patch import MAX_OPERATIONS
 from sim.scim.patch import apply_patch
 from sim.scim.patch import changed
@@ -486,3 +491,33 @@ def test_at_most_a_thousand_operations_per_request(count, ok):
 def test_unknown_dialect_is_a_programming_error():
     with pytest.raises(ValueError):
         apply_patch(USER, body({"op": "remove", "path": "nickName"}), "User", dialect="jumpcloud")
+
+
+# -- hostile input ---------------------------------------------------------------------------------
+
+_PATHS = st.sampled_from(
+    ["displayName", "name", "name.givenName", "emails", "emails.value", 'emails[type eq "work"].value',
+     "emails[value gt true]", 'members[value eq "a-1"]', "members", "active", "id", "meta", "groups", EXT,
+     f"{EXT}:manager", f"{EXT}:manager.value", 'emails[type[value eq 1]]', "addresses[type pr].primary"]
+) | st.text(max_size=30)
+_KEYS = st.sampled_from(["value", "type", "primary", "display", "givenName", "active", "members", "emails", "id"])
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=10),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_KEYS | st.text(max_size=5), inner, max_size=3),
+    max_leaves=10,
+)
+_OPERATION = st.fixed_dictionaries(
+    {"op": st.sampled_from(["add", "remove", "replace", "Add", "x"])}, optional={"path": _PATHS, "value": _JSON}
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_OPERATION, min_size=1, max_size=4), st.sampled_from(["User", "Group"]), st.sampled_from(["generic", "azure"]))
+def test_arbitrary_operations_raise_only_scim_errors_and_never_mutate_the_input(operations, resource_type, dialect):
+    resource = USER if resource_type == "User" else GROUP
+    before = copy.deepcopy(resource)
+    try:
+        apply_patch(resource, body(*operations), resource_type, dialect=dialect)
+    except ScimError as error:
+        assert 400 <= error.status < 500
+    assert resource == before
