@@ -12,6 +12,7 @@ Everything else is shared: path-less values (Okta), path-less keys that are path
 """
 
 import copy
+from dataclasses import dataclass
 
 from sim.scim.errors import InvalidPathError
 from sim.scim.errors import InvalidSyntaxError
@@ -26,7 +27,9 @@ from sim.scim.filter import parse_path
 from sim.scim.patch_values import coerce
 from sim.scim.patch_values import coerce_multi
 from sim.scim.patch_values import enforce_primary
+from sim.scim.patch_values import removal_match
 from sim.scim.patch_values import same_element
+from sim.scim.patch_values import set_sub
 from sim.scim.schema_defs import Attribute
 from sim.scim.schemas import PATCH_OP_URN
 from sim.scim.schemas import attribute
@@ -105,14 +108,14 @@ def _operations(body: object, dialect: str) -> list[tuple[str, str | None, objec
     return parsed
 
 
+@dataclass
 class _Path:
-    """A resolved PATCH path: schema URN, attribute definition, optional filter and sub-attribute."""
+    """A resolved PATCH path; `definition` is None when the path is an extension URN itself."""
 
-    def __init__(self, urn: str, definition: Attribute | None, node=None, sub: Attribute | None = None):
-        self.urn = urn
-        self.definition = definition  # None: the path is an extension URN itself
-        self.filter = node
-        self.sub = sub
+    urn: str
+    definition: Attribute | None
+    filter: object = None
+    sub: Attribute | None = None
 
 
 class _Patcher:
@@ -287,12 +290,12 @@ class _Patcher:
             if sub.name == "primary" and new is True and len(elements) > 1:
                 raise InvalidValueError("Only one value may be primary (RFC 7643 §2.4); use a value filter.")
             for element in elements:
-                _set_sub(element, sub, new)
+                set_sub(element, sub, new)
             return
         if new is None and definition.required:
             raise InvalidValueError(f"Attribute '{definition.name}.{sub.name}' is required.")
         target = holder.get(key) if isinstance(holder.get(key), dict) else {}
-        _set_sub(target, sub, new)
+        set_sub(target, sub, new)
         holder[key] = target
         if target == {}:
             del holder[key]
@@ -312,7 +315,7 @@ class _Patcher:
         if sub is not None:
             new = coerce(sub, value, self.dialect)
             for index in selected:
-                _set_sub(elements[index], sub, new)
+                set_sub(elements[index], sub, new)
         else:
             incoming = coerce(definition, value, self.dialect)
             for index in selected:
@@ -345,35 +348,23 @@ class _Patcher:
             selected = set(self.matching(path, elements))
             if sub is not None:
                 for index in selected:
-                    _set_sub(elements[index], sub, None)
+                    set_sub(elements[index], sub, None)
             else:
                 holder[key] = [e for i, e in enumerate(elements) if i not in selected]
         elif sub is not None:
             for element in current if isinstance(current, list) else [current]:
                 if isinstance(element, dict):
-                    _set_sub(element, sub, None)
+                    set_sub(element, sub, None)
         elif value is not _MISSING and value is not None and definition.multi_valued:
             # JumpCloud and Entra remove members as `path: members` plus a value list: only those go.
             targets = value if isinstance(value, list) else [value]
             elements = current if isinstance(current, list) else []
-            holder[key] = [e for e in elements if not any(_removal_match(definition, e, t) for t in targets)]
+            holder[key] = [e for e in elements if not any(removal_match(definition, e, t) for t in targets)]
         else:
             del holder[key]
         if key in holder and holder[key] in ([], {}):
             del holder[key]  # RFC 7644 §3.5.2.2: with every value gone, the attribute is unassigned
         self.tidy(path.urn)
-
-
-def _set_sub(element: dict, sub: Attribute, value: object) -> None:
-    """Set (or with None, remove) a sub-attribute, keeping the element's spelling of the key."""
-    key = _key(element, sub.name)
-    if sub.mutability == "immutable" and key is not None and element[key] != value:
-        raise MutabilityError(f"Sub-attribute '{sub.name}' is immutable.")
-    if value is None:
-        if key is not None:
-            del element[key]
-        return
-    element[key or sub.name] = value
 
 
 def _seed(path: _Path, definition: Attribute) -> dict | None:
@@ -392,12 +383,3 @@ def _seed(path: _Path, definition: Attribute) -> dict | None:
             return None
         seed[sub.name] = node.value
     return seed
-
-
-def _removal_match(definition: Attribute, element: object, target: object) -> bool:
-    """Whether a value given with `remove` names this element: by `value` when both have one, else equality."""
-    if isinstance(element, dict) and isinstance(target, dict):
-        wanted = _get(target, "value", _MISSING)
-        if wanted is not _MISSING:
-            return same_element(definition, element, {"value": wanted}, by_value=True)
-    return element == target

@@ -1,6 +1,7 @@
 """Value checks for PATCH: type coercion against the schema, multi-valued lists, primary and equality rules."""
 
 from sim.scim.errors import InvalidValueError
+from sim.scim.errors import MutabilityError
 from sim.scim.schema_defs import Attribute
 
 _STRING_TYPES = ("string", "reference", "dateTime", "binary")
@@ -100,3 +101,24 @@ def same_element(definition: Attribute, a: object, b: object, by_value: bool = F
     if isinstance(left, str) and isinstance(right, str) and not (value_def and value_def.case_exact):
         return left.lower() == right.lower()
     return left == right
+
+
+def removal_match(definition: Attribute, element: object, target: object) -> bool:
+    """Whether a value given with `remove` names this element: by `value` when both have one, else equality."""
+    if isinstance(element, dict) and isinstance(target, dict):
+        if any(isinstance(k, str) and k.lower() == "value" for k in target):
+            wanted = _value(target)
+            return same_element(definition, element, {"value": wanted}, by_value=True)
+    return element == target
+
+
+def set_sub(element: dict, sub: Attribute, value: object) -> None:
+    """Set (or with None, remove) a sub-attribute, keeping the element's spelling of the key."""
+    key = next((k for k in element if isinstance(k, str) and k.lower() == sub.name.lower()), None)
+    if sub.mutability == "immutable" and key is not None and element[key] != value:
+        raise MutabilityError(f"Sub-attribute '{sub.name}' is immutable.")
+    if value is None:
+        if key is not None:
+            del element[key]
+        return
+    element[key or sub.name] = value
