@@ -521,3 +521,9 @@ def test_arbitrary_operations_raise_only_scim_errors_and_never_mutate_the_input(
     except ScimError as error:
         assert 400 <= error.status < 500
     assert resource == before
+
+
+def test_error_details_stay_short_for_huge_paths():
+    with pytest.raises(InvalidPathError) as caught:
+        patched(USER, {"op": "replace", "path": "x" * 100_000, "value": 1})
+    assert len(caught.value.detail) <= 300

@@ -64,8 +64,9 @@ def apply_patch(resource: dict, body: dict, resource_type: str, *, dialect: str 
         try:
             patcher.apply(op, path, value)
         except ScimError as error:
-            # Same class (scimType), with the failing operation named for the client.
-            raise type(error)(f"Operations[{index}] ({op} {path or '(no path)'}): {error.detail}") from None
+            # Same class (scimType), with the failing operation named for the client; hostile paths are cut short.
+            detail = f"Operations[{index}] ({op} {path or '(no path)'}): {error.detail}"
+            raise type(error)(detail if len(detail) <= 300 else detail[:297] + "...") from None
     return patcher.resource
 
 
