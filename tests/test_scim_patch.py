@@ -312,6 +312,14 @@ def test_pathless_keys_that_are_paths_as_entra_sends(dialect):
     assert result[EXT]["manager"] == {"value": "a-07", "displayName": "Boss"}
 
 
+@pytest.mark.parametrize("op", ["add", "replace"])
+def test_an_extension_object_may_carry_its_own_schemas_as_scim2_models_serialises_it(op):
+    result = patched(USER, {"op": op, "path": EXT, "value": {"schemas": [EXT], "employeeNumber": "7"}})
+    assert result[EXT] == {**USER[EXT], "employeeNumber": "7"}
+    with pytest.raises(InvalidValueError):
+        patched(USER, {"op": op, "path": EXT, "value": {"schemas": ["urn:other"], "employeeNumber": "7"}})
+
+
 def test_pathless_extension_object_is_merged():
     result = patched(USER, {"op": "replace", "value": {EXT: {"costCenter": "CC1"}}})
     assert result[EXT]["costCenter"] == "CC1"
