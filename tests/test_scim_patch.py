@@ -365,6 +365,19 @@ def test_removing_a_non_member_changes_nothing():
     assert not changed(GROUP, result)
 
 
+@pytest.mark.parametrize(
+    ("resource", "resource_type", "path", "survivors"),
+    [
+        (GROUP, "Group", 'members[value eq "A-1"]', 2),  # members.value is caseExact: no match
+        (GROUP, "Group", 'members[value eq "a-1"]', 1),
+        (USER, "User", 'emails[type eq "WORK"]', 1),  # emails.type is caseExact false
+    ],
+)
+def test_value_filters_follow_the_schemas_case_exactness(resource, resource_type, path, survivors):
+    result = patched(resource, {"op": "remove", "path": path}, resource_type=resource_type)
+    assert len(result["members" if resource_type == "Group" else "emails"]) == survivors
+
+
 def test_removing_an_absent_attribute_changes_nothing():
     assert patched(USER, {"op": "remove", "path": "nickName"}) == USER
 
