@@ -411,9 +411,10 @@ def test_unknown_paths_under_the_scim_root_are_scim_404s(client):
     assert response.status_code == 404 and response.json["status"] == "404"
 
 
-def test_a_form_content_type_is_a_415(client):
-    response = client.post(f"{BASE}/Users", data="a=b", headers={**AUTH, "Content-Type": "application/x-www-form-urlencoded"})
-    assert response.status_code == 415
+def test_the_content_type_header_is_ignored_like_strongdm_does(client):
+    headers = {**AUTH, "Content-Type": "application/x-www-form-urlencoded"}
+    assert client.post(f"{BASE}/Users", data=json.dumps(user_body()), headers=headers).status_code == 201
+    assert client.post(f"{BASE}/Users", data="a=b", headers=headers).status_code == 400
 
 
 # -- discovery ----------------------------------------------------------------------------------------

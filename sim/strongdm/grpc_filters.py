@@ -1,0 +1,153 @@
+"""The StrongDM API's filter language: `field:value` terms, quoted values, `*` wildcards, all ANDed.
+
+StrongDM documents filters for the CLI and SDKs (docs.strongdm.com/references/cli/filters): terms are
+separated by spaces and all must match, matching ignores case, and `*` matches any run of characters.
+The SDK's `?` placeholders arrive as JSON string literals (strongdm/plumbing.py `quote_filter_args`),
+so a quoted value is decoded as JSON. What the real server does with unknown fields is undocumented;
+here they are a bad request, so a typo fails loudly rather than matching everything.
+"""
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+# Fields each service filters on (terraform-provider-sdm data sources; reference §3.4).
+ACCOUNT_FIELDS = ("type", "email", "firstname", "lastname", "id", "name", "suspended", "tags")
+ROLE_FIELDS = ("name", "id", "tags")
+ATTACHMENT_FIELDS = ("accountid", "roleid", "id")
+
+BOOLEANS = {"true": True, "false": False}
+
+
+class FilterError(ValueError):
+    """A filter the server cannot parse (the API answers BadRequestError)."""
+
+
+@dataclass(frozen=True)
+class Term:
+    """One `field:value` term; `value` is already unquoted."""
+
+    field: str
+    value: str
+
+
+def tokenize(text: str) -> list[Term]:
+    """Split a filter into terms, decoding JSON-quoted values; raise FilterError on bad syntax."""
+    terms = []
+    i, n = 0, len(text)
+    while i < n:
+        if text[i].isspace():
+            i += 1
+            continue
+        colon = text.find(":", i)
+        space = _next_space(text, i)
+        if colon == -1 or (space != -1 and space < colon):
+            raise FilterError(f"invalid filter term {text[i:space if space != -1 else n]!r}: expected field:value")
+        field = text[i:colon].strip().casefold()
+        if not field or not re.fullmatch(r"[a-z_][a-z0-9_.]*", field):
+            raise FilterError(f"invalid filter field {text[i:colon]!r}")
+        i = colon + 1
+        if i < n and text[i] == '"':
+            value, i = _quoted(text, i)
+        else:
+            end = _next_space(text, i)
+            end = n if end == -1 else end
+            value = text[i:end]
+            if '"' in value:
+                raise FilterError(f"invalid filter value {value!r}: quotes must enclose the whole value")
+            i = end
+        if i < n and not text[i].isspace():
+            raise FilterError("invalid filter: terms must be separated by spaces")
+        terms.append(Term(field, value))
+    return terms
+
+
+def _next_space(text: str, start: int) -> int:
+    match = re.compile(r"\s").search(text, start)
+    return -1 if match is None else match.start()
+
+
+def _quoted(text: str, start: int) -> tuple[str, int]:
+    """Decode the JSON string literal at `start`; returns (value, index after it)."""
+    try:
+        value, end = json.JSONDecoder().raw_decode(text, start)
+    except json.JSONDecodeError:
+        raise FilterError("invalid filter: unterminated or malformed quoted value") from None
+    if not isinstance(value, str):
+        raise FilterError("invalid filter: a quoted value must be a string")
+    return value, end
+
+
+def pattern(value: str) -> re.Pattern:
+    """A case-insensitive whole-value matcher where `*` matches any run of characters."""
+    return re.compile(".*".join(re.escape(part) for part in value.split("*")), re.IGNORECASE | re.DOTALL)
+
+
+def compile_filter(text: str, fields: tuple[str, ...], getter: Callable[[dict, str], object]) -> Callable[[dict], bool]:
+    """Parse `text` for a service whose filterable `fields` are read from an item by `getter`."""
+    checks = []
+    for term in tokenize(text or ""):
+        if term.field not in fields:
+            raise FilterError(f"invalid filter field {term.field!r}: use one of {', '.join(fields)}")
+        checks.append(_check(term, getter))
+    return lambda item: all(check(item) for check in checks)
+
+
+def _check(term: Term, getter) -> Callable[[dict], bool]:
+    if term.field == "suspended":
+        wanted = BOOLEANS.get(term.value.casefold())
+        if wanted is None:
+            raise FilterError(f"invalid filter value {term.value!r} for suspended: use true or false")
+        return lambda item: bool(getter(item, "suspended")) is wanted
+    if term.field == "tags":
+        # `tags:key=value` (value may use wildcards); `tags:key` asks only that the tag exists.
+        key, _, value = term.value.partition("=")
+        if not key:
+            raise FilterError("invalid filter value for tags: use tags:name=value")
+        key_match = pattern(key)
+        value_match = pattern(value) if "=" in term.value else None
+        return lambda item: any(key_match.fullmatch(k) and (value_match is None or value_match.fullmatch(v or ""))
+                                for k, v in (getter(item, "tags") or {}).items())
+    match = pattern(term.value)
+    return lambda item: match.fullmatch(str(getter(item, term.field) or "")) is not None
+
+
+def account_field(user: dict, field: str):
+    """The value an account filter field reads from a stored user."""
+    return {
+        "type": "user",
+        "email": user.get("email"),
+        "firstname": user.get("first_name"),
+        "lastname": user.get("last_name"),
+        "id": user.get("id"),
+        "name": f"{user.get('first_name', '')} {user.get('last_name', '')}".strip(),
+        "suspended": user.get("suspended"),
+        "tags": user.get("tags") or {},
+    }[field]
+
+
+def role_field(role: dict, field: str):
+    """The value a role filter field reads from a stored role."""
+    return {"name": role.get("name"), "id": role.get("id"), "tags": role.get("tags") or {}}[field]
+
+
+def attachment_field(attachment: dict, field: str):
+    """The value an account-attachment filter field reads from a stored attachment."""
+    return {"accountid": attachment.get("account_id"), "roleid": attachment.get("role_id"),
+            "id": attachment.get("id")}[field]
+
+
+def account_filter(text: str) -> Callable[[dict], bool]:
+    """A predicate over stored users for an Accounts.List filter."""
+    return compile_filter(text, ACCOUNT_FIELDS, account_field)
+
+
+def role_filter(text: str) -> Callable[[dict], bool]:
+    """A predicate over stored roles for a Roles.List filter."""
+    return compile_filter(text, ROLE_FIELDS, role_field)
+
+
+def attachment_filter(text: str) -> Callable[[dict], bool]:
+    """A predicate over stored attachments for an AccountAttachments.List filter."""
+    return compile_filter(text, ATTACHMENT_FIELDS, attachment_field)
