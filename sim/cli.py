@@ -39,3 +39,37 @@ def strongdm(port, host, state_dir, token, profile):
         runner.wait_for_interrupt()
     finally:
         server.stop()
+
+
+@cli.command()
+@click.option("--port", default=8400, show_default=True, help="Port to listen on (0 picks a free one).")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (loopback unless told).")
+@click.option("--state-dir", default=".sim", show_default=True, type=click.Path(file_okay=False),
+              help="Where the SQLite state lives.")
+@click.option("--seed", default=42, show_default=True, help="Faker seed for the directory (first start only).")
+@click.option("--users", default=50, show_default=True, help="Users to generate (first start only).")
+@click.option("--groups", default=8, show_default=True, help="User groups to generate (first start only).")
+def jumpcloud(port, host, state_dir, seed, users, groups):
+    """Serve the mock JumpCloud (REST API v1/v2, Directory Insights) alone; seeds only an empty state."""
+    from sim import runner
+    from sim.jumpcloud.service import start_jumpcloud
+
+    previous = runner.read_endpoints(state_dir).get("jumpcloud", {})
+    server, creds = start_jumpcloud(state_dir, host=host, port=port, seed=seed, users=users, groups=groups,
+                                    previous={k: previous[k] for k in ("api_key", "admin") if k in previous})
+    seeded = creds.pop("seeded_now", False)
+    endpoints = runner.read_endpoints(state_dir)
+    endpoints["jumpcloud"] = creds
+    runner.write_endpoints(state_dir, endpoints)
+    key = creds.get("api_key") or "(unknown: shown when the state was first seeded)"
+    click.echo(f"JumpCloud API      {server.url}/api  (v2 {server.url}/api/v2)")
+    click.echo(f"x-api-key          {key}")
+    if creds.get("admin"):
+        click.echo(f"Admin              {creds['admin']['email']} / {creds['admin']['password']}")
+    click.echo(f"Directory          {creds['users']} users, org {creds['org_id']}"
+               f"{'  (seeded now, seed ' + str(seed) + ')' if seeded else '  (existing state)'}")
+    click.echo(f"State in {state_dir}; key kept in {state_dir}/endpoints.json    Ctrl-C stops")
+    try:
+        runner.wait_for_interrupt()
+    finally:
+        server.stop()

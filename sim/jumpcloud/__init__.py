@@ -1,0 +1,39 @@
+"""The mock JumpCloud: `create_app` builds its Flask app (REST API v1/v2 and Directory Insights)."""
+
+import os
+
+from flask import Flask
+
+from sim import config
+from sim.store import Store
+from sim.store import open_store
+
+# JumpCloud-only settings not (yet) in sim.config.DEFAULTS; SIM_-prefixed env vars override them too.
+JUMPCLOUD_DEFAULTS = {
+    # "401" (default) or "redirect": a missing x-api-key gets 302 -> /login, as one third party measured.
+    "JUMPCLOUD_MISSING_KEY": "401",
+}
+
+
+def create_app(store: Store | None = None, *, settings: dict | None = None) -> Flask:
+    """Build the JumpCloud app over `store` (a temporary store when None); `settings` override sim.config."""
+    from sim.jumpcloud import api
+    from sim.jumpcloud import api_v1
+    from sim.jumpcloud import api_v2
+    from sim.jumpcloud import insights_api
+    from sim.jumpcloud.models import JumpCloud
+
+    merged = {k: os.environ.get("SIM_" + k, v) for k, v in JUMPCLOUD_DEFAULTS.items()}
+    merged.update(config.settings())
+    merged.update(settings or {})
+    app = Flask(__name__)
+    app.config.update(merged)
+    app.config["MAX_CONTENT_LENGTH"] = int(merged["MAX_CONTENT_LENGTH"])
+    app.json.sort_keys = False  # keep documents in their stored (sorted) order without re-sorting per response
+    app.extensions["jumpcloud"] = JumpCloud(store if store is not None else open_store(None, "jumpcloud"))
+    # The API lives under /api and /insights; `/` is left for the console and `/_sim` for control.
+    app.register_blueprint(api_v1.bp)
+    app.register_blueprint(api_v2.bp)
+    app.register_blueprint(insights_api.bp)
+    app.register_error_handler(Exception, api.handle_error)
+    return app

@@ -1,0 +1,165 @@
+"""JumpCloud user/group -> SCIM 2.0 payloads: the one place the pusher's wire names are built (pure).
+
+Shapes follow the real JumpCloud samples in tests/data (reference §1.3): `userName` = email,
+`externalId` = the JumpCloud `_id`, one primary work email, `name{givenName,familyName}`,
+`title` <- jobTitle, enterprise `department`, one work phone and one work address, `en-US` locale.
+"""
+
+import hashlib
+import json
+
+USER_URN = "urn:ietf:params:scim:schemas:core:2.0:User"
+ENTERPRISE_URN = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
+GROUP_URN = "urn:ietf:params:scim:schemas:core:2.0:Group"
+PATCH_OP_URN = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
+LOCALE = "en-US"
+ADDRESS_KEYS = ("country", "locality", "postalCode", "region", "streetAddress")
+# Test user of the connection test: StrongDM (and AWS) refuse users without both names.
+TEST_USER_NAME = {"givenName": "JumpCloud", "familyName": "Test User"}
+
+
+def _work(items, key: str = "type") -> dict | None:
+    """The first `type: work` entry of a JumpCloud list (phoneNumbers, addresses), else None."""
+    for item in items or []:
+        if isinstance(item, dict) and item.get(key) == "work":
+            return item
+    return None
+
+
+def work_phone(user: dict) -> list[dict]:
+    """JumpCloud syncs one phone, the work one (AWS's JumpCloud notes); `[]` when unset, as the PUT sample."""
+    phone = _work(user.get("phoneNumbers"))
+    if not phone or not phone.get("number"):
+        return []
+    return [{"primary": True, "type": "work", "value": phone["number"]}]
+
+
+def work_address(user: dict) -> list[dict]:
+    """The work address with the sample's keys, `primary: true`; `[]` when unset."""
+    address = _work(user.get("addresses"))
+    if not address:
+        return []
+    out = {k: address[k] for k in ADDRESS_KEYS if address.get(k)}
+    if not out:
+        return []
+    return [{**out, "primary": True, "type": "work"}]
+
+
+def user_resource(user: dict, scim_id: str | None = None, *, active: bool = True) -> dict:
+    """A JumpCloud systemuser as the SCIM User JumpCloud sends (POST without `id`, PUT with it)."""
+    body = {
+        "schemas": [USER_URN, ENTERPRISE_URN],
+        "userName": user["email"],
+        "externalId": user["_id"],
+        "active": active,
+        "name": {"familyName": user.get("lastname") or "", "givenName": user.get("firstname") or ""},
+        "emails": [{"primary": True, "type": "work", "value": user["email"]}],
+        "phoneNumbers": work_phone(user),
+        "addresses": work_address(user),
+        "locale": LOCALE,
+        "preferredLanguage": LOCALE,
+    }
+    # Empty strings are left out rather than sent as "": the samples only carry attributes that are set.
+    if user.get("displayname"):
+        body["displayName"] = user["displayname"]
+    if user.get("jobTitle"):
+        body["title"] = user["jobTitle"]
+    if user.get("department"):
+        body[ENTERPRISE_URN] = {"department": user["department"]}
+    if scim_id is not None:
+        body["id"] = scim_id
+    return body
+
+
+def test_user_resource(email: str) -> dict:
+    """The connection test's user, from the admin's Test User Email."""
+    return {
+        "schemas": [USER_URN],
+        "userName": email,
+        "active": True,
+        "name": dict(TEST_USER_NAME),
+        "emails": [{"primary": True, "type": "work", "value": email}],
+        "locale": LOCALE,
+        "preferredLanguage": LOCALE,
+    }
+
+
+def deactivated(payload: dict) -> dict:
+    """The same resource with `active: false` (a full-PUT deprovision)."""
+    return {**payload, "active": False}
+
+
+def group_resource(name: str) -> dict:
+    """POST /Groups body: `name` -> `displayName`; members follow by PATCH (see pusher docs)."""
+    return {"schemas": [GROUP_URN], "displayName": name}
+
+
+def patch_body(operations: list[dict]) -> dict:
+    """A PatchOp message (RFC 7644 §3.5.2)."""
+    return {"schemas": [PATCH_OP_URN], "Operations": operations}
+
+
+def member_operations(add: list[str], remove: list[str]) -> list[dict]:
+    """JumpCloud's membership ops: `path: members` with a bare value list, no filter, no display (§1.5)."""
+    ops = []
+    if add:
+        ops.append({"op": "add", "path": "members", "value": [{"value": i} for i in add]})
+    if remove:
+        ops.append({"op": "remove", "path": "members", "value": [{"value": i} for i in remove]})
+    return ops
+
+
+def rename_operations(name: str) -> list[dict]:
+    """A group rename: `replace displayName` (the method is undocumented; reference §5)."""
+    return [{"op": "replace", "path": "displayName", "value": name}]
+
+
+def active_operations(active: bool) -> list[dict]:
+    """Per-attribute PATCH of `active` with a scalar boolean, as the Paul-E fixture shows."""
+    return [{"op": "replace", "path": "active", "value": active}]
+
+
+def _flatten(payload: dict) -> dict:
+    """Attribute paths of a user payload: sub-attributes of `name` and the extension get their own path."""
+    out = {}
+    for key, value in payload.items():
+        if key in ("id", "schemas"):
+            continue
+        if key == "name" and isinstance(value, dict):
+            out.update({f"name.{k}": v for k, v in value.items()})
+        elif key == ENTERPRISE_URN and isinstance(value, dict):
+            # RFC 7644 §3.10: an extension attribute's path is "<schema URN>:<attribute>".
+            out.update({f"{ENTERPRISE_URN}:{k}": v for k, v in value.items()})
+        else:
+            out[key] = value
+    return out
+
+
+def user_operations(before: dict | None, after: dict) -> list[dict]:
+    """One PATCH op per changed attribute path (`replace` or `remove`), JumpCloud's per-attribute mode."""
+    old = _flatten(before or {})
+    new = _flatten(after)
+    ops = []
+    for path in sorted(set(old) | set(new)):
+        if path not in new:
+            ops.append({"op": "remove", "path": path})
+        elif old.get(path) != new[path] or path not in old:
+            ops.append({"op": "replace", "path": path, "value": new[path]})
+    return ops
+
+
+def payload_hash(payload: dict) -> str:
+    """A stable digest of what was sent (the SP's `id` excluded), to skip pushes that change nothing."""
+    body = {k: v for k, v in payload.items() if k != "id"}
+    text = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def user_filter(user_name: str) -> str:
+    """`userName eq "<email>"` with the value as a JSON string literal (RFC 7644 §3.4.2.2 compValue)."""
+    return f"userName eq {json.dumps(user_name, ensure_ascii=False)}"
+
+
+def group_filter(name: str) -> str:
+    """`displayName eq "<name>"`, the take-over lookup for groups."""
+    return f"displayName eq {json.dumps(name, ensure_ascii=False)}"

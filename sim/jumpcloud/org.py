@@ -1,0 +1,158 @@
+"""The organisation: its id, administrators (hashed passwords, roles) and their API keys (hashed)."""
+
+import hashlib
+import hmac
+import secrets
+
+from werkzeug.security import check_password_hash
+from werkzeug.security import generate_password_hash
+
+from sim.jumpcloud.errors import BadRequestError
+from sim.jumpcloud.errors import ConflictError
+from sim.jumpcloud.errors import NotFoundError
+from sim.store import Store
+from sim.store import dumps
+from sim.store import loads
+
+DDL = """
+CREATE TABLE IF NOT EXISTS jc_admins (
+    id TEXT PRIMARY KEY,
+    email_lc TEXT NOT NULL UNIQUE,
+    password_hash TEXT NOT NULL,
+    doc TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS jc_api_keys (
+    key_hash TEXT PRIMARY KEY,
+    admin_id TEXT NOT NULL REFERENCES jc_admins(id),
+    created TEXT NOT NULL,
+    revoked TEXT
+);
+CREATE INDEX IF NOT EXISTS jc_api_keys_admin ON jc_api_keys(admin_id);
+"""
+
+ADMIN_ROLE = "Administrator"
+# Roles from JumpCloud's admin role list; what each may do is our simplification (see `can`).
+ROLES = {"Administrator with Billing", ADMIN_ROLE, "Manager", "Help Desk", "Read Only"}
+USER_MANAGERS = {"Administrator with Billing", ADMIN_ROLE, "Manager", "Help Desk"}
+APP_MANAGERS = {"Administrator with Billing", ADMIN_ROLE, "Manager"}
+
+
+def key_hash(key: str) -> str:
+    """API keys are stored only as their SHA-256."""
+    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def can(admin: dict, action: str) -> bool:
+    """Role check: `read` for all; `write_users` (users, groups, members) and `write_apps` (apps, bindings)."""
+    role = admin.get("role")
+    if action == "read":
+        return role in ROLES
+    if action == "write_users":
+        return role in USER_MANAGERS
+    return role in APP_MANAGERS
+
+
+class Organisation:
+    """One organisation: id in the store's meta table, administrators and API keys in their own tables."""
+
+    def __init__(self, store: Store):
+        self.store = store
+        store.schema(DDL)
+
+    @property
+    def id(self) -> str | None:
+        """The 24-hex organisation id (None until created)."""
+        return self.store.get_meta("jumpcloud.org_id")
+
+    def ensure(self, org_id: str, name: str = "Example Org") -> None:
+        """Create the organisation record once."""
+        if self.id is None:
+            with self.store.write():
+                self.store.set_meta("jumpcloud.org_id", org_id)
+                self.store.set_meta("jumpcloud.org_name", name)
+
+    @property
+    def name(self) -> str:
+        """Display name of the organisation."""
+        return self.store.get_meta("jumpcloud.org_name", "Example Org")
+
+    def create_admin(self, email: str, password: str, *, role: str = ADMIN_ROLE,
+                     firstname: str = "", lastname: str = "") -> dict:
+        """Add an administrator (password hashed with werkzeug); 409 if the email is taken."""
+        if role not in ROLES:
+            raise BadRequestError(f"unknown role: {role}")
+        if not isinstance(email, str) or "@" not in email:
+            raise BadRequestError("email must be an email address")
+        with self.store.write() as db:
+            if db.execute("SELECT 1 FROM jc_admins WHERE email_lc = ?", (email.lower(),)).fetchone():
+                raise ConflictError("Administrator already exists")
+            admin = {
+                "_id": self.store.new_hex("admin", 24),
+                "email": email,
+                "firstname": firstname,
+                "lastname": lastname,
+                "role": role,
+                "roleName": role,
+                "organization": self.id,
+                "created": self.store.now(),
+            }
+            db.execute(
+                "INSERT INTO jc_admins(id, email_lc, password_hash, doc) VALUES (?, ?, ?, ?)",
+                (admin["_id"], email.lower(), generate_password_hash(password), dumps(admin)),
+            )
+        return admin
+
+    def admins(self) -> list[dict]:
+        """Every administrator, oldest first."""
+        rows = self.store.read().execute("SELECT doc FROM jc_admins ORDER BY rowid").fetchall()
+        return [loads(r["doc"]) for r in rows]
+
+    def admin(self, admin_id: str) -> dict:
+        """One administrator by id (404 if unknown)."""
+        row = self.store.read().execute("SELECT doc FROM jc_admins WHERE id = ?", (admin_id,)).fetchone()
+        if row is None:
+            raise NotFoundError("Administrator not found")
+        return loads(row["doc"])
+
+    def check_password(self, email: str, password: str) -> dict | None:
+        """The administrator with this email and password, else None (for the console login)."""
+        row = self.store.read().execute(
+            "SELECT doc, password_hash FROM jc_admins WHERE email_lc = ?", (str(email).lower(),)
+        ).fetchone()
+        if row is None or not check_password_hash(row["password_hash"], password):
+            return None
+        return loads(row["doc"])
+
+    def create_api_key(self, admin_id: str, key: str | None = None) -> str:
+        """Issue a 40-hex API key for an administrator; the plaintext is returned once and never stored."""
+        self.admin(admin_id)
+        key = key or secrets.token_hex(20)
+        with self.store.write() as db:
+            db.execute(
+                "INSERT INTO jc_api_keys(key_hash, admin_id, created) VALUES (?, ?, ?)",
+                (key_hash(key), admin_id, self.store.now()),
+            )
+        return key
+
+    def revoke_api_key(self, key: str) -> bool:
+        """Revoke a key (JumpCloud's "reset API key"); True if it was live."""
+        with self.store.write() as db:
+            cur = db.execute(
+                "UPDATE jc_api_keys SET revoked = ? WHERE key_hash = ? AND revoked IS NULL",
+                (self.store.now(), key_hash(key)),
+            )
+            return cur.rowcount == 1
+
+    def authenticate(self, key: str | None) -> dict | None:
+        """The administrator owning a live key, else None; compares digests in constant time."""
+        if not key:
+            return None
+        digest = key_hash(key)
+        rows = self.store.read().execute(
+            "SELECT key_hash, admin_id FROM jc_api_keys WHERE revoked IS NULL"
+        ).fetchall()
+        match = None
+        for row in rows:  # a handful of keys: compare against all so timing reveals nothing
+            if hmac.compare_digest(row["key_hash"], digest):
+                match = row["admin_id"]
+        return self.admin(match) if match else None
