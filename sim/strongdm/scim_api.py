@@ -11,7 +11,6 @@ from flask import request
 from sim.scim.errors import InvalidSyntaxError
 from sim.scim.errors import MethodNotAllowedError
 from sim.scim.errors import NotFoundError
-from sim.scim.errors import NotImplementedScimError
 from sim.scim.errors import UnauthorizedError
 from sim.scim.schemas import project
 from sim.strongdm.scim_common import Call
@@ -118,11 +117,6 @@ def projected(resource: dict, resource_type: str) -> dict:
     return resource
 
 
-def _rfc_only():
-    if not sdm().profile.rfc:
-        raise MethodNotAllowedError("This endpoint is available in the rfc profile only.")
-
-
 # -- Users ------------------------------------------------------------------------------------------
 
 @bp.get("/Users")
@@ -133,8 +127,7 @@ def list_users():
 
 @bp.post("/Users/.search")
 def search_users():
-    """Query users with a SearchRequest body (RFC 7644 §3.4.3; rfc profile)."""
-    _rfc_only()
+    """Query users with a SearchRequest body (RFC 7644 §3.4.3), under the profile's filter rules."""
     return scim_response(sdm().users.list(parse_list_query(require_object(body()), sdm().profile), call()))
 
 
@@ -182,8 +175,7 @@ def list_groups():
 
 @bp.post("/Groups/.search")
 def search_groups():
-    """Query groups with a SearchRequest body (rfc profile)."""
-    _rfc_only()
+    """Query groups with a SearchRequest body, under the profile's filter rules."""
     return scim_response(sdm().groups.list(parse_list_query(require_object(body()), sdm().profile), call()))
 
 
@@ -223,9 +215,7 @@ def delete_group(role_id):
 
 @bp.post("/.search")
 def search_all():
-    """Search Users and Groups at once (RFC 7644 §3.4.3); StrongDM has no such endpoint, so 501 there."""
-    if not sdm().profile.rfc:
-        raise NotImplementedScimError("Searching several resource types at once is not supported.")
+    """Search Users and Groups at once (RFC 7644 §3.4.3), under the profile's filter rules."""
     return scim_response(sdm().search_all(parse_list_query(require_object(body()), sdm().profile), call()))
 
 
