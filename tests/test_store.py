@@ -1,0 +1,114 @@
+"""The SQLite store: WAL, whole transactions, durable acknowledged writes, deterministic ids and clock."""
+
+import datetime as dt
+import os
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from sim.store import FixedClock
+from sim.store import Store
+from sim.store import iso
+from sim.store import open_store
+
+
+@pytest.fixture
+def store(tmp_path):
+    s = Store(tmp_path / "state.sqlite3")
+    s.schema("CREATE TABLE IF NOT EXISTS things (id TEXT PRIMARY KEY, name TEXT UNIQUE)")
+    yield s
+    s.close()
+
+
+def test_the_database_runs_in_wal_mode(store):
+    assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_a_failed_write_rolls_back_entirely(store):
+    with pytest.raises(RuntimeError):
+        with store.write() as db:
+            db.execute("INSERT INTO things VALUES ('1', 'a')")
+            raise RuntimeError("boom")
+    assert store.db.execute("SELECT COUNT(*) FROM things").fetchone()[0] == 0
+
+
+def test_nested_writes_join_the_outer_transaction(store):
+    with pytest.raises(RuntimeError):
+        with store.write() as db:
+            db.execute("INSERT INTO things VALUES ('1', 'a')")
+            with store.write() as inner:
+                inner.execute("INSERT INTO things VALUES ('2', 'b')")
+            raise RuntimeError("boom")
+    assert store.db.execute("SELECT COUNT(*) FROM things").fetchone()[0] == 0
+
+
+def test_unique_indexes_hold(store):
+    import sqlite3
+
+    with store.write() as db:
+        db.execute("INSERT INTO things VALUES ('1', 'a')")
+    with pytest.raises(sqlite3.IntegrityError), store.write() as db:
+        db.execute("INSERT INTO things VALUES ('2', 'a')")
+
+
+def test_ids_are_deterministic_for_a_salt_and_never_repeat_across_restarts(tmp_path):
+    first = Store(tmp_path / "a.sqlite3", id_salt="fixed")
+    ids = [first.new_hex("account", 16) for _ in range(3)]
+    first.close()
+    again = Store(tmp_path / "a.sqlite3", id_salt="fixed")
+    more = [again.new_hex("account", 16) for _ in range(3)]
+    again.close()
+    other = Store(tmp_path / "b.sqlite3", id_salt="fixed")
+    replay = [other.new_hex("account", 16) for _ in range(6)]
+    other.close()
+    assert len(set(ids + more)) == 6
+    assert replay == ids + more
+
+
+def test_an_install_gets_its_own_salt_which_survives_a_restart(tmp_path):
+    first = Store(tmp_path / "s.sqlite3")
+    salt = first.id_salt
+    first.close()
+    assert Store(tmp_path / "s.sqlite3").id_salt == salt
+    assert Store(tmp_path / "t.sqlite3").id_salt != salt
+
+
+def test_the_fixed_clock_advances_by_its_step():
+    clock = FixedClock(dt.datetime(2026, 1, 1, tzinfo=dt.UTC), step=2)
+    assert [iso(clock.now()) for _ in range(2)] == ["2026-01-01T00:00:00.000Z", "2026-01-01T00:00:02.000Z"]
+
+
+def test_a_temporary_store_removes_its_files():
+    store = Store(None)
+    path = store.path
+    store.db.execute("SELECT 1")
+    store.close()
+    assert not os.path.exists(path)
+
+
+def test_open_store_creates_the_state_dir(tmp_path):
+    store = open_store(tmp_path / "new" / "dir", "strongdm")
+    assert store.path.endswith(os.path.join("dir", "strongdm.sqlite3"))
+    store.close()
+
+
+def test_an_acknowledged_write_survives_a_killed_process(tmp_path):
+    path = tmp_path / "kill.sqlite3"
+    script = textwrap.dedent(f"""
+        import os, sys
+        from sim.store import Store
+        s = Store({str(path)!r})
+        s.schema("CREATE TABLE IF NOT EXISTS things (id TEXT PRIMARY KEY, name TEXT)")
+        with s.write() as db:
+            db.execute("INSERT INTO things VALUES ('1', 'kept')")
+        print("acknowledged", flush=True)
+        os.kill(os.getpid(), 9)
+    """)
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert "acknowledged" in result.stdout
+    assert result.returncode == -9
+    store = Store(path)
+    assert store.db.execute("SELECT name FROM things").fetchall()[0][0] == "kept"
+    store.close()
