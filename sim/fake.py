@@ -173,7 +173,7 @@ class _Phones:
         if compiled is None:
             compiled = self._compiled[pattern] = (pattern.replace("#", "{}"), pattern.count("#"))
         template, k = compiled
-        return template.format(*f"{self._rng.getrandbits(4 * k) % 10**k:0{k}d}")
+        return template.format(*f"{self._rng.randrange(10**k):0{k}d}")
 
 
 @dataclass

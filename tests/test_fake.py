@@ -2,9 +2,13 @@
 
 import dataclasses
 import datetime as dt
+import hashlib
 import json
+import os
 import random
 import re
+import subprocess
+import sys
 import time
 from collections import Counter
 
@@ -68,6 +72,24 @@ def test_a_different_seed_gives_a_different_directory():
     a, b = make_directory(7, 300, 25), make_directory(8, 300, 25)
     assert canonical(a) != canonical(b)
     assert {u["_id"] for u in a.users}.isdisjoint(u["_id"] for u in b.users)
+
+
+def test_output_does_not_depend_on_string_hash_randomisation():
+    # Set or dict iteration order leaking into the output would differ between these two processes.
+    script = (
+        "import dataclasses, hashlib, json; from sim.fake import make_directory; "
+        "d = make_directory(21, 200, 20); "
+        "print(hashlib.sha256(json.dumps(dataclasses.asdict(d), sort_keys=True).encode()).hexdigest())"
+    )
+    digests = {
+        subprocess.run(
+            [sys.executable, "-c", script], env={**os.environ, "PYTHONHASHSEED": hash_seed},
+            capture_output=True, text=True, check=True,
+        ).stdout.strip()
+        for hash_seed in ("1", "2")
+    }
+    local = hashlib.sha256(json.dumps(dataclasses.asdict(make_directory(21, 200, 20)), sort_keys=True).encode())
+    assert digests == {local.hexdigest()}
 
 
 def test_global_random_state_neither_affects_nor_is_touched_by_generation():
