@@ -36,4 +36,7 @@ def create_app(store: Store | None = None, *, settings: dict | None = None) -> F
     app.register_blueprint(api_v2.bp)
     app.register_blueprint(insights_api.bp)
     app.register_error_handler(Exception, api.handle_error)
+    from sim import faults
+
+    faults.install_from_settings(app, merged)
     return app

@@ -90,6 +90,9 @@ def create_app(store: Store | None = None, *, profile: str = "strongdm", token: 
 
     app.register_blueprint(scim_api.bp)
     register_error_boundary(app)
+    from sim import faults
+
+    faults.install_from_settings(app, settings)
     return app
 
 
