@@ -19,9 +19,12 @@ def cli():
 @click.option("--token", default=None, help="Activate the Generic SCIM provider with this token.")
 @click.option("--profile", type=click.Choice(["strongdm", "rfc"]), default="strongdm", show_default=True,
               help="strongdm: only what StrongDM documents; rfc: the full RFC 7644 feature set.")
-def strongdm(port, host, state_dir, token, profile):
-    """Serve the mock StrongDM (SCIM receiver and Admin UI) alone."""
+@click.option("--grpc-port", default=8402, show_default=True,
+              help="Port of the SDK API (gRPC; needs the [sdk] extra; 0 picks a free one).")
+def strongdm(port, host, state_dir, token, profile, grpc_port):
+    """Serve the mock StrongDM (SCIM receiver, Admin UI and, with the [sdk] extra, the SDK API) alone."""
     from sim import runner
+    from sim.strongdm.grpc_serve import start_sdk_api
 
     previous = runner.read_endpoints(state_dir).get("strongdm", {})
     server, admin = runner.start_strongdm(state_dir, host=host, port=port, token=token, profile=profile,
@@ -30,15 +33,83 @@ def strongdm(port, host, state_dir, token, profile):
     endpoints = runner.read_endpoints(state_dir)
     endpoints["strongdm"] = {"url": server.url, "scim_base_url": base,
                              "scim_token": token or previous.get("scim_token"), "admin": admin}
+    sdk = start_sdk_api(server.app.extensions["strongdm"], host, grpc_port, previous=previous)
+    endpoints["strongdm"].update(sdk.endpoints() if sdk else {})
     runner.write_endpoints(state_dir, endpoints)
     click.echo(f"StrongDM Admin UI  {server.url}/  (admin {admin['email']} / {admin['password']})")
     click.echo(f"SCIM base URL      {base}")
     click.echo(f"SCIM token         {token or '(activate SCIM in the Admin UI, or pass --token)'}")
+    if sdk:
+        click.echo(f"SDK API (gRPC)     {sdk.address}  key {sdk.access_key} (secret in endpoints.json)")
+    else:
+        click.echo("SDK API (gRPC)     off: pip install 'jumpcloud-strongdm-sim[sdk]' to serve it")
     click.echo(f"Profile            {profile}    state in {state_dir}    Ctrl-C stops")
     try:
         runner.wait_for_interrupt()
     finally:
+        if sdk:
+            sdk.stop()
         server.stop()
+
+
+@cli.group("strongdm-keys")
+def strongdm_keys():
+    """Create, list and revoke API keys for the mock StrongDM's SDK API."""
+
+
+STATE_DIR_OPTION = click.option("--state-dir", default=".sim", show_default=True, type=click.Path(file_okay=False),
+                                help="Where the SQLite state lives.")
+
+
+@strongdm_keys.command("create")
+@STATE_DIR_OPTION
+@click.option("--name", default="cli", show_default=True, help="A name to recognise the key by.")
+@click.option("--json", "as_json", is_flag=True, help="Print the key as JSON.")
+def strongdm_keys_create(state_dir, name, as_json):
+    """Create an API key; the secret is printed now and never again."""
+    import json
+
+    from sim.strongdm.api_keys import ApiKeyError
+    from sim.strongdm.api_keys import open_api_keys
+
+    try:
+        key = open_api_keys(state_dir).create_api_key(name)
+    except ApiKeyError as exc:
+        raise click.ClickException(str(exc)) from None
+    if as_json:
+        click.echo(json.dumps({k: key[k] for k in ("access_key", "secret", "name", "created_at")}, indent=2))
+        return
+    click.echo(f"Access key  {key['access_key']}")
+    click.echo(f"Secret      {key['secret']}")
+    click.echo("Save the secret now: it is not shown again.")
+
+
+@strongdm_keys.command("list")
+@STATE_DIR_OPTION
+def strongdm_keys_list(state_dir):
+    """List API keys (never their secrets)."""
+    from sim.strongdm.api_keys import open_api_keys
+
+    keys = open_api_keys(state_dir).list_api_keys()
+    for key in keys:
+        click.echo(f"{key['access_key']}  {key['created_at']}  {key['name']}")
+    if not keys:
+        click.echo("No API keys.")
+
+
+@strongdm_keys.command("revoke")
+@STATE_DIR_OPTION
+@click.argument("access_key")
+def strongdm_keys_revoke(state_dir, access_key):
+    """Delete an API key; calls signed with it fail from now on."""
+    from sim.strongdm.api_keys import ApiKeyError
+    from sim.strongdm.api_keys import open_api_keys
+
+    try:
+        key = open_api_keys(state_dir).revoke_api_key(access_key)
+    except ApiKeyError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Revoked {key['access_key']} ({key['name']}).")
 
 
 @cli.command()

@@ -89,3 +89,12 @@ class ApiKeys:
         """The decoded secret the SDK signs with, for signature checks only; None for unknown keys."""
         row = self.store.read().execute("SELECT secret FROM api_keys WHERE id = ?", (access_key,)).fetchone()
         return None if row is None else base64.b64decode(row["secret"])
+
+
+def open_api_keys(state_dir: str):
+    """The API keys of the StrongDM state in `state_dir` (for the CLI; the store stays open until exit)."""
+    from sim.store import open_store
+    from sim.strongdm import make_strongdm
+
+    sdm = make_strongdm(open_store(state_dir, "strongdm"))
+    return ApiKeys(sdm.store, sdm.activities)
