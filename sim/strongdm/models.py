@@ -83,8 +83,12 @@ class Accounts:
         row = self.store.read().execute("SELECT doc FROM users WHERE email_lower = ?", (_lower(email),)).fetchone()
         return self._user_row(row)
 
-    def count_users(self) -> int:
-        """How many users the org has."""
+    def count_users(self, *, search: str | None = None) -> int:
+        """How many users the org has (matching `search`, as `list_users` does)."""
+        if search:
+            like = f"%{search.casefold()}%"
+            return self.store.read().execute(
+                "SELECT COUNT(*) FROM users WHERE email_lower LIKE ? OR lower(doc) LIKE ?", (like, like)).fetchone()[0]
         return self.store.read().execute("SELECT COUNT(*) FROM users").fetchone()[0]
 
     def list_users(self, offset: int = 0, limit: int = 100, *, search: str | None = None) -> list[dict]:
@@ -192,6 +196,10 @@ class Accounts:
         rows = self.store.read().execute("SELECT doc FROM roles ORDER BY seq LIMIT ? OFFSET ?", (limit, offset))
         return [loads(r["doc"]) for r in rows]
 
+    def all_roles(self) -> list[dict]:
+        """Every role, in creation order."""
+        return [loads(r["doc"]) for r in self.store.read().execute("SELECT doc FROM roles ORDER BY seq")]
+
     def create_role(self, role: dict, member_ids: list[str], *, actor: dict | None = None) -> dict:
         """Insert a role and attach its members; a taken name is a 409."""
         role = dict(role)
@@ -248,12 +256,16 @@ class Accounts:
             "SELECT account_id FROM attachments WHERE role_id = ? ORDER BY seq", (role_id,))
         return [r[0] for r in rows]
 
-    def members(self, role_id: str) -> list[tuple[dict, str | None, str | None]]:
-        """(user, display, type) for each account attached to a role, in attachment order."""
+    def members(self, role_id: str, *, offset: int = 0, limit: int = -1) -> list[tuple[dict, str | None, str | None]]:
+        """(user, display, type) for each account attached to a role, in attachment order (a page if `limit`)."""
         rows = self.store.read().execute(
             "SELECT u.doc, a.display, a.type FROM attachments a JOIN users u ON u.id = a.account_id "
-            "WHERE a.role_id = ? ORDER BY a.seq", (role_id,))
+            "WHERE a.role_id = ? ORDER BY a.seq LIMIT ? OFFSET ?", (role_id, limit, offset))
         return [(loads(r[0]), r[1], r[2]) for r in rows]
+
+    def count_members(self, role_id: str) -> int:
+        """How many accounts are attached to a role."""
+        return self.store.read().execute("SELECT COUNT(*) FROM attachments WHERE role_id = ?", (role_id,)).fetchone()[0]
 
     def roles_of(self, account_id: str) -> list[dict]:
         """Roles a user is attached to."""

@@ -136,6 +136,41 @@ def build_list(resources: list[dict], total: int, query: ListQuery, profile: Pro
     return list_response(resources, total, query.start_index, per_page)
 
 
+@dataclass
+class Collection:
+    """How to read one resource type's records: the listing code below is shared by /Users and /Groups."""
+
+    resource_type: str
+    key: str  # the lowercased attribute answered from a unique index (`username`, `displayname`)
+    count: object  # () -> int
+    page: object  # (offset, limit) -> list[record]
+    find: object  # (value) -> record | None
+    every: object  # () -> list[record]
+    to_scim: object  # (record) -> dict
+
+
+def list_resources(source: Collection, query: ListQuery, profile: Profile) -> dict:
+    """A ListResponse: pages straight from the index when it can, else filter and sort representations."""
+    node = parse_filter(query, profile, source.resource_type)
+    size = page_size(query, profile)
+    offset = query.start_index - 1
+    equality = scim_filter.simple_equality(node) if node is not None else None
+    if node is None and not query.sort_by:
+        total = source.count()
+        resources = [source.to_scim(r) for r in source.page(offset, size)] if size else []
+    elif equality and equality[0] == source.key and isinstance(equality[1], str) and not query.sort_by:
+        record = source.find(equality[1])
+        matched = [source.to_scim(record)] if record else []
+        total, resources = len(matched), matched[offset:offset + size]
+    else:
+        every = [source.to_scim(r) for r in source.every()]
+        matched = [r for r in every if scim_filter.matches(node, r)] if node is not None else every
+        if query.sort_by:
+            matched.sort(key=sort_key(query.sort_by), reverse=query.sort_order == "descending")
+        total, resources = len(matched), matched[offset:offset + size]
+    return build_list(resources, total, query, profile, source.resource_type)
+
+
 def sort_key(path: str):
     """A sort key over representations for sortBy (RFC 7644 §3.4.2.3); missing values sort last."""
     parts = path.split(".")

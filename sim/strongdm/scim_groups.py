@@ -11,15 +11,13 @@ from sim.scim.schemas import GROUP_URN
 from sim.scim.schemas import PATCH_OP_URN
 from sim.strongdm.models import Accounts
 from sim.strongdm.scim_common import Call
+from sim.strongdm.scim_common import Collection
 from sim.strongdm.scim_common import ListQuery
 from sim.strongdm.scim_common import Profile
-from sim.strongdm.scim_common import build_list
+from sim.strongdm.scim_common import list_resources
 from sim.strongdm.scim_common import member_labels
 from sim.strongdm.scim_common import member_values
-from sim.strongdm.scim_common import page_size
-from sim.strongdm.scim_common import parse_filter
 from sim.strongdm.scim_common import require_object
-from sim.strongdm.scim_common import sort_key
 from sim.strongdm.scim_users import check_if_match
 from sim.strongdm.scim_users import etag
 
@@ -186,25 +184,8 @@ class ScimGroups:
         self.accounts.delete_role(role_id, actor=call.actor)
 
     def list(self, query: ListQuery, call: Call) -> dict:
-        """GET /Groups (and POST /Groups/.search in the rfc profile)."""
-        node = parse_filter(query, self.profile, "Group")
-        size = page_size(query, self.profile)
-        offset = query.start_index - 1
-        equality = scim_filter.simple_equality(node) if node is not None else None
-        if node is None and not query.sort_by:
-            total = self.accounts.count_roles()
-            resources = [self.to_scim(r, call) for r in self.accounts.list_roles(offset, size)] if size else []
-        elif equality and equality[0] == "displayname" and isinstance(equality[1], str):
-            role = self.accounts.find_role_by_name(equality[1])
-            resources = [self.to_scim(role, call)] if role else []
-            total = len(resources)
-            resources = resources[offset:offset + size]
-        else:
-            every = [self.to_scim(r, call) for r in self.accounts.list_roles(0, 1 << 62)]
-            matched = [r for r in every if scim_filter.matches(node, r)] if node is not None else every
-            if query.sort_by:
-                matched.sort(key=sort_key(query.sort_by), reverse=query.sort_order == "descending")
-            total = len(matched)
-            resources = matched[offset:offset + size]
-        return build_list(resources, total, query, self.profile, "Group")
-
+        """GET /Groups and POST /Groups/.search."""
+        accounts = self.accounts
+        return list_resources(Collection("Group", "displayname", accounts.count_roles, accounts.list_roles,
+                                         accounts.find_role_by_name, accounts.all_roles,
+                                         lambda r: self.to_scim(r, call)), query, self.profile)

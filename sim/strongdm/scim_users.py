@@ -2,7 +2,6 @@
 
 import copy
 
-from sim.scim import filter as scim_filter
 from sim.scim.errors import BadRequestError
 from sim.scim.errors import InvalidValueError
 from sim.scim.errors import PreconditionFailedError
@@ -11,13 +10,11 @@ from sim.scim.schemas import ENTERPRISE_URN
 from sim.scim.schemas import USER_URN
 from sim.strongdm.models import Accounts
 from sim.strongdm.scim_common import Call
+from sim.strongdm.scim_common import Collection
 from sim.strongdm.scim_common import ListQuery
 from sim.strongdm.scim_common import Profile
-from sim.strongdm.scim_common import build_list
-from sim.strongdm.scim_common import page_size
-from sim.strongdm.scim_common import parse_filter
+from sim.strongdm.scim_common import list_resources
 from sim.strongdm.scim_common import require_object
-from sim.strongdm.scim_common import sort_key
 
 # Attributes the server computes; what a client sends for them is not stored as given.
 SERVER_OWNED = {"id", "meta", "groups", "password", "schemas"}
@@ -196,26 +193,8 @@ class ScimUsers:
         self.accounts.delete_user(user_id, actor=call.actor)
 
     def list(self, query: ListQuery, call: Call) -> dict:
-        """GET /Users (and POST /Users/.search in the rfc profile)."""
-        node = parse_filter(query, self.profile, "User")
-        size = page_size(query, self.profile)
-        offset = query.start_index - 1
-        equality = scim_filter.simple_equality(node) if node is not None else None
-        if node is None and not query.sort_by:
-            total = self.accounts.count_users()
-            users = self.accounts.list_users(offset, size) if size else []
-            resources = [self.to_scim(u, call) for u in users]
-        elif equality and equality[0] == "username" and isinstance(equality[1], str):
-            user = self.accounts.find_user_by_email(equality[1])
-            resources = [self.to_scim(user, call)] if user else []
-            total = len(resources)
-            resources = resources[offset:offset + size]
-        else:
-            every = [self.to_scim(u, call) for u in self.accounts.all_users()]
-            matched = [r for r in every if scim_filter.matches(node, r)] if node is not None else every
-            if query.sort_by:
-                matched.sort(key=sort_key(query.sort_by), reverse=query.sort_order == "descending")
-            total = len(matched)
-            resources = matched[offset:offset + size]
-        return build_list(resources, total, query, self.profile, "User")
-
+        """GET /Users and POST /Users/.search."""
+        accounts = self.accounts
+        return list_resources(Collection("User", "username", accounts.count_users, accounts.list_users,
+                                         accounts.find_user_by_email, accounts.all_users,
+                                         lambda u: self.to_scim(u, call)), query, self.profile)
