@@ -86,9 +86,13 @@ def create_app(store: Store | None = None, *, profile: str = "strongdm", token: 
         state.org.activate_scim("generic", token)
     app.extensions["strongdm"] = state
 
+    from sim import web
+    from sim.strongdm import admin
     from sim.strongdm import scim_api
 
     app.register_blueprint(scim_api.bp)
+    web.init_console(app, state.store, admin.console_settings())
+    app.register_blueprint(admin.bp)
     register_error_boundary(app)
     from sim import faults
 
@@ -97,9 +101,10 @@ def create_app(store: Store | None = None, *, profile: str = "strongdm", token: 
 
 
 def register_error_boundary(app: Flask) -> None:
-    """One place turns every error into a SCIM body (under /provisioning) and never a stack trace."""
+    """One place turns every error into a SCIM body (under /provisioning) or a console message page, never a stack trace."""
     from flask import request
 
+    from sim import web
     from sim.strongdm.scim_api import scim_response
 
     def is_scim() -> bool:
@@ -107,12 +112,14 @@ def register_error_boundary(app: Flask) -> None:
 
     @app.errorhandler(ScimError)
     def scim_error(error: ScimError):
+        if not is_scim():
+            return web.error_page(error.status, error.detail)
         return scim_response(error.to_dict(), error.status, error.headers)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         if not is_scim():
-            return error
+            return web.http_error_page(error)
         detail = {404: "Resource not found.", 405: "The HTTP method is not supported on this endpoint.",
                   413: "The request body is larger than the server accepts."}.get(error.code, error.description)
         return scim_response(ScimError(detail).to_dict() | {"status": str(error.code)}, error.code)
@@ -121,6 +128,6 @@ def register_error_boundary(app: Flask) -> None:
     def unexpected(error: Exception):
         app.logger.exception("unexpected error")
         if not is_scim():
-            return "Internal error: see the server log.", 500
+            return web.internal_error_page()
         return scim_response({"schemas": [ScimError.to_dict(ScimError())["schemas"][0]],
                               "detail": "Internal error.", "status": "500"}, 500)

@@ -39,7 +39,7 @@ def console_settings() -> web.Console:
     return web.Console(product="StrongDM Admin UI", cookie="strongdm_admin_session", login_endpoint="admin.login",
                        logout_endpoint="admin.logout", home_endpoint="admin.home", load_user=load_user,
                        is_admin=lambda user: user.get("permission_level") in ADMIN_LEVELS, refusal=REFUSAL,
-                       is_console_path=lambda path: not path.startswith("/provisioning/"), theme="strongdm")
+                       is_console_path=lambda path: not path.startswith(("/provisioning/", "/_sim")), theme="strongdm")
 
 
 def actor() -> dict:
