@@ -91,9 +91,8 @@ class FaultRule:
             parts.append(f"keep={self.keep:g}")
         if self.after:
             parts.append("after")
-        target = "" if self.path is None and self.method == "*" else \
-            "@" + ("" if self.method == "*" else self.method + " ") + (self.path or "*")
-        return ":".join(parts) + target
+        target = " ".join(t for t in (None if self.method == "*" else self.method, self.path) if t)
+        return ":".join(parts) + (f"@{target}" if target else "")
 
     def to_dict(self) -> dict:
         """JSON form (times as ISO 8601); `from_dict` reads it back."""
