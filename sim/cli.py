@@ -3,6 +3,10 @@
 import click
 
 from sim import __version__
+from sim.fault_cli import fault_option
+from sim.fault_cli import fault_seed_option
+from sim.fault_cli import fault_settings
+from sim.fault_cli import rate_limits_option
 
 
 @click.group()
@@ -21,14 +25,18 @@ def cli():
               help="strongdm: only what StrongDM documents; rfc: the full RFC 7644 feature set.")
 @click.option("--grpc-port", default=8402, show_default=True,
               help="Port of the SDK API (gRPC; needs the [sdk] extra; 0 picks a free one).")
-def strongdm(port, host, state_dir, token, profile, grpc_port):
+@fault_option(target="the SCIM receiver")
+@fault_seed_option
+@rate_limits_option
+def strongdm(port, host, state_dir, token, profile, grpc_port, faults, fault_seed, rate_limits):
     """Serve the mock StrongDM (SCIM receiver, Admin UI and, with the [sdk] extra, the SDK API) alone."""
     from sim import runner
     from sim.strongdm.grpc_serve import start_sdk_api
 
     previous = runner.read_endpoints(state_dir).get("strongdm", {})
     server, admin = runner.start_strongdm(state_dir, host=host, port=port, token=token, profile=profile,
-                                          admin=previous.get("admin"))
+                                          admin=previous.get("admin"),
+                                          settings=fault_settings(faults, seed=fault_seed, rate_limits=rate_limits))
     base = f"{server.url}/provisioning/generic/v2"
     endpoints = runner.read_endpoints(state_dir)
     endpoints["strongdm"] = {"url": server.url, "scim_base_url": base,
@@ -44,6 +52,8 @@ def strongdm(port, host, state_dir, token, profile, grpc_port):
     else:
         click.echo("SDK API (gRPC)     off: pip install 'jumpcloud-strongdm-sim[sdk]' to serve it")
     click.echo(f"Profile            {profile}    state in {state_dir}    Ctrl-C stops")
+    for rule in faults:
+        click.echo(f"Fault              {rule.text()}")
     try:
         runner.wait_for_interrupt()
     finally:
@@ -120,13 +130,16 @@ def strongdm_keys_revoke(state_dir, access_key):
 @click.option("--seed", default=42, show_default=True, help="Faker seed for the directory (first start only).")
 @click.option("--users", default=50, show_default=True, help="Users to generate (first start only).")
 @click.option("--groups", default=8, show_default=True, help="User groups to generate (first start only).")
-def jumpcloud(port, host, state_dir, seed, users, groups):
+@fault_option(target="the JumpCloud API")
+@fault_seed_option
+def jumpcloud(port, host, state_dir, seed, users, groups, faults, fault_seed):
     """Serve the mock JumpCloud (REST API v1/v2, Directory Insights) alone; seeds only an empty state."""
     from sim import runner
     from sim.jumpcloud.service import start_jumpcloud
 
     previous = runner.read_endpoints(state_dir).get("jumpcloud", {})
     server, creds = start_jumpcloud(state_dir, host=host, port=port, seed=seed, users=users, groups=groups,
+                                    settings=fault_settings(faults, seed=fault_seed),
                                     previous={k: previous[k] for k in ("api_key", "admin") if k in previous})
     seeded = creds.pop("seeded_now", False)
     endpoints = runner.read_endpoints(state_dir)
@@ -140,6 +153,8 @@ def jumpcloud(port, host, state_dir, seed, users, groups):
     click.echo(f"Directory          {creds['users']} users, org {creds['org_id']}"
                f"{'  (seeded now, seed ' + str(seed) + ')' if seeded else '  (existing state)'}")
     click.echo(f"State in {state_dir}; key kept in {state_dir}/endpoints.json    Ctrl-C stops")
+    for rule in faults:
+        click.echo(f"Fault              {rule.text()}")
     try:
         runner.wait_for_interrupt()
     finally:

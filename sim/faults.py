@@ -251,7 +251,11 @@ def authorize_strongdm(req) -> bool:
     scheme, _, token = req.headers.get("Authorization", "").partition(" ")
     if scheme.lower() == "bearer" and sdm.org.check_token(token.strip()):
         return True
-    return bool(session.get("account_id") or session.get("admin_id") or session.get("user_id"))
+    # The console's signed session (sim.web); PUT and DELETE cannot be forged cross-site, so no CSRF token.
+    from sim.strongdm.admin import ADMIN_LEVELS
+
+    user = sdm.accounts.find_user(session["uid"]) if isinstance(session.get("uid"), str) else None
+    return bool(user and not user.get("suspended") and user.get("permission_level") in ADMIN_LEVELS)
 
 
 def authorize_jumpcloud(req) -> bool:
