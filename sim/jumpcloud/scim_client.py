@@ -118,15 +118,15 @@ class ScimClient:
             raise ScimClientError(method, path, response.status_code, "response body is not JSON", text[:4000]) from None
         return response.status_code, doc if isinstance(doc, dict) else None
 
-    def _resource(self, method: str, path: str, body: dict) -> dict:
-        """A request whose answer must be a resource with a string `id` (RFC 7643 §3.1)."""
+    def _resource(self, method: str, path: str, body: dict) -> tuple[int, dict]:
+        """A request whose answer must be a resource with a string `id` (RFC 7643 §3.1): (status, resource)."""
         status, doc = self.request(method, path, body)
         if doc is None or "id" not in doc:
             raise ScimClientError(method, path, status, "the response has no resource id")
         if not isinstance(doc["id"], str):
             raise ScimClientError(method, path, status,
                                   f"the resource id is a {type(doc['id']).__name__}, not a string (RFC 7643 §3.1)")
-        return doc
+        return status, doc
 
     def _search(self, resource: str, scim_filter: str) -> list[dict]:
         path = f"/{resource}"
@@ -143,21 +143,21 @@ class ScimClient:
         """GET /Users?filter=userName eq "…"."""
         return self._search("Users", mapping.user_filter(user_name))
 
-    def create_user(self, body: dict) -> dict:
-        """POST /Users."""
+    def create_user(self, body: dict) -> tuple[int, dict]:
+        """POST /Users: (status, created resource)."""
         return self._resource("POST", "/Users", body)
 
-    def replace_user(self, scim_id: str, body: dict) -> None:
+    def replace_user(self, scim_id: str, body: dict) -> int:
         """PUT /Users/{id} with the full resource."""
-        self.request("PUT", f"/Users/{quote(scim_id)}", body)
+        return self.request("PUT", f"/Users/{quote(scim_id)}", body)[0]
 
-    def patch_user(self, scim_id: str, operations: list[dict]) -> None:
+    def patch_user(self, scim_id: str, operations: list[dict]) -> int:
         """PATCH /Users/{id}."""
-        self.request("PATCH", f"/Users/{quote(scim_id)}", mapping.patch_body(operations))
+        return self.request("PATCH", f"/Users/{quote(scim_id)}", mapping.patch_body(operations))[0]
 
-    def delete_user(self, scim_id: str) -> None:
+    def delete_user(self, scim_id: str) -> int:
         """DELETE /Users/{id}."""
-        self.request("DELETE", f"/Users/{quote(scim_id)}")
+        return self.request("DELETE", f"/Users/{quote(scim_id)}")[0]
 
     def find_groups(self, name: str) -> list[dict]:
         """GET /Groups?filter=displayName eq "…"."""
@@ -168,17 +168,17 @@ class ScimClient:
         _, doc = self.request("GET", f"/Groups/{quote(scim_id)}")
         return doc or {}
 
-    def create_group(self, body: dict) -> dict:
-        """POST /Groups."""
+    def create_group(self, body: dict) -> tuple[int, dict]:
+        """POST /Groups: (status, created resource)."""
         return self._resource("POST", "/Groups", body)
 
-    def patch_group(self, scim_id: str, operations: list[dict]) -> None:
+    def patch_group(self, scim_id: str, operations: list[dict]) -> int:
         """PATCH /Groups/{id}."""
-        self.request("PATCH", f"/Groups/{quote(scim_id)}", mapping.patch_body(operations))
+        return self.request("PATCH", f"/Groups/{quote(scim_id)}", mapping.patch_body(operations))[0]
 
-    def delete_group(self, scim_id: str) -> None:
+    def delete_group(self, scim_id: str) -> int:
         """DELETE /Groups/{id}."""
-        self.request("DELETE", f"/Groups/{quote(scim_id)}")
+        return self.request("DELETE", f"/Groups/{quote(scim_id)}")[0]
 
 
 def quote(scim_id: str) -> str:

@@ -1,0 +1,69 @@
+"""`/_sim` control endpoints of the JumpCloud app, for scripts and tests: full reconcile and wait-until-idle.
+
+They take the JumpCloud API key in `x-api-key`, like the REST API, and never answer with a secret.
+"""
+
+import hmac
+
+from flask import Blueprint
+from flask import current_app
+from flask import jsonify
+from flask import request
+
+bp = Blueprint("sim_control", __name__, url_prefix="/_sim")
+MAX_WAIT = 300.0
+
+
+def _pusher():
+    return current_app.extensions["jumpcloud"].pusher
+
+
+def _error(status: int, message: str):
+    response = jsonify({"message": message})
+    response.status_code = status
+    return response
+
+
+@bp.before_request
+def require_api_key():
+    """Only a live JumpCloud API key may drive the simulator."""
+    key = request.headers.get("x-api-key")
+    admin = current_app.extensions["jumpcloud"].org.authenticate(key) if key else None
+    # Compare anyway so a missing key costs what a wrong one does.
+    hmac.compare_digest(key or "", "x" * 40)
+    if admin is None:
+        return _error(401, "Unauthorized")
+    return None
+
+
+@bp.post("/sync")
+def sync():
+    """Full reconcile: queue every user and group of every active app (or `?app_id=`); 202."""
+    app_id = request.args.get("app_id") or None
+    force = request.args.get("force", "true").lower() not in ("0", "false", "no")
+    queued = _pusher().reconcile(app_id, force=force)
+    response = jsonify({"queued": queued})
+    response.status_code = 202
+    return response
+
+
+@bp.get("/idle")
+def idle():
+    """Wait up to `timeout` seconds (default 0, at most 300) for the queue to empty."""
+    raw = request.args.get("timeout", "0")
+    try:
+        timeout = float(raw)
+    except ValueError:
+        return _error(400, "timeout must be a number of seconds")
+    if not 0 <= timeout <= MAX_WAIT:  # also refuses nan and inf
+        return _error(400, f"timeout must be between 0 and {MAX_WAIT:g} seconds")
+    return jsonify(_pusher().wait_idle(timeout))
+
+
+@bp.get("/identity-management/<app_id>")
+def get_settings(app_id):
+    """An app's Identity Management settings (the token is never returned, only `token_set`)."""
+    public = _pusher().idm.public(app_id)
+    if public is None:
+        return _error(404, "Identity Management is not configured for this application")
+    return jsonify(public)

@@ -1,0 +1,229 @@
+"""The pusher's durable state in the JumpCloud store: work queue, outbox cursor, what each app was sent.
+
+- `idm_queue`: one row per (app, user|group, JumpCloud id) still to push. Repeated changes coalesce
+  into the row (`gen` counts them); a row leaves the queue only when a push of its latest `gen`
+  succeeded, so nothing queued is ever dropped. Transient failures set `not_before`; other 4xx park
+  the row (`parked`) until the object changes again or a reconcile is asked for.
+- `idm_users` / `idm_groups` / `idm_group_members`: JumpCloud id -> SCIM id, the hash and body of
+  the last pushed user, and the members a managed group was last given.
+- The outbox cursor (`meta` key `idm.cursor`) is written in the same transaction as the rows it queued.
+"""
+
+import time
+
+from sim.store import dumps
+from sim.store import loads
+
+DDL = """
+CREATE TABLE IF NOT EXISTS idm_queue (
+    app_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    object_id TEXT NOT NULL,
+    gen INTEGER NOT NULL DEFAULT 1,
+    force INTEGER NOT NULL DEFAULT 0,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    not_before REAL NOT NULL DEFAULT 0,
+    parked INTEGER NOT NULL DEFAULT 0,
+    queued_at REAL NOT NULL,
+    last_status INTEGER,
+    last_error TEXT,
+    PRIMARY KEY (app_id, kind, object_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS idm_queue_ready ON idm_queue(parked, not_before);
+CREATE TABLE IF NOT EXISTS idm_users (
+    app_id TEXT NOT NULL,
+    jc_id TEXT NOT NULL,
+    scim_id TEXT NOT NULL,
+    active INTEGER NOT NULL,
+    hash TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    PRIMARY KEY (app_id, jc_id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS idm_groups (
+    app_id TEXT NOT NULL,
+    jc_id TEXT NOT NULL,
+    scim_id TEXT NOT NULL,
+    display_name TEXT NOT NULL,
+    PRIMARY KEY (app_id, jc_id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS idm_group_members (
+    app_id TEXT NOT NULL,
+    group_jc_id TEXT NOT NULL,
+    scim_user_id TEXT NOT NULL,
+    user_jc_id TEXT,
+    PRIMARY KEY (app_id, group_jc_id, scim_user_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS idm_group_members_user ON idm_group_members(app_id, user_jc_id);
+"""
+
+CURSOR_KEY = "idm.cursor"
+
+
+class SyncState:
+    """Queue and push records over one store; every method takes the caller's `db` when it writes."""
+
+    def __init__(self, store):
+        self.store = store
+        store.schema(DDL)
+
+    # -- cursor ---------------------------------------------------------------------------------------
+
+    def cursor(self, db=None) -> int:
+        """The last outbox `seq` turned into queue rows."""
+        row = (db or self.store.read()).execute("SELECT value FROM meta WHERE key = ?", (CURSOR_KEY,)).fetchone()
+        return int(row[0]) if row else 0
+
+    def set_cursor(self, db, seq: int) -> None:
+        """Move the cursor (call inside the transaction that queued the rows)."""
+        db.execute("INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                   (CURSOR_KEY, str(seq)))
+
+    # -- queue ----------------------------------------------------------------------------------------
+
+    def enqueue(self, db, items, *, force: bool = False, delay: float = 0.0) -> int:
+        """Queue (app_id, kind, object_id) items; a queued item coalesces and a parked one wakes up."""
+        now = time.time()
+        rows = [(a, k, o, 1 if force else 0, now + delay, now) for a, k, o in items]
+        # A row in backoff keeps its `not_before` (Retry-After must hold); a parked row restarts afresh.
+        db.executemany(
+            "INSERT INTO idm_queue(app_id, kind, object_id, force, not_before, queued_at) VALUES (?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT(app_id, kind, object_id) DO UPDATE SET gen = gen + 1, force = MAX(force, excluded.force), "
+            "not_before = CASE WHEN parked = 1 THEN excluded.not_before ELSE MAX(not_before, excluded.not_before) END, "
+            "attempts = CASE WHEN parked = 1 THEN 0 ELSE attempts END, parked = 0",
+            rows,
+        )
+        return len(rows)
+
+    def ready(self, apps: set[str], limit: int) -> list[dict]:
+        """Due rows of active apps, users before groups (a group's members must exist first)."""
+        if not apps:
+            return []
+        marks = ",".join("?" * len(apps))
+        rows = self.store.read().execute(
+            f"SELECT app_id, kind, object_id, gen, force, attempts FROM idm_queue WHERE parked = 0 AND not_before <= ? "
+            f"AND app_id IN ({marks}) ORDER BY kind = 'group', queued_at LIMIT ?",
+            (time.time(), *sorted(apps), limit),
+        ).fetchall()
+        return [dict(r) for r in rows]
+
+    def next_due(self, apps: set[str]) -> float | None:
+        """When the earliest waiting row of an active app becomes due (epoch seconds), or None."""
+        if not apps:
+            return None
+        marks = ",".join("?" * len(apps))
+        row = self.store.read().execute(
+            f"SELECT MIN(not_before) FROM idm_queue WHERE parked = 0 AND app_id IN ({marks})", tuple(sorted(apps))
+        ).fetchone()
+        return row[0]
+
+    def done(self, db, item: dict) -> None:
+        """Drop the row if no newer change arrived while it was being pushed."""
+        db.execute("DELETE FROM idm_queue WHERE app_id = ? AND kind = ? AND object_id = ? AND gen = ?",
+                   (item["app_id"], item["kind"], item["object_id"], item["gen"]))
+
+    def retry_later(self, db, item: dict, delay: float, status, error: str) -> None:
+        """A transient failure: try again after `delay` seconds."""
+        db.execute("UPDATE idm_queue SET attempts = attempts + 1, not_before = ?, last_status = ?, last_error = ? "
+                   "WHERE app_id = ? AND kind = ? AND object_id = ?",
+                   (time.time() + delay, status, error, item["app_id"], item["kind"], item["object_id"]))
+
+    def park(self, db, item: dict, status, error: str) -> None:
+        """A permanent failure: keep the row, parked, unless the object changed meanwhile."""
+        db.execute("UPDATE idm_queue SET attempts = attempts + 1, last_status = ?, last_error = ?, "
+                   "parked = CASE WHEN gen = ? THEN 1 ELSE 0 END WHERE app_id = ? AND kind = ? AND object_id = ?",
+                   (status, error, item["gen"], item["app_id"], item["kind"], item["object_id"]))
+
+    def pending(self, apps: set[str]) -> int:
+        """Rows of active apps still to push (parked rows are failing, not pending)."""
+        if not apps:
+            return 0
+        marks = ",".join("?" * len(apps))
+        return self.store.read().execute(
+            f"SELECT COUNT(*) FROM idm_queue WHERE parked = 0 AND app_id IN ({marks})", tuple(sorted(apps))
+        ).fetchone()[0]
+
+    def failing(self, limit: int = 100) -> list[dict]:
+        """Rows whose last attempt failed: parked ones and ones waiting to retry."""
+        rows = self.store.read().execute(
+            "SELECT app_id, kind, object_id, attempts, parked, last_status, last_error, not_before FROM idm_queue "
+            "WHERE last_error IS NOT NULL ORDER BY queued_at LIMIT ?", (limit,)).fetchall()
+        return [{"app_id": r["app_id"], "type": r["kind"], "id": r["object_id"], "attempts": r["attempts"],
+                 "status": r["last_status"], "error": r["last_error"], "retrying": not r["parked"],
+                 "retry_in": None if r["parked"] else max(0.0, round(r["not_before"] - time.time(), 3))}
+                for r in rows]
+
+    # -- users ----------------------------------------------------------------------------------------
+
+    def user(self, app_id: str, jc_id: str) -> dict | None:
+        """What was last pushed for a user: scim_id, active, hash, payload."""
+        row = self.store.read().execute("SELECT scim_id, active, hash, payload FROM idm_users WHERE app_id = ? AND jc_id = ?",
+                                        (app_id, jc_id)).fetchone()
+        if row is None:
+            return None
+        return {"scim_id": row["scim_id"], "active": bool(row["active"]), "hash": row["hash"],
+                "payload": loads(row["payload"])}
+
+    def save_user(self, db, app_id: str, jc_id: str, scim_id: str, active: bool, digest: str, payload: dict) -> None:
+        """Record a successful user push."""
+        db.execute("INSERT INTO idm_users(app_id, jc_id, scim_id, active, hash, payload) VALUES (?, ?, ?, ?, ?, ?) "
+                   "ON CONFLICT(app_id, jc_id) DO UPDATE SET scim_id = excluded.scim_id, active = excluded.active, "
+                   "hash = excluded.hash, payload = excluded.payload",
+                   (app_id, jc_id, scim_id, 1 if active else 0, digest, dumps(payload)))
+
+    def forget_user(self, db, app_id: str, jc_id: str) -> None:
+        """Drop a user's record and its group memberships (the SP deleted it, or lost it)."""
+        db.execute("DELETE FROM idm_users WHERE app_id = ? AND jc_id = ?", (app_id, jc_id))
+        db.execute("DELETE FROM idm_group_members WHERE app_id = ? AND user_jc_id = ?", (app_id, jc_id))
+
+    def user_ids(self, app_id: str) -> list[str]:
+        """JumpCloud ids of every user ever pushed to an app."""
+        return [r[0] for r in self.store.read().execute("SELECT jc_id FROM idm_users WHERE app_id = ?", (app_id,))]
+
+    def groups_to_revisit(self, db, app_id: str, user_jc_id: str) -> list[str]:
+        """Managed groups the user is recorded in, plus bound JumpCloud groups the user belongs to."""
+        return [r[0] for r in db.execute(
+            "SELECT group_jc_id FROM idm_group_members WHERE app_id = ?1 AND user_jc_id = ?2 "
+            "UNION SELECT b.target_id FROM jc_bindings b JOIN jc_memberships m ON m.group_id = b.target_id "
+            "WHERE b.app_id = ?1 AND b.target_type = 'user_group' AND m.user_id = ?2", (app_id, user_jc_id))]
+
+    # -- groups ---------------------------------------------------------------------------------------
+
+    def group(self, app_id: str, jc_id: str) -> dict | None:
+        """A managed group's SCIM id and last pushed name."""
+        row = self.store.read().execute("SELECT scim_id, display_name FROM idm_groups WHERE app_id = ? AND jc_id = ?",
+                                        (app_id, jc_id)).fetchone()
+        return dict(row) if row else None
+
+    def save_group(self, db, app_id: str, jc_id: str, scim_id: str, name: str) -> None:
+        """Record a managed group."""
+        db.execute("INSERT INTO idm_groups(app_id, jc_id, scim_id, display_name) VALUES (?, ?, ?, ?) "
+                   "ON CONFLICT(app_id, jc_id) DO UPDATE SET scim_id = excluded.scim_id, "
+                   "display_name = excluded.display_name", (app_id, jc_id, scim_id, name))
+
+    def forget_group(self, db, app_id: str, jc_id: str) -> None:
+        """Stop managing a group (deleted, or unbound and left as-is)."""
+        db.execute("DELETE FROM idm_groups WHERE app_id = ? AND jc_id = ?", (app_id, jc_id))
+        db.execute("DELETE FROM idm_group_members WHERE app_id = ? AND group_jc_id = ?", (app_id, jc_id))
+
+    def group_ids(self, app_id: str) -> list[str]:
+        """JumpCloud ids of every managed group of an app."""
+        return [r[0] for r in self.store.read().execute("SELECT jc_id FROM idm_groups WHERE app_id = ?", (app_id,))]
+
+    def members(self, app_id: str, group_jc_id: str) -> dict[str, str | None]:
+        """SCIM user id -> JumpCloud id of the members a managed group was last given."""
+        return {r[0]: r[1] for r in self.store.read().execute(
+            "SELECT scim_user_id, user_jc_id FROM idm_group_members WHERE app_id = ? AND group_jc_id = ?",
+            (app_id, group_jc_id))}
+
+    def set_members(self, db, app_id: str, group_jc_id: str, added: dict[str, str | None], removed) -> None:
+        """Record a successful membership PATCH."""
+        db.executemany("INSERT OR REPLACE INTO idm_group_members(app_id, group_jc_id, scim_user_id, user_jc_id) "
+                       "VALUES (?, ?, ?, ?)", [(app_id, group_jc_id, s, j) for s, j in added.items()])
+        db.executemany("DELETE FROM idm_group_members WHERE app_id = ? AND group_jc_id = ? AND scim_user_id = ?",
+                       [(app_id, group_jc_id, s) for s in removed])
+
+    def desired_members(self, app_id: str, group_jc_id: str) -> dict[str, str]:
+        """SCIM id -> JumpCloud id of the group's members that are pushed and active in the app."""
+        return {r[0]: r[1] for r in self.store.read().execute(
+            "SELECT u.scim_id, u.jc_id FROM jc_memberships m JOIN idm_users u ON u.app_id = ? AND u.jc_id = m.user_id "
+            "WHERE m.group_id = ? AND u.active = 1", (app_id, group_jc_id))}
