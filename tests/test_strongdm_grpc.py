@@ -394,3 +394,11 @@ def test_a_forged_cursor_is_a_bad_request(port, key):
         assert strongdm.plumbing.convert_error_to_porcelain(raised.value).__class__ is strongdm.BadRequestError
     finally:
         client.close()
+
+
+def test_historical_snapshots_are_refused_as_bad_requests(client):
+    import datetime as dt
+
+    snapshot = client.snapshot_at(dt.datetime(2025, 1, 1, tzinfo=dt.UTC))
+    with pytest.raises(strongdm.BadRequestError, match="snapshot"):
+        list(snapshot.accounts.list(""))

@@ -61,7 +61,7 @@ class Api:
             key = self.api_keys.find_api_key(access_key)
             if key is None:  # revoked between the two reads
                 raise grpc_auth.AuthenticationError("invalid API access key")
-            if request.HasField("meta") and request.meta.HasField("snapshot_at"):
+            if asks_for_snapshot(request):
                 raise BadRequestError("snapshot_at is not simulated: the simulator keeps no history")
             return handler(actor_for(key))
         except ApiError as exc:
@@ -115,6 +115,12 @@ class Api:
         if role is None:
             raise NotFoundError(f"cannot find role {role_id!r}")
         return role
+
+
+def asks_for_snapshot(request) -> bool:
+    """True when a read asks for a historical snapshot (`client.snapshot_at(...)`)."""
+    meta = request.meta if request.HasField("meta") else None
+    return meta is not None and "snapshot_at" in meta.DESCRIPTOR.fields_by_name and meta.HasField("snapshot_at")
 
 
 def refuse_managed(kind: str, item: dict) -> None:
