@@ -110,6 +110,8 @@ def condition(space: Space, name: str, op: str, raw) -> tuple[str, list]:
         marks = ",".join("?" * len(values))
         neg = "NOT " if op == "$nin" else ""
         return f"{expr} {neg}IN ({marks})", values
+    if op in ("$eq", "$ne") and (raw is None or raw == "null"):  # `manager:$ne:null`, as in MongoDB
+        return f"{expr} IS {'NOT ' if op == '$ne' else ''}NULL", []
     if op in SQL_CMP:
         value = space.value(name, raw)
         if op == "$ne":  # JSON-missing fields are "not equal" too, as in MongoDB
