@@ -158,6 +158,8 @@ def _check_csrf():
     # Synchronizer token pattern: a form must echo the token stored in the signed session cookie.
     if request.method in SAFE_METHODS or not console().is_console_path(request.path):
         return None
+    if request.routing_exception is not None:  # no such page or method: let the 404/405 speak
+        return None
     sent = request.form.get(CSRF_FIELD, "")
     expected = session.get(CSRF_FIELD, "")
     if not sent or not expected or not hmac.compare_digest(sent.encode(), expected.encode()):
