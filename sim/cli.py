@@ -132,7 +132,9 @@ def strongdm_keys_revoke(state_dir, access_key):
 @click.option("--groups", default=8, show_default=True, help="User groups to generate (first start only).")
 @fault_option(target="the JumpCloud API")
 @fault_seed_option
-def jumpcloud(port, host, state_dir, seed, users, groups, faults, fault_seed):
+@click.option("--scim-url", default=None, help="Push the StrongDM app's users and groups to this SCIM base URL.")
+@click.option("--scim-token", default=None, help="Bearer token for --scim-url.")
+def jumpcloud(port, host, state_dir, seed, users, groups, faults, fault_seed, scim_url, scim_token):
     """Serve the mock JumpCloud (REST API v1/v2, Directory Insights) alone; seeds only an empty state."""
     from sim import runner
     from sim.jumpcloud.service import start_jumpcloud
@@ -156,6 +158,64 @@ def jumpcloud(port, host, state_dir, seed, users, groups, faults, fault_seed):
     for rule in faults:
         click.echo(f"Fault              {rule.text()}")
     try:
+        if scim_url:
+            from sim.jumpcloud.errors import JumpCloudError
+            from sim.up import connect_scim
+
+            if not scim_token:
+                raise click.UsageError("--scim-url needs --scim-token")
+            try:
+                connect_scim(server.app, scim_url, scim_token)
+            except JumpCloudError as exc:  # a failed connection test or bad settings, with the reason
+                raise click.ClickException(exc.message) from None
+            click.echo(f"Identity Mgmt      pushing to {scim_url} (GET /_sim/idle?timeout=S waits for it)")
         runner.wait_for_interrupt()
     finally:
         server.stop()
+
+
+@cli.command()
+@click.option("--seed", default=42, show_default=True, help="Faker seed for the directory (fresh state only).")
+@click.option("--users", default=50, show_default=True, help="Users to generate (fresh state only).")
+@click.option("--groups", default=8, show_default=True, help="User groups to generate (fresh state only).")
+@click.option("--jumpcloud-port", default=8400, show_default=True, help="JumpCloud's port (0 picks a free one).")
+@click.option("--strongdm-port", default=8401, show_default=True, help="StrongDM's port (0 picks a free one).")
+@click.option("--state-dir", default=".sim", show_default=True, type=click.Path(file_okay=False),
+              help="Where the SQLite state and endpoints.json live.")
+@click.option("--fresh", is_flag=True, help="Discard the old state first.")
+@click.option("--blank", is_flag=True, help="Seed the directory but leave both products unconfigured (seed guide).")
+def up(seed, users, groups, jumpcloud_port, strongdm_port, state_dir, fresh, blank):
+    """Run the whole loop: JumpCloud pushing users and groups to StrongDM over SCIM, on loopback."""
+    from sim import runner
+    from sim import up as loop_up
+    from sim.jumpcloud.identity_management import ActivationError
+
+    try:
+        loop = loop_up.start(seed=seed, users=users, groups=groups, jumpcloud_port=jumpcloud_port,
+                             strongdm_port=strongdm_port, state_dir=state_dir, fresh=fresh, blank=blank)
+    except ActivationError as exc:
+        raise click.ClickException(exc.message) from None
+    try:
+        jc, sdm = loop.endpoints["jumpcloud"], loop.endpoints["strongdm"]
+        for note in loop.notes:
+            click.echo(f"note: {note}")
+        if not blank:
+            with click.progressbar(length=1, label="First sync", show_pos=True) as bar:
+                def progress(done, total):
+                    bar.length = total
+                    bar.update(done - bar.pos)
+                status = loop_up.first_sync(loop, progress)
+            failing = len(status["failing"])
+            click.echo(f"Sync {'done' if status['idle'] else 'continuing in the background'}: "
+                       f"{status['pending']} pending, {failing} failing")
+        click.echo(f"JumpCloud   {jc['url']}/  admin {jc['admin']['email']} / {jc['admin']['password']}")
+        click.echo(f"            API x-api-key {jc['api_key']}")
+        click.echo(f"            StrongDM app {jc['app_id'] or '(Identity Management not configured)'}")
+        click.echo(f"StrongDM    {sdm['url']}/  admin {sdm['admin']['email']} / {sdm['admin']['password']}")
+        click.echo(f"            SCIM base URL {sdm['scim_base_url']}")
+        click.echo(f"            SCIM token {sdm['scim_token'] or '(activate SCIM in the Admin UI)'}")
+        click.echo(f"Control     POST {jc['url']}/_sim/sync, GET {jc['url']}/_sim/idle?timeout=S (x-api-key)")
+        click.echo(f"State in {state_dir}; endpoints in {state_dir}/endpoints.json    Ctrl-C stops")
+        runner.wait_for_interrupt()
+    finally:
+        loop.stop()

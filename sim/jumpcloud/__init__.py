@@ -39,4 +39,7 @@ def create_app(store: Store | None = None, *, settings: dict | None = None) -> F
     from sim import faults
 
     faults.install_from_settings(app, merged)
+    from sim.jumpcloud import pusher
+
+    pusher.install(app)  # Identity Management; its worker starts only once an app is activated
     return app

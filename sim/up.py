@@ -1,0 +1,149 @@
+"""`sim up`: both apps in one process on loopback, wired the way the seed guide wires them, first sync.
+
+Non-blank: seed the directory, activate Generic SCIM in StrongDM, configure the StrongDM app's
+Identity Management in JumpCloud with that base URL and token (group management on), bind every
+user group to the app, activate (connection test), and push. `--blank` seeds the directory only.
+A restart without `--fresh` keeps both states and the credentials in endpoints.json.
+"""
+
+import glob
+import os
+import time
+from dataclasses import dataclass
+from dataclasses import field
+
+from sim import runner
+from sim.serve import ServerThread
+from sim.store import open_store
+
+TEST_USER_EMAIL = "jumpcloud-scim-test@example.com"
+FIRST_SYNC_WAIT = 600.0  # seconds `sim up` waits for the first sync before serving anyway
+
+
+@dataclass
+class Loop:
+    """The running pair: servers, the JumpCloud pusher and what endpoints.json says."""
+
+    jumpcloud: ServerThread
+    strongdm: ServerThread
+    endpoints: dict
+    state_dir: str | None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def pusher(self):
+        """The JumpCloud app's Identity Management pusher."""
+        return self.jumpcloud.app.extensions["jumpcloud"].pusher
+
+    def stop(self) -> None:
+        """Stop pushing, then both servers, then close the stores."""
+        self.pusher.stop()
+        self.jumpcloud.stop()
+        self.strongdm.stop()
+        self.jumpcloud.app.extensions["jumpcloud"].store.close()
+        self.strongdm.app.extensions["strongdm"].store.close()
+
+
+def discard_state(state_dir: str) -> None:
+    """`--fresh`: delete the SQLite files and endpoints.json of a state dir (nothing else in it)."""
+    for pattern in ("*.sqlite3", "*.sqlite3-wal", "*.sqlite3-shm", "endpoints.json"):
+        for path in glob.glob(os.path.join(glob.escape(state_dir), pattern)):
+            os.unlink(path)
+
+
+def connect_scim(jumpcloud_app, base_url: str, token: str, *, bind_groups: bool = True,
+                 test_user_email: str = TEST_USER_EMAIL) -> dict:
+    """Configure and activate the StrongDM app's Identity Management in JumpCloud; returns the public settings.
+
+    Raises `ActivationError` (with the connection test's reason) when the SCIM server fails the test.
+    """
+    jc = jumpcloud_app.extensions["jumpcloud"]
+    app = jc.directory.find_app("strongdm")
+    if app is None:
+        raise RuntimeError("the JumpCloud directory has no StrongDM application")
+    if bind_groups:
+        bound = set(jc.directory.bound_ids(app["_id"], "user_group"))
+        for (group_id,) in jc.store.read().execute("SELECT id FROM jc_groups ORDER BY name_lc").fetchall():
+            if group_id not in bound:
+                jc.directory.change_binding(app["_id"], "add", "user_group", group_id)
+    jc.pusher.configure(app["_id"], base_url=base_url, token=token, group_management=True,
+                        test_user_email=test_user_email)
+    return jc.pusher.activate(app["_id"])
+
+
+def _jumpcloud_credentials(jc, seeded: dict | None, previous: dict) -> dict:
+    """The API key and admin login: from seeding, else from the previous endpoints.json, else a new key."""
+    if seeded:
+        return {"api_key": seeded["api_key"], "admin": seeded["admin"]}
+    key = previous.get("api_key")
+    if not key or jc.org.authenticate(key) is None:
+        # Keys are stored hashed: a lost key cannot be shown again, so issue a new one.
+        key = jc.org.create_api_key(jc.org.admins()[0]["_id"])
+    admin = previous.get("admin") or {"email": jc.org.admins()[0]["email"], "password": None}
+    return {"api_key": key, "admin": admin}
+
+
+def start(*, seed: int = 42, users: int = 50, groups: int = 8, jumpcloud_port: int = 8400,
+          strongdm_port: int = 8401, state_dir: str | None = ".sim", fresh: bool = False, blank: bool = False,
+          host: str = "127.0.0.1", settings: dict | None = None) -> Loop:
+    """Start both apps and wire them (unless `blank`); returns before the first sync finishes."""
+    from sim.jumpcloud import create_app
+    from sim.jumpcloud.models import seed_if_empty
+
+    if fresh and state_dir is not None:
+        discard_state(state_dir)
+    previous = runner.read_endpoints(state_dir) if state_dir is not None else {}
+    prev_sdm, prev_jc = previous.get("strongdm") or {}, previous.get("jumpcloud") or {}
+    sdm_server, sdm_admin = runner.start_strongdm(state_dir, host=host, port=strongdm_port,
+                                                  admin=prev_sdm.get("admin"), settings=settings)
+    sdm = sdm_server.app.extensions["strongdm"]
+    scim_base = f"{sdm_server.url}/provisioning/generic/v2"
+    token = None
+    if not blank:
+        token = prev_sdm.get("scim_token")
+        if not (token and sdm.org.check_token(token)):
+            token = sdm.org.activate_scim("generic")  # Settings > User Management > Provisioning > Activate
+
+    store = open_store(state_dir, "jumpcloud")
+    jc_app = create_app(store, settings=settings)
+    jc = jc_app.extensions["jumpcloud"]
+    seeded = seed_if_empty(jc, seed=seed, users=users, groups=groups)
+    credentials = _jumpcloud_credentials(jc, seeded, prev_jc)
+    jc_server = ServerThread(jc_app, host, jumpcloud_port).start()
+    loop = Loop(jc_server, sdm_server, {}, state_dir)
+    if not seeded:
+        loop.notes.append("existing state kept (--seed/--users/--groups apply to a fresh state only)")
+
+    app = jc.directory.find_app("strongdm")
+    config = jc.pusher.idm.get(app["_id"]) if app else None
+    if not blank and app and (config is None or config["status"] != "active" or config["base_url"] != scim_base
+                              or config["token"] != token):
+        try:
+            connect_scim(jc_app, scim_base, token)
+        except Exception:
+            loop.stop()
+            raise
+        config = jc.pusher.idm.get(app["_id"])
+    active = bool(config and config["status"] == "active")
+    loop.endpoints = {
+        "jumpcloud": {"url": jc_server.url, "api_key": credentials["api_key"], "admin": credentials["admin"],
+                      "app_id": app["_id"] if app and active and not blank else None},
+        "strongdm": {"url": sdm_server.url, "scim_base_url": scim_base, "scim_token": token, "admin": sdm_admin},
+    }
+    if state_dir is not None:
+        runner.write_endpoints(state_dir, loop.endpoints)
+    return loop
+
+
+def first_sync(loop: Loop, progress=None, *, timeout: float = FIRST_SYNC_WAIT, poll: float = 0.1) -> dict:
+    """Wait for the queue to drain, calling `progress(done, total)`; returns the pusher's status."""
+    pusher = loop.pusher
+    total = max(pusher.status()["pending"], 1)
+    deadline = time.monotonic() + timeout
+    while True:
+        status = pusher.wait_idle(poll)
+        total = max(total, status["pending"])
+        if progress:
+            progress(total - status["pending"], total)
+        if status["idle"] or time.monotonic() >= deadline:
+            return status
