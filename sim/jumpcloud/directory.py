@@ -454,6 +454,17 @@ class Directory:
             query.order = [("name", False)]
         return self._page("jc_groups", GROUP_SPACE, query, "id")[1]
 
+    def list_groups_counted(self, query: q.Query) -> tuple[int, list[dict]]:
+        """(total, page) of groups, for the console's pager; the default order is by name."""
+        if not query.order:
+            query.order = [("name", False)]
+        return self._page("jc_groups", GROUP_SPACE, query, "id")
+
+    def count_group_members(self, group_id: str) -> int:
+        """How many users a group has."""
+        return self.store.read().execute("SELECT COUNT(*) FROM jc_memberships WHERE group_id = ?",
+                                         (group_id,)).fetchone()[0]
+
     def _check_group_name(self, db, name: str, exclude_id: str | None) -> None:
         row = db.execute("SELECT id FROM jc_groups WHERE name_lc = ?", (name.lower(),)).fetchone()
         if row and row["id"] != exclude_id:

@@ -90,6 +90,15 @@ class Insights:
         ).fetchall()
         return [loads(r["doc"]) for r in rows]
 
+    def for_application(self, app_id: str, *, limit: int = 50, offset: int = 0, failed_only: bool = False) -> list[dict]:
+        """Newest first: an application's provisioning events and its Identity Management (de)activations."""
+        failed = " AND json_extract(doc, '$.success') = 0" if failed_only else ""
+        rows = self.store.read().execute(
+            "SELECT doc FROM di_events WHERE (json_extract(doc, '$.application.id') = ?1 OR "
+            "(event_type IN ('integration_activate', 'integration_deactivate') AND json_extract(doc, '$.resource.id') = ?1))"
+            f"{failed} ORDER BY timestamp DESC, id DESC LIMIT ?2 OFFSET ?3", (app_id, limit, offset)).fetchall()
+        return [loads(r["doc"]) for r in rows]
+
 
 def parse_query(body) -> dict:
     """Validate a DI query body into `Insights.query` keyword arguments (400 on anything odd)."""
