@@ -83,9 +83,28 @@ def json_body(*, required: bool = True):
             raise BadRequestError("request body is required")
         return {}
     try:
-        return json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+        data = json.loads(raw.decode("utf-8"))
+        json.dumps(data, ensure_ascii=False).encode("utf-8")  # a lone surrogate (\ud800) cannot be stored
+    except (UnicodeDecodeError, ValueError, RecursionError):
         raise BadRequestError("request body is not valid JSON") from None
+    if too_deep(data, MAX_JSON_DEPTH):
+        raise BadRequestError(f"request body is nested deeper than {MAX_JSON_DEPTH} levels")
+    return data
+
+
+MAX_JSON_DEPTH = 64
+
+
+def too_deep(data, limit: int) -> bool:
+    """True if lists and objects nest deeper than `limit` (checked without recursion)."""
+    stack = [(data, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, dict | list):
+            if depth > limit:
+                return True
+            stack.extend((child, depth + 1) for child in (node.values() if isinstance(node, dict) else node))
+    return False
 
 
 def no_content():

@@ -162,7 +162,7 @@ def parse_int(args, name: str, default: int, *, maximum: int | None = None, clam
         if clamp:
             return maximum
         raise BadRequestError(f"{name} must be less than or equal to {maximum}")
-    return value
+    return min(value, 2**31)  # past SQLite's 64-bit integers is a 500; nothing lies that far anyway
 
 
 def split_list(text: str, *, v2: bool) -> list[str]:

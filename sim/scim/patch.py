@@ -322,6 +322,8 @@ class _Patcher:
                 set_sub(elements[index], sub, new)
         else:
             incoming = coerce(definition, value, self.dialect)
+            if not isinstance(incoming, dict):
+                raise InvalidValueError(f"A value of '{definition.name}' must be an object here.")
             for index in selected:
                 elements[index] = copy.deepcopy(incoming) if op == "replace" else {**elements[index], **incoming}
         if len(selected) > 1 and any(elements[i].get("primary") is True for i in selected):

@@ -81,7 +81,9 @@ def body() -> dict:
     if not _depth_ok(text):
         raise InvalidSyntaxError(f"The request body is nested deeper than {MAX_JSON_DEPTH} levels.")
     try:
-        return json.loads(text)
+        data = json.loads(text)
+        json.dumps(data, ensure_ascii=False).encode("utf-8")  # a lone surrogate (\ud800) cannot be stored
+        return data
     except (ValueError, RecursionError) as exc:
         raise InvalidSyntaxError(f"The request body is not valid JSON: {exc}"[:300]) from None
 

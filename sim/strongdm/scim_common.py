@@ -60,17 +60,19 @@ class ListQuery:
     excluded: list[str] | None = None
 
 
+MAX_INT = 2**31
+
+
 def _int_param(name: str, raw) -> int | None:
     if raw is None or raw == "":
         return None
     if isinstance(raw, bool):
         raise InvalidValueError(f"{name} must be an integer.")
-    if isinstance(raw, int):
-        return raw
     try:
-        return int(str(raw).strip())
+        value = raw if isinstance(raw, int) else int(str(raw).strip())
     except ValueError:
         raise InvalidValueError(f"{name} must be an integer, not {str(raw)[:40]!r}.") from None
+    return max(-MAX_INT, min(MAX_INT, value))  # beyond SQLite's integers; nothing lies that far anyway
 
 
 def _attr_list(name: str, raw) -> list[str] | None:
