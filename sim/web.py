@@ -232,12 +232,13 @@ class Page:
     items: list
     number: int
     size: int
-    total: int
+    total: int | None  # None: not counted (a log too big to count per view); `more` says if a next page exists
+    more: bool = False
 
     @property
-    def pages(self) -> int:
+    def pages(self) -> int | None:
         """How many pages there are (at least one, so "page 1 of 1" reads right when empty)."""
-        return max(1, -(-self.total // self.size))
+        return None if self.total is None else max(1, -(-self.total // self.size))
 
     @property
     def first(self) -> int:
@@ -257,7 +258,7 @@ class Page:
     @property
     def has_next(self) -> bool:
         """True when a next page exists."""
-        return self.number < self.pages
+        return self.more if self.total is None else self.number < self.pages
 
     def url(self, number: int) -> str:
         """This page's URL with another page number, keeping the other query arguments."""

@@ -42,4 +42,7 @@ def create_app(store: Store | None = None, *, settings: dict | None = None) -> F
     from sim.jumpcloud import pusher
 
     pusher.install(app)  # Identity Management; its worker starts only once an app is activated
+    from sim.jumpcloud import console
+
+    console.install(app)  # the Console UI at `/`
     return app
