@@ -219,3 +219,21 @@ def up(seed, users, groups, jumpcloud_port, strongdm_port, state_dir, fresh, bla
         runner.wait_for_interrupt()
     finally:
         loop.stop()
+
+
+@cli.command()
+@click.option("--quick", is_flag=True, help="Small sizes, a few seconds: for tests and CI.")
+@click.option("--out", default="bench.json", show_default=True, type=click.Path(dir_okay=False),
+              help="Where to write the JSON report.")
+@click.option("--server", type=click.Choice(["werkzeug", "waitress"]), default="werkzeug", show_default=True,
+              help="WSGI server to measure (waitress must be installed).")
+@click.option("--only", multiple=True, type=click.Choice(["receiver", "durability", "memory", "loop"]),
+              help="Run only these parts (repeatable); all by default.")
+def bench(quick, out, server, only):
+    """Measure the simulator on loopback beside a trivial-route floor; print a table, write JSON."""
+    from sim import bench as bench_mod
+
+    report = bench_mod.run(quick=quick, server=server, parts=tuple(only) or bench_mod.PARTS)
+    bench_mod.write_json(report, out)
+    click.echo(bench_mod.format_table(report))
+    click.echo(f"\nJSON report: {out}")

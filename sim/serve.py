@@ -1,29 +1,50 @@
-"""Run Flask apps on loopback ports in background threads (werkzeug's threaded server)."""
+"""Run Flask apps on loopback ports in background threads (werkzeug's threaded server, or waitress)."""
 
 import logging
+import os
 import sys
 import threading
 
 from werkzeug.serving import make_server
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+SERVERS = ("werkzeug", "waitress")
 
 
 class ServerThread:
-    """One WSGI app served on host:port from a daemon thread; `port=0` picks a free port."""
+    """One WSGI app served on host:port from a daemon thread; `port=0` picks a free port.
 
-    def __init__(self, app, host: str = "127.0.0.1", port: int = 0, *, quiet: bool = True):
+    `server="waitress"` (optional dependency) serves with waitress's thread pool instead of a thread per
+    connection; `sim bench --server` compares the two. Unset, the SIM_SERVER environment variable decides.
+    """
+
+    def __init__(self, app, host: str = "127.0.0.1", port: int = 0, *, quiet: bool = True,
+                 server: str | None = None, threads: int = 8):
         if host not in LOOPBACK:
             print(f"warning: binding to {host}, not loopback: anyone who can reach it can call the API",
                   file=sys.stderr)
         if quiet:
             logging.getLogger("werkzeug").setLevel(logging.WARNING)
+        server = server or os.environ.get("SIM_SERVER") or "werkzeug"
+        if server not in SERVERS:
+            raise ValueError(f"unknown server {server!r}; choose one of {', '.join(SERVERS)}")
         self.app = app
-        self.server = make_server(host, port, app, threaded=True)
-        self.server.daemon_threads = True
+        self.kind = server
+        if server == "waitress":
+            from waitress.server import create_server
+
+            if quiet:
+                logging.getLogger("waitress").setLevel(logging.ERROR)
+            self.server = create_server(app, host=host, port=port, threads=threads, ident="sim")
+            self.port = self.server.effective_port
+            run = self.server.run
+        else:
+            self.server = make_server(host, port, app, threaded=True)
+            self.server.daemon_threads = True
+            self.port = self.server.server_port
+            run = self.server.serve_forever
         self.host = host
-        self.port = self.server.server_port
-        self._thread = threading.Thread(target=self.server.serve_forever, name=f"http-{self.port}", daemon=True)
+        self._thread = threading.Thread(target=run, name=f"http-{self.port}", daemon=True)
 
     @property
     def url(self) -> str:
@@ -38,8 +59,12 @@ class ServerThread:
 
     def stop(self) -> None:
         """Stop serving and close the socket."""
-        self.server.shutdown()
-        self.server.server_close()
+        if self.kind == "waitress":
+            self.server.close()
+            self.server.task_dispatcher.shutdown(timeout=5)
+        else:
+            self.server.shutdown()
+            self.server.server_close()
         self._thread.join(timeout=5)
 
     def __enter__(self):
