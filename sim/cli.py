@@ -170,6 +170,8 @@ def jumpcloud(port, host, state_dir, seed, users, groups, faults, fault_seed, sc
                 raise click.ClickException(exc.message) from None
             click.echo(f"Identity Mgmt      pushing to {scim_url} (GET /_sim/idle?timeout=S waits for it)")
         runner.wait_for_interrupt()
+    except KeyboardInterrupt:  # Ctrl-C before the handler is installed is still a clean stop
+        pass
     finally:
         server.stop()
 
