@@ -141,7 +141,7 @@ def jumpcloud(port, host, state_dir, seed, users, groups, faults, fault_seed, sc
 
     previous = runner.read_endpoints(state_dir).get("jumpcloud", {})
     server, creds = start_jumpcloud(state_dir, host=host, port=port, seed=seed, users=users, groups=groups,
-                                    settings=fault_settings(faults, seed=fault_seed),
+                                    settings=fault_settings(jumpcloud_faults=faults, seed=fault_seed),
                                     previous={k: previous[k] for k in ("api_key", "admin") if k in previous})
     seeded = creds.pop("seeded_now", False)
     endpoints = runner.read_endpoints(state_dir)

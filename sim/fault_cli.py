@@ -33,9 +33,15 @@ rate_limits_option = click.option("--rate-limits", is_flag=True,
                                        "per token, then 429 with Retry-After.")
 
 
-def fault_settings(faults=(), *, seed: int | None = None, rate_limits: bool = False) -> dict:
-    """The app settings that carry these options to `create_app` (see `sim.faults.install_from_settings`)."""
-    settings = {"FAULTS": list(faults), "RATE_LIMITS": rate_limits}
+def fault_settings(faults=(), *, seed: int | None = None, rate_limits: bool = False,
+                   jumpcloud_faults=()) -> dict:
+    """The settings that carry these options to `create_app` (see `sim.faults.install_from_settings`).
+
+    `faults` go to the StrongDM receiver and `jumpcloud_faults` to the JumpCloud API, so `sim up` can pass
+    one dict to both apps; `sim jumpcloud` passes its rules as `jumpcloud_faults`.
+    """
+    settings = {"STRONGDM_FAULTS": list(faults), "JUMPCLOUD_FAULTS": list(jumpcloud_faults),
+                "RATE_LIMITS": rate_limits}
     if seed is not None:
         settings["FAULT_SEED"] = seed
     return settings

@@ -355,10 +355,13 @@ def delete_faults():
 
 
 def install_from_settings(app, settings: dict) -> Faults:
-    """`install` with the app's settings: FAULTS (rules), FAULT_SEED (else SEED), RATE_LIMITS (StrongDM's limits)."""
-    if settings.get("RATE_LIMITS"):
+    """`install` from settings: FAULTS, then STRONGDM_FAULTS or JUMPCLOUD_FAULTS (rules for this app only, as
+    `sim up` passes one settings dict to both), FAULT_SEED (else SEED), RATE_LIMITS (StrongDM's limits)."""
+    name = "strongdm" if "strongdm" in app.extensions else "jumpcloud"
+    if settings.get("RATE_LIMITS") and name == "strongdm":
         from sim import ratelimit
 
         ratelimit.install(app)
     seed = settings.get("FAULT_SEED", settings.get("SEED", 0))
-    return install(app, settings.get("FAULTS") or (), seed=int(seed))
+    rules = [*(settings.get("FAULTS") or ()), *(settings.get(f"{name.upper()}_FAULTS") or ())]
+    return install(app, rules, seed=int(seed))
