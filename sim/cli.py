@@ -130,7 +130,7 @@ def strongdm_keys_revoke(state_dir, access_key):
 @click.option("--seed", default=42, show_default=True, help="Faker seed for the directory (first start only).")
 @click.option("--users", default=50, show_default=True, help="Users to generate (first start only).")
 @click.option("--groups", default=8, show_default=True, help="User groups to generate (first start only).")
-@fault_option(target="the JumpCloud API")
+@fault_option(target="the JumpCloud API", example="503:0.2@GET /api/*")
 @fault_seed_option
 @click.option("--scim-url", default=None, help="Push the StrongDM app's users and groups to this SCIM base URL.")
 @click.option("--scim-token", default=None, help="Bearer token for --scim-url.")
@@ -186,7 +186,12 @@ def jumpcloud(port, host, state_dir, seed, users, groups, faults, fault_seed, sc
               help="Where the SQLite state and endpoints.json live.")
 @click.option("--fresh", is_flag=True, help="Discard the old state first.")
 @click.option("--blank", is_flag=True, help="Seed the directory but leave both products unconfigured (seed guide).")
-def up(seed, users, groups, jumpcloud_port, strongdm_port, state_dir, fresh, blank):
+@fault_option(target="the StrongDM SCIM receiver")
+@fault_option("--jumpcloud-fault", "jumpcloud_faults", target="the JumpCloud API", example="503:0.2@GET /api/*")
+@fault_seed_option
+@rate_limits_option
+def up(seed, users, groups, jumpcloud_port, strongdm_port, state_dir, fresh, blank, faults, jumpcloud_faults,
+       fault_seed, rate_limits):
     """Run the whole loop: JumpCloud pushing users and groups to StrongDM over SCIM, on loopback."""
     from sim import runner
     from sim import up as loop_up
@@ -194,7 +199,9 @@ def up(seed, users, groups, jumpcloud_port, strongdm_port, state_dir, fresh, bla
 
     try:
         loop = loop_up.start(seed=seed, users=users, groups=groups, jumpcloud_port=jumpcloud_port,
-                             strongdm_port=strongdm_port, state_dir=state_dir, fresh=fresh, blank=blank)
+                             strongdm_port=strongdm_port, state_dir=state_dir, fresh=fresh, blank=blank,
+                             settings=fault_settings(faults, jumpcloud_faults=jumpcloud_faults, seed=fault_seed,
+                                                     rate_limits=rate_limits))
     except ActivationError as exc:
         raise click.ClickException(exc.message) from None
     try:

@@ -18,10 +18,10 @@ def parse_faults(ctx, param, values) -> tuple:
     return tuple(rules)
 
 
-def fault_option(*names: str, target: str = "the app"):
+def fault_option(*names: str, target: str = "the app", example: str = "503:0.2@POST /provisioning/*"):
     """A repeatable fault option (`--fault` unless `names` are given)."""
     return click.option(*(names or ("--fault", "faults")), multiple=True, callback=parse_faults, metavar="RULE",
-                        help=f"Inject a fault into {target} (repeatable): e.g. '503:0.2@POST /provisioning/*', "
+                        help=f"Inject a fault into {target} (repeatable): e.g. '{example}', "
                              "'latency:50ms±20ms', 'outage:30s', '429:0.1:retry-after=2', 'revoked'. "
                              "Change them at run time with PUT /_sim/faults.")
 
