@@ -37,7 +37,7 @@ class Loop:
 
     def stop(self) -> None:
         """Stop pushing, then both servers, then close the stores."""
-        self.pusher.stop()
+        self.pusher.close()
         self.jumpcloud.stop()
         self.strongdm.stop()
         self.jumpcloud.app.extensions["jumpcloud"].store.close()

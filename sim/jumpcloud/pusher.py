@@ -175,8 +175,7 @@ class Pusher:
         return self
 
     def stop(self) -> None:
-        """Stop the worker after the request in flight; queued work stays in the store."""
-        self._unsubscribe()
+        """Stop the worker after the request in flight; queued work stays in the store (`start()` resumes)."""
         self._stopping.set()
         self._wake.set()
         if self._thread is not None:
@@ -188,6 +187,11 @@ class Pusher:
         for _, client in self._clients.values():
             client.close()
         self._clients.clear()
+
+    def close(self) -> None:
+        """Stop for good: the worker, and the directory's wake-up calls."""
+        self.stop()
+        self._unsubscribe()
 
     def _run(self) -> None:
         while not self._stopping.is_set():

@@ -161,9 +161,18 @@ class SyncEngine:
                 status = self._update(ctx, resource, scim_id, None, payload, event)
             else:
                 event = "user_create_provision"
-                status, created = self._call(ctx, event, resource, "POST", "/Users",
-                                             lambda: ctx.client.create_user(payload))
-                scim_id = created["id"]
+                try:
+                    status, created = self._call(ctx, event, resource, "POST", "/Users",
+                                                 lambda: ctx.client.create_user(payload))
+                    scim_id = created["id"]
+                except ScimClientError as exc:
+                    # 409: created meanwhile, e.g. by our own earlier POST whose response was lost. Take it over.
+                    found = self._call(ctx, "user_lookup_provision", resource, "GET", "/Users",
+                                       lambda: ctx.client.find_users(user["email"])) if exc.status == 409 else None
+                    if not found:
+                        raise
+                    event, scim_id = "user_update_provision", found[0]["id"]
+                    status = self._update(ctx, resource, scim_id, None, payload, event)
         was_active = bool(record and record["active"])
         with self.store.write() as db:
             self.state.save_user(db, ctx.app_id, user["_id"], scim_id, True, digest, payload)
@@ -193,7 +202,8 @@ class SyncEngine:
         scim_id = record["scim_id"]
         try:
             if ctx.patch_mode:
-                ops = mapping.active_operations(False)
+                # Attribute changes coalesced with the deactivation go in the same PATCH, so the record stays true.
+                ops = mapping.user_operations(record["payload"], body) or mapping.active_operations(False)
                 status = self._call(ctx, "user_deprovision", resource, "PATCH", "/Users/{id}",
                                     lambda: ctx.client.patch_user(scim_id, ops))
             else:
@@ -291,7 +301,7 @@ class SyncEngine:
             return
         self._finish(item)
 
-    def _adopt_or_create(self, ctx: AppContext, resource: dict, group: dict) -> tuple[str, dict]:
+    def _adopt_or_create(self, ctx: AppContext, resource: dict, group: dict, *, retried: bool = False) -> tuple[str, dict]:
         """Take over an SP group of the same displayName (reference §1.5), else POST one; returns its members."""
         name = group["name"]
         found = self._call(ctx, "group_create_provision", resource, "GET", "/Groups",
@@ -306,8 +316,13 @@ class SyncEngine:
                 self.state.set_members(db, ctx.app_id, group["id"], current, [])
             return scim_id, current
         body = mapping.group_resource(name)
-        status, created = self._call(ctx, "group_create_provision", resource, "POST", "/Groups",
-                                     lambda: ctx.client.create_group(body))
+        try:
+            status, created = self._call(ctx, "group_create_provision", resource, "POST", "/Groups",
+                                         lambda: ctx.client.create_group(body))
+        except ScimClientError as exc:
+            if exc.status != 409 or retried:
+                raise
+            return self._adopt_or_create(ctx, resource, group, retried=True)  # created meanwhile: take it over
         scim_id = created["id"]
         current = {s: None for s in member_ids(created)}
         with self.store.write() as db:
