@@ -148,6 +148,7 @@ def jumpcloud(port, host, state_dir, seed, users, groups, faults, fault_seed, sc
     endpoints["jumpcloud"] = creds
     runner.write_endpoints(state_dir, endpoints)
     key = creds.get("api_key") or "(unknown: shown when the state was first seeded)"
+    click.echo(f"JumpCloud Console  {server.url}/")
     click.echo(f"JumpCloud API      {server.url}/api  (v2 {server.url}/api/v2)")
     click.echo(f"x-api-key          {key}")
     if creds.get("admin"):
