@@ -5,6 +5,8 @@ import types
 
 import pytest
 
+from sim.jumpcloud import query as q
+from sim.jumpcloud.directory import USER_SPACE
 from sim.jumpcloud.errors import AlreadyExistsError
 from sim.jumpcloud.errors import BadRequestError
 from sim.jumpcloud.errors import ConflictError
@@ -262,3 +264,13 @@ def test_seeding_the_same_seed_twice_gives_the_same_directory(tmp_path):
 def test_seed_if_empty_does_nothing_the_second_time(jc):
     assert seed_if_empty(jc, seed=1, users=5, groups=2) is None
     assert jc.directory.user_count() == 3
+
+
+
+@pytest.mark.parametrize("args", [{"filter": "username:$eq:alice"}, {"filter": "email:$eq:alice@example.com"},
+                                  {"filter": "state:$eq:STAGED"}, {"sort": "username"}, {}, {"sort": "-created"}])
+def test_lookups_and_sorts_on_indexed_fields_neither_scan_nor_sort_the_whole_table(directory, args):
+    query = q.v1_query(USER_SPACE, args)
+    sql = f"SELECT doc FROM jc_users{query.where_sql()}{query.order_sql(USER_SPACE)} LIMIT 10"
+    plan = [row[-1] for row in directory.store.read().execute(f"EXPLAIN QUERY PLAN {sql}", query.params)]
+    assert not any(step == "SCAN jc_users" or step.startswith("USE TEMP B-TREE FOR ORDER BY") for step in plan), plan

@@ -229,9 +229,9 @@ class Directory:
         org_id = self._org_id()
         now = self.store.now()
         user_rows = []
+        template = user_defaults()  # shared nested defaults are safe: each doc is serialised at once
         for n, source in enumerate(fake.users):
-            doc = user_defaults()
-            doc.update(source)
+            doc = {**template, **source}
             doc.update(state_flags(doc["state"], source))
             doc["organization"] = org_id
             doc["created"] = doc.get("created") or now
