@@ -219,7 +219,8 @@ def page_args(default_size: int = 50, max_size: int = 200) -> tuple[int, int, in
     """(page number, page size, offset) from `?page=&size=`; bad values fall back to the defaults."""
     def number(name: str, default: int, top: int) -> int:
         raw = request.args.get(name, "")
-        return min(int(raw), top) if raw.isdigit() and int(raw) >= 1 else default
+        # isascii: "²".isdigit() is True but int("²") fails.
+        return min(int(raw), top) if raw.isascii() and raw.isdigit() and int(raw) >= 1 else default
     page = number("page", 1, MAX_PAGE)
     size = number("size", default_size, max_size)
     return page, size, (page - 1) * size

@@ -164,6 +164,11 @@ def test_unknown_pages_are_message_pages(admin, path):
     assert "Traceback" not in response.text
 
 
+def test_an_oversized_form_is_a_message_page(admin):
+    response = admin.post("/groups/new", data={"name": "x" * (3 * 1024 * 1024), "csrf_token": csrf(admin, "/groups/new")})
+    assert response.status_code == 413 and "more data than this console accepts" in response.text
+
+
 def test_an_unexpected_error_is_a_message_page_without_details(admin, jc, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("secret internals")
@@ -182,6 +187,14 @@ def test_users_are_listed_a_page_at_a_time_and_searchable(admin, jc):
     user = first_user(jc)
     found = admin.get(f"/users?q={user['username']}").text
     assert user["email"] in found
+
+
+@pytest.mark.parametrize("path", ["/users?page=%C2%B2", "/users?page=99999999999999", "/users?q=%25_%5C",
+                                  "/users?q=%00", "/groups?q=" + "x" * 5000, "/sso?size=100000",
+                                  "/sso/new?q=%F0%9F%92%A9"])
+def test_odd_query_strings_still_give_a_page(admin, path):
+    response = admin.get(path)
+    assert response.status_code == 200 and "<h1>" in response.text
 
 
 def test_creating_a_user_goes_through_the_directory(admin, jc):

@@ -224,6 +224,13 @@ def test_users_page_pages_through_many_users(admin, sdm):
     assert "Page 1 of 3" in admin.get("/users?page=abc").text  # a bad page number falls back to page 1
 
 
+@pytest.mark.parametrize("query", ["page=%C2%B2", "page=-1", "page=0", "page=99999999999999", "size=100000",
+                                   "q=%25_%5C", "q=%00", "q=" + "x" * 5000, "page=1&page=2"])
+def test_odd_query_strings_still_give_a_page(admin, query):
+    response = admin.get(f"/users?{query}")
+    assert response.status_code == 200 and "<h1>Users</h1>" in response.text
+
+
 def test_an_admin_adds_a_native_user(admin, sdm):
     response = post(admin, "/users/new", {"email": "new@example.test", "first_name": "New", "last_name": "Person",
                                           "permission_level": "database-admin"}, "/users/new")
@@ -427,6 +434,11 @@ def test_a_wrong_method_is_a_message_page(admin):
     response = admin.delete("/users")
     assert response.status_code == 405
     assert "does not accept that kind of request" in response.text
+
+
+def test_an_oversized_form_is_a_message_page(admin, sdm):
+    response = admin.post("/users/new", data={"email": "x" * (3 * 1024 * 1024), "csrf_token": csrf(admin, "/users/new")})
+    assert response.status_code == 413 and "more data than this console accepts" in response.text
 
 
 def test_scim_errors_keep_their_scim_body(client):
