@@ -158,6 +158,7 @@ def test_directory_changes_show_up_as_di_events_initiated_by_the_admin(site):
     assert rows[1]["changes"] == [{"field": "jobTitle", "from": "", "to": "CTO"}]
     assert rows[0]["initiated_by"] == {"id": site[2].org.admins()[0]["_id"], "type": "admin",
                                        "email": "admin@example.com"}
+    assert rows[0]["client_ip"] == "127.0.0.1"
     assert response.headers["X-Result-Count"] == "3" and response.headers["X-Limit"] == "1000"
 
 

@@ -71,8 +71,9 @@ def authenticate():
 
 
 def actor() -> dict | None:
-    """The administrator behind this request's API key (for DI `initiated_by`)."""
-    return g.get("jumpcloud_admin")
+    """The administrator behind this request's API key, with the client address (for DI events)."""
+    admin = g.get("jumpcloud_admin")
+    return {**admin, "client_ip": request.remote_addr} if admin else None
 
 
 def json_body(*, required: bool = True):

@@ -154,8 +154,8 @@ class _Tx:
 
     def event(self, event_type: str, **fields) -> None:
         """Write a `directory` DI event in this transaction."""
-        self.directory.insights.write(self.db, "directory", event_type,
-                                      initiated_by=initiated_by(self.actor), **fields)
+        self.directory.insights.write(self.db, "directory", event_type, initiated_by=initiated_by(self.actor),
+                                      client_ip=(self.actor or {}).get("client_ip"), **fields)
 
 
 class Directory:
