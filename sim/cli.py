@@ -3,6 +3,7 @@
 import click
 
 from sim import __version__
+from sim.config import DEFAULTS
 from sim.fault_cli import fault_option
 from sim.fault_cli import fault_seed_option
 from sim.fault_cli import fault_settings
@@ -178,12 +179,14 @@ def jumpcloud(port, host, state_dir, seed, users, groups, faults, fault_seed, sc
 
 
 @cli.command()
-@click.option("--seed", default=42, show_default=True, help="Faker seed for the directory (fresh state only).")
-@click.option("--users", default=50, show_default=True, help="Users to generate (fresh state only).")
-@click.option("--groups", default=8, show_default=True, help="User groups to generate (fresh state only).")
-@click.option("--jumpcloud-port", default=8400, show_default=True, help="JumpCloud's port (0 picks a free one).")
-@click.option("--strongdm-port", default=8401, show_default=True, help="StrongDM's port (0 picks a free one).")
-@click.option("--state-dir", default=".sim", show_default=True, type=click.Path(file_okay=False),
+@click.option("--seed", default=DEFAULTS["SEED"], show_default=True, help="Faker seed for the directory (fresh state only).")
+@click.option("--users", default=DEFAULTS["USERS"], show_default=True, help="Users to generate (fresh state only).")
+@click.option("--groups", default=DEFAULTS["GROUPS"], show_default=True, help="User groups to generate (fresh state only).")
+@click.option("--jumpcloud-port", default=DEFAULTS["JUMPCLOUD_PORT"], show_default=True,
+              help="JumpCloud's port (0 picks a free one).")
+@click.option("--strongdm-port", default=DEFAULTS["STRONGDM_PORT"], show_default=True,
+              help="StrongDM's port (0 picks a free one).")
+@click.option("--state-dir", default=DEFAULTS["STATE_DIR"], show_default=True, type=click.Path(file_okay=False),
               help="Where the SQLite state and endpoints.json live.")
 @click.option("--fresh", is_flag=True, help="Discard the old state first.")
 @click.option("--blank", is_flag=True, help="Seed the directory but leave both products unconfigured (seed guide).")
