@@ -1,6 +1,7 @@
 """The JumpCloud Console over Flask's test client: every page and form, refusals, CSRF, and provisioning triggers."""
 
 import re
+import shutil
 
 import pytest
 
@@ -15,18 +16,30 @@ PASSWORD = "console password 1"
 TOKEN = "console-test-token-0123456789"
 
 
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory):
+    """One seeded state file per module (Faker and password hashing are slow); each test gets a copy."""
+    path = tmp_path_factory.mktemp("seeded") / "jumpcloud.sqlite3"
+    store = Store(path, synchronous="OFF")
+    email = seed_if_empty(create_app(store).extensions["jumpcloud"], seed=3, users=60, groups=4,
+                          admin_password=PASSWORD)["admin"]["email"]
+    store.close()
+    return path, email
+
+
 @pytest.fixture
-def store():
-    store = Store(None, synchronous="OFF")
+def store(seeded, tmp_path):
+    path = tmp_path / "jumpcloud.sqlite3"
+    shutil.copyfile(seeded[0], path)
+    store = Store(path, synchronous="OFF")
     yield store
     store.close()
 
 
 @pytest.fixture
-def app(store):
+def app(store, seeded):
     app = create_app(store)
-    app.config["EMAIL"] = seed_if_empty(app.extensions["jumpcloud"], seed=3, users=60, groups=4,
-                                        admin_password=PASSWORD)["admin"]["email"]
+    app.config["EMAIL"] = seeded[1]
     yield app
     app.extensions["jumpcloud"].pusher.stop()
 
