@@ -10,6 +10,7 @@ import time
 import pytest
 
 from sim import up
+from tests import browser as harness
 from tests.browser import Screenshots
 from tests.browser import launch
 from tests.browser import require_browser
@@ -42,7 +43,7 @@ def log_in(page, url, credentials):
     page.get_by_role("button", name="Log in").click()
 
 
-def test_a_newcomer_completes_the_seed_guide_by_clicking_and_the_users_reach_strongdm(loop, browser):
+def test_a_newcomer_completes_the_seed_guide_by_clicking_and_the_users_reach_strongdm(browser, loop):
     sync_api = require_browser()
     expect = sync_api.expect
     shots = Screenshots("seed_guide")
@@ -153,3 +154,17 @@ def test_a_newcomer_completes_the_seed_guide_by_clicking_and_the_users_reach_str
     expect(jumpcloud.get_by_text("user_create_provision").first).to_be_visible()
     shots.take(jumpcloud, "jumpcloud-provisioning-events")
     context.close()
+
+
+def test_without_chromium_the_browser_test_skips_and_says_why(monkeypatch):
+    monkeypatch.setattr(harness, "CHROMIUM", "/nonexistent/chromium")
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="/nonexistent/chromium is missing"):
+        harness.require_browser()
+
+
+def test_without_chromium_in_ci_the_browser_test_fails_instead_of_skipping(monkeypatch):
+    monkeypatch.setattr(harness, "CHROMIUM", "/nonexistent/chromium")
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="cannot run in CI"):
+        harness.require_browser()
