@@ -2,6 +2,7 @@
 
 import functools
 import json
+import logging
 import random
 import threading
 import uuid
@@ -24,6 +25,7 @@ class Served:
     """A WSGI app on an ephemeral loopback port; stops within 20 ms (sim.serve polls every 0.5 s)."""
 
     def __init__(self, app):
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)
         self.app = app
         self.server = make_server("127.0.0.1", 0, app, threaded=True)
         self.server.daemon_threads = True
