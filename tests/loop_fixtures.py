@@ -179,6 +179,7 @@ class ScimDouble:
         self.users: dict = {}
         self.groups: dict = {}
         self.log: list[tuple[str, str]] = []
+        self.headers: dict = {}
         self.int_ids = int_ids
         self.fail: dict = {}  # (method, path prefix) -> (status, body)
         self.lock = threading.Lock()
@@ -188,6 +189,7 @@ class ScimDouble:
         @app.before_request
         def gate():
             self.log.append((request.method, request.path))
+            self.headers = dict(request.headers)
             if request.headers.get("Authorization") != f"Bearer {token}":
                 return scim_error(401, "Invalid bearer token")
             for (method, prefix), (status, body) in self.fail.items():

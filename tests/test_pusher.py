@@ -332,6 +332,18 @@ def test_the_pusher_converges_against_another_scim_server():
         harness.stop()
 
 
+def test_requests_carry_the_bearer_token_scim_content_type_and_a_configurable_user_agent():
+    double = ScimDouble()
+    harness = Harness(receiver=double.app, settings={"PUSH_USER_AGENT": "JumpCloud-Test/9"})
+    try:
+        harness.connect()
+        assert double.headers["Authorization"] == f"Bearer {TOKEN}"
+        assert double.headers["Content-Type"] == "application/scim+json"
+        assert double.headers["User-Agent"] == "JumpCloud-Test/9"
+    finally:
+        harness.stop()
+
+
 def test_an_existing_user_and_group_are_taken_over_not_duplicated():
     double, harness = double_harness()
     try:

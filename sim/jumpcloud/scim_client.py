@@ -80,9 +80,9 @@ class ScimClient:
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
         self.session.trust_env = False  # a loopback receiver must not go through a proxy from the environment
+        self.content_type = content_type  # sent only with a body
         self.session.headers.update({
             "Authorization": f"Bearer {token}",
-            "Content-Type": content_type,
             "Accept": "application/scim+json, application/json",
             "User-Agent": user_agent,
         })
@@ -99,7 +99,9 @@ class ScimClient:
             url += "?" + urllib.parse.urlencode(query, quote_via=urllib.parse.quote)
         data = None if body is None else json.dumps(body, ensure_ascii=False).encode("utf-8")
         try:
-            response = self.session.request(method, url, data=data, timeout=self.timeout, allow_redirects=False)
+            headers = None if data is None else {"Content-Type": self.content_type}
+            response = self.session.request(method, url, data=data, headers=headers, timeout=self.timeout,
+                                            allow_redirects=False)
         except requests.ConnectionError as exc:
             raise ScimClientError(method, path, None, f"connection refused or lost: {type(exc).__name__}") from None
         except requests.Timeout:
