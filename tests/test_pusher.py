@@ -99,6 +99,8 @@ def test_activation_runs_the_test_in_order_and_leaves_nothing_behind():
         assert double.user_by_name("probe@example.com") is None
         event = harness.events("integration_activate")[-1]
         assert event["success"] is True and event["resource"]["id"] == harness.app_id
+        assert [(s["method"], s["status"]) for s in event["steps"]] == [
+            ("GET", 200), ("POST", 201), ("POST", 201), ("PATCH", 204), ("DELETE", 204), ("DELETE", 204)]
     finally:
         harness.stop()
 

@@ -228,7 +228,9 @@ def connection_test(client: ScimClient, email: str, config: dict, steps: list[di
                     f"(HTTP {exc.status} on {method} {path}); JumpCloud needs group creation, updates and "
                     "deletion, or turn group management off") from None
             raise ActivationError(_fail_reason(exc, base_url, what)) from None
-        _step(steps, method, path, 200, True)
+        # Client calls return a status, (status, resource) or, for lookups, a list (a 200).
+        status = result if isinstance(result, int) else result[0] if isinstance(result, tuple) else 200
+        _step(steps, method, path, status, True)
         return result
 
     try:
@@ -237,14 +239,14 @@ def connection_test(client: ScimClient, email: str, config: dict, steps: list[di
             raise ActivationError(f"the test user {email} already exists in the application: "
                                   "use a new and unique user's email for the test")
         try:
-            _, created_user = client.create_user(mapping.test_user_resource(email))
+            status, created_user = client.create_user(mapping.test_user_resource(email))
         except ScimClientError as exc:
             _step(steps, "POST", "/Users", exc.status, False)
             if exc.status == 409:
                 raise ActivationError(f"the test user {email} already exists in the application (HTTP 409: "
                                       f"{exc.detail}): use a new and unique user's email for the test") from None
             raise ActivationError(_fail_reason(exc, base_url, "create the test user")) from None
-        _step(steps, "POST", "/Users", 201, True)
+        _step(steps, "POST", "/Users", status, True)
         user_id = created_user["id"]
         if config.get("group_management"):
             body = mapping.group_resource(f"JumpCloud Test Group {suffix}")
@@ -256,8 +258,7 @@ def connection_test(client: ScimClient, email: str, config: dict, steps: list[di
             call("group deletion", "DELETE", "/Groups/{id}", lambda: client.delete_group(group_id), group_step=True)
             created_group = None
         try:
-            client.delete_user(user_id)
-            _step(steps, "DELETE", "/Users/{id}", 204, True)
+            _step(steps, "DELETE", "/Users/{id}", client.delete_user(user_id), True)
         except ScimClientError as exc:
             _step(steps, "DELETE", "/Users/{id}", exc.status, False)
             if exc.status not in UNSUPPORTED:

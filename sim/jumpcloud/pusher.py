@@ -199,6 +199,8 @@ class Pusher:
             try:
                 worked = self.run_once()
             except Exception:  # the worker must outlive any one bad round; the row stays queued
+                if getattr(self.store, "_closed", False):
+                    return  # the app was torn down without close(): nothing left to push from
                 log.exception("pusher round failed")
                 worked = 0
                 self._stopping.wait(1.0)
