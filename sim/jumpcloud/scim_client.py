@@ -72,8 +72,11 @@ class ScimClient:
     """One SCIM service provider at `base_url`, authenticated by a bearer token."""
 
     def __init__(self, base_url: str, token: str, *, user_agent: str = DEFAULT_USER_AGENT,
-                 content_type: str = DEFAULT_CONTENT_TYPE, timeout: float = 30.0, pool_size: int = 8):
+                 content_type: str = DEFAULT_CONTENT_TYPE, timeout: float = 30.0, pool_size: int = 8,
+                 recorder=None):
         self.base_url = base_url
+        # Optional `recorder(exchange)`, called after every request: `sim export` writes exchanges.jsonl from it.
+        self.recorder = recorder
         self.timeout = timeout
         self.session = requests.Session()
         adapter = HTTPAdapter(pool_connections=1, pool_maxsize=pool_size)
@@ -81,11 +84,9 @@ class ScimClient:
         self.session.mount("https://", adapter)
         self.session.trust_env = False  # a loopback receiver must not go through a proxy from the environment
         self.content_type = content_type  # sent only with a body
-        self.session.headers.update({
-            "Authorization": f"Bearer {token}",
-            "Accept": "application/scim+json, application/json",
-            "User-Agent": user_agent,
-        })
+        # The headers we choose (not requests' own defaults, which vary by install); recorded without the token.
+        self.public_headers = {"Accept": "application/scim+json, application/json", "User-Agent": user_agent}
+        self.session.headers.update({"Authorization": f"Bearer {token}", **self.public_headers})
 
     def close(self) -> None:
         """Close the pooled connections."""
@@ -103,12 +104,15 @@ class ScimClient:
             response = self.session.request(method, url, data=data, headers=headers, timeout=self.timeout,
                                             allow_redirects=False)
         except requests.ConnectionError as exc:
+            self._record(method, url, body, headers, None, None)
             raise ScimClientError(method, path, None, f"connection refused or lost: {type(exc).__name__}") from None
         except requests.Timeout:
+            self._record(method, url, body, headers, None, None)
             raise ScimClientError(method, path, None, f"no answer within {self.timeout:g}s") from None
         except requests.RequestException as exc:
             raise ScimClientError(method, path, None, f"request failed: {type(exc).__name__}") from None
         text = response.text
+        self._record(method, url, body, headers, response.status_code, text)
         if not 200 <= response.status_code < 300:
             raise ScimClientError(method, path, response.status_code, error_detail(text) or response.reason or "",
                                   text[:4000], retry_after_seconds(response.headers.get("Retry-After")))
@@ -119,6 +123,18 @@ class ScimClient:
         except ValueError:
             raise ScimClientError(method, path, response.status_code, "response body is not JSON", text[:4000]) from None
         return response.status_code, doc if isinstance(doc, dict) else None
+
+    def _record(self, method: str, url: str, body, headers, status: int | None, text: str | None) -> None:
+        """Hand one exchange to the recorder: path relative to the base URL, never the Authorization header."""
+        if self.recorder is None:
+            return
+        try:
+            response_body = json.loads(text) if text and text.strip() else None
+        except ValueError:
+            response_body = text
+        self.recorder({"method": method, "path": url[len(self.base_url):],
+                       "headers": {**self.public_headers, **(headers or {})}, "body": body,
+                       "status": status, "response_body": response_body})
 
     def _resource(self, method: str, path: str, body: dict) -> tuple[int, dict]:
         """A request whose answer must be a resource with a string `id` (RFC 7643 §3.1): (status, resource)."""
