@@ -60,8 +60,20 @@ class ServerThread:
     def stop(self) -> None:
         """Stop serving and close the socket."""
         if self.kind == "waitress":
-            self.server.close()
-            self.server.task_dispatcher.shutdown(timeout=5)
+            # Close every socket from inside waitress's own loop thread (closing them from here races its
+            # select()); an empty socket map then ends the loop.
+            server = self.server
+
+            def close_all():
+                for dispatcher in list(server._map.values()):
+                    dispatcher.close()
+
+            if self._thread.is_alive():
+                server.trigger.pull_trigger(close_all)
+                self._thread.join(timeout=5)
+            else:
+                close_all()
+            server.task_dispatcher.shutdown(timeout=5)
         else:
             self.server.shutdown()
             self.server.server_close()

@@ -13,7 +13,13 @@ import secrets
 import sqlite3
 import tempfile
 import threading
+import weakref
 from collections.abc import Iterator
+
+# Idle connections kept for the next new thread. Servers that start a thread per connection (werkzeug's
+# closes every connection after one response) would otherwise open, and leak, one SQLite connection
+# (three file descriptors and its page cache) per request.
+MAX_IDLE_CONNECTIONS = 16
 
 META_DDL = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -60,8 +66,17 @@ def iso(t: dt.datetime) -> str:
     return t.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{t.microsecond // 1000:03d}Z"
 
 
+class _Lease:
+    """A thread's hold on one pooled connection; when the thread ends, the lease dies and hands it back."""
+
+    __slots__ = ("db", "__weakref__")
+
+    def __init__(self, db: sqlite3.Connection):
+        self.db = db
+
+
 class Store:
-    """A SQLite database file with per-thread connections and serialised write transactions."""
+    """A SQLite database file with per-thread connections (pooled across threads) and serialised writes."""
 
     def __init__(
         self,
@@ -87,6 +102,7 @@ class Store:
         self._local = threading.local()
         self._write_lock = threading.RLock()
         self._connections: list[sqlite3.Connection] = []
+        self._idle: list[sqlite3.Connection] = []
         self._conn_lock = threading.Lock()
         self._closed = False
         self._execscript(META_DDL)
@@ -111,10 +127,27 @@ class Store:
         """This thread's connection (autocommit; use `write()` for changes)."""
         if self._closed:
             raise RuntimeError("store is closed")
-        db = getattr(self._local, "db", None)
-        if db is None:
-            db = self._local.db = self._connect()
-        return db
+        lease = getattr(self._local, "lease", None)
+        if lease is None:
+            with self._conn_lock:
+                db = self._idle.pop() if self._idle else None
+            lease = self._local.lease = _Lease(db or self._connect())
+            weakref.finalize(lease, _give_back, weakref.ref(self), lease.db)
+        return lease.db
+
+    def _give_back(self, db: sqlite3.Connection) -> None:
+        """Take back the connection of a thread that ended: keep it idle for the next thread, or close it."""
+        with contextlib.suppress(sqlite3.Error):
+            if db.in_transaction:  # a thread that died mid-transaction must not leave it open
+                db.execute("ROLLBACK")
+        with self._conn_lock:
+            if not self._closed and len(self._idle) < MAX_IDLE_CONNECTIONS:
+                self._idle.append(db)
+                return
+            with contextlib.suppress(ValueError):
+                self._connections.remove(db)
+        with contextlib.suppress(sqlite3.Error):
+            db.close()
 
     def _execscript(self, ddl: str) -> None:
         with self._write_lock:
@@ -166,6 +199,7 @@ class Store:
                 with contextlib.suppress(sqlite3.Error):
                     db.close()
             self._connections.clear()
+            self._idle.clear()
         if self._temporary:
             for suffix in ("", "-wal", "-shm"):
                 with contextlib.suppress(OSError):
@@ -211,6 +245,16 @@ class Store:
         n = self.next_number(kind)
         digest = hashlib.sha256(f"{self.id_salt}:{kind}:{n}".encode()).hexdigest()
         return digest[:length]
+
+
+def _give_back(store_ref, db: sqlite3.Connection) -> None:
+    # A module-level finalizer holding the store weakly, so leases never keep a store alive.
+    store = store_ref()
+    if store is None:
+        with contextlib.suppress(sqlite3.Error):
+            db.close()
+        return
+    store._give_back(db)
 
 
 def open_store(state_dir: str | os.PathLike | None, name: str, **kwargs) -> Store:
