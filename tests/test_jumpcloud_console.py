@@ -14,6 +14,7 @@ from sim.strongdm import create_app as create_strongdm
 
 PASSWORD = "console password 1"
 TOKEN = "console-test-token-0123456789"
+FAST = {"PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"}  # tests only: scrypt costs ~0.15 s a hash
 
 
 @pytest.fixture(scope="module")
@@ -21,7 +22,7 @@ def seeded(tmp_path_factory):
     """One seeded state file per module (Faker and password hashing are slow); each test gets a copy."""
     path = tmp_path_factory.mktemp("seeded") / "jumpcloud.sqlite3"
     store = Store(path, synchronous="OFF")
-    email = seed_if_empty(create_app(store).extensions["jumpcloud"], seed=3, users=60, groups=4,
+    email = seed_if_empty(create_app(store, settings=FAST).extensions["jumpcloud"], seed=3, users=60, groups=4,
                           admin_password=PASSWORD)["admin"]["email"]
     store.close()
     return path, email
@@ -38,7 +39,7 @@ def store(seeded, tmp_path):
 
 @pytest.fixture
 def app(store, seeded):
-    app = create_app(store)
+    app = create_app(store, settings=FAST)
     app.config["EMAIL"] = seeded[1]
     yield app
     app.extensions["jumpcloud"].pusher.stop()
@@ -130,6 +131,19 @@ def test_non_administrator_roles_are_refused_at_login(jc, client, role):
 def test_administrator_with_billing_may_log_in(jc, client):
     jc.org.create_admin("billing@example.test", PASSWORD, role="Administrator with Billing")
     assert login(client, "billing@example.test", PASSWORD).status_code == 302
+
+
+def test_passwords_are_hashed_with_scrypt_unless_a_setting_says_otherwise(jc):
+    store = Store(None)
+    try:
+        default = create_app(store)
+        default.extensions["jumpcloud"].org.create_admin("scrypt@example.test", PASSWORD)
+        assert store.read().execute("SELECT password_hash FROM jc_admins").fetchone()[0].startswith("scrypt:")
+        default.extensions["jumpcloud"].pusher.stop()
+    finally:
+        store.close()
+    fast = jc.store.read().execute("SELECT password_hash FROM jc_admins LIMIT 1").fetchone()[0]
+    assert fast.startswith("pbkdf2:sha256:1000$")
 
 
 def test_logout_ends_the_session(admin):

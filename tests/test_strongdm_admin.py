@@ -11,6 +11,7 @@ ADMIN = ("admin@strongdm.test", "correct horse battery")
 AUDITOR = ("auditor@strongdm.test", "auditor password 1")
 SCIM = "/provisioning/generic/v2"
 PROVISIONING = "/settings/user-management/provisioning"
+FAST = {"PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"}  # tests only: scrypt costs ~0.15 s a hash
 
 
 @pytest.fixture
@@ -22,7 +23,7 @@ def store():
 
 @pytest.fixture
 def app(store):
-    app = create_app(store)
+    app = create_app(store, settings=FAST)
     sdm = app.extensions["strongdm"]
     sdm.ensure_admin(*ADMIN)
     auditor = sdm.accounts.create_user({"email": AUDITOR[0], "first_name": "Audra", "last_name": "Tor",
@@ -152,11 +153,23 @@ def test_the_session_cookie_is_signed_with_a_per_install_secret(store):
         other_store.close()
 
 
+def test_passwords_are_hashed_with_scrypt_unless_a_setting_says_otherwise(store, sdm):
+    default = create_app(Store(None)).extensions["strongdm"]
+    try:
+        default.ensure_admin(*ADMIN)
+        stored = default.store.read().execute("SELECT hash FROM passwords").fetchone()["hash"]
+        assert stored.startswith("scrypt:")
+    finally:
+        default.store.close()
+    fast = store.read().execute("SELECT hash FROM passwords LIMIT 1").fetchone()["hash"]
+    assert fast.startswith("pbkdf2:sha256:1000$")
+
+
 def test_a_session_cookie_from_another_install_is_ignored(app, admin):
     cookie = admin.get_cookie("strongdm_admin_session").value
     other_store = Store(None)
     try:
-        other = create_app(other_store)
+        other = create_app(other_store, settings=FAST)
         other.extensions["strongdm"].ensure_admin(*ADMIN)
         stranger = other.test_client()
         stranger.set_cookie("strongdm_admin_session", cookie)

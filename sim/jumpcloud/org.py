@@ -57,6 +57,8 @@ class Organisation:
 
     def __init__(self, store: Store):
         self.store = store
+        # werkzeug's default; tests pass a cheap PASSWORD_HASH_METHOD setting (never read from the environment).
+        self.password_method = "scrypt"
         store.schema(DDL)
 
     @property
@@ -98,7 +100,7 @@ class Organisation:
             }
             db.execute(
                 "INSERT INTO jc_admins(id, email_lc, password_hash, doc) VALUES (?, ?, ?, ?)",
-                (admin["_id"], email.lower(), generate_password_hash(password), dumps(admin)),
+                (admin["_id"], email.lower(), generate_password_hash(password, self.password_method), dumps(admin)),
             )
         return admin
 

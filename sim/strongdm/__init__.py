@@ -71,6 +71,8 @@ def make_strongdm(store: Store, *, profile: str = "strongdm", settings: dict | N
     accounts = Accounts(store, activities)
     store.schema(PASSWORDS_DDL)
     org = org_holder["org"] = Org(store, activities)
+    if settings.get("PASSWORD_HASH_METHOD"):  # tests only: a cheap hash; the default stays werkzeug's scrypt
+        org.password_method = settings["PASSWORD_HASH_METHOD"]
     return StrongDM(store=store, org=org, accounts=accounts, activities=activities, users=ScimUsers(accounts, prof),
                     groups=ScimGroups(accounts, prof), discovery=Discovery(prof), profile=prof)
 

@@ -22,6 +22,10 @@ class OrgError(Exception):
     """A refused org operation (shown to the admin as a message)."""
 
 
+# werkzeug's default; tests pass a cheap PASSWORD_HASH_METHOD setting (never read from the environment).
+DEFAULT_PASSWORD_METHOD = "scrypt"
+
+
 def hash_token(token: str) -> str:
     """Tokens are stored as SHA-256 digests, never in clear."""
     return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
@@ -33,6 +37,7 @@ class Org:
     def __init__(self, store: Store, activities=None):
         self.store = store
         self.activities = activities
+        self.password_method = DEFAULT_PASSWORD_METHOD
         if store.get_meta("org_id") is None:
             store.set_meta("org_id", "o-" + store.new_hex("org", 16))
 
@@ -108,14 +113,14 @@ class Org:
             db.execute(
                 "INSERT INTO passwords(account_id, hash) VALUES (?, ?) "
                 "ON CONFLICT(account_id) DO UPDATE SET hash = excluded.hash",
-                (account_id, generate_password_hash(password)),
+                (account_id, generate_password_hash(password, self.password_method)),
             )
 
     def check_password(self, account_id: str, password: str) -> bool:
         """Check an Admin UI password."""
         row = self.store.read().execute("SELECT hash FROM passwords WHERE account_id = ?", (account_id,)).fetchone()
         if row is None:
-            check_password_hash(generate_password_hash("x"), password or "")  # same cost as a real check
+            check_password_hash(generate_password_hash("x", self.password_method), password or "")  # same cost as a real check
             return False
         return check_password_hash(row["hash"], password or "")
 
