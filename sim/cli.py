@@ -250,3 +250,57 @@ def bench(quick, out, server, only):
     bench_mod.write_json(report, out)
     click.echo(bench_mod.format_table(report))
     click.echo(f"\nJSON report: {out}")
+
+
+@cli.command("export")
+@click.option("--seed", default=DEFAULTS["SEED"], show_default=True, help="Faker seed for the directory.")
+@click.option("--users", default=DEFAULTS["USERS"], show_default=True, type=click.IntRange(min=0),
+              help="Users to generate.")
+@click.option("--groups", default=DEFAULTS["GROUPS"], show_default=True, type=click.IntRange(min=0),
+              help="User groups to generate.")
+@click.option("--out", required=True, type=click.Path(file_okay=False), help="Directory to write the files to.")
+def export_command(seed, users, groups, out):
+    """Run the whole loop in-process with a fixed clock and ids; write both sides and the SCIM traffic as files."""
+    import sys
+
+    from sim import export as export_mod
+
+    click.echo(f"Generating {users} users and {groups} groups (seed {seed}), then syncing them", err=True)
+    with click.progressbar(length=1, label="Sync", show_pos=True, file=sys.stderr) as bar:
+        def progress(done, total):
+            bar.length = total
+            bar.update(done - bar.pos)
+        result = export_mod.export(out, seed=seed, users=users, groups=groups, progress=progress)
+    for what, n in result["counts"].items():
+        click.echo(f"{what:<24}{n}")
+    click.echo(f"Wrote {len(result['files'])} files to {out} (see {out}/README.md)")
+
+
+@cli.command()
+@STATE_DIR_OPTION
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+def status(state_dir, as_json):
+    """Summarise a state dir: counts, wiring, pending and failing pushes (never a secret)."""
+    import json
+
+    from sim import status as status_mod
+
+    summary = status_mod.summarize(state_dir)
+    click.echo(json.dumps(summary, indent=2, sort_keys=True) if as_json else status_mod.format_summary(summary))
+
+
+@cli.command()
+@STATE_DIR_OPTION
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def reset(state_dir, yes):
+    """Delete a state dir's SQLite files and endpoints.json (stop sim up first)."""
+    from sim import status as status_mod
+
+    files = status_mod.state_files(state_dir)
+    if not files:
+        click.echo(f"No state in {state_dir}.")
+        return
+    if not yes:
+        click.confirm(f"Delete the simulator state in {state_dir} ({len(files)} files)?", abort=True)
+    removed = status_mod.reset_state(state_dir)
+    click.echo(f"Removed {len(removed)} files from {state_dir}.")

@@ -1,0 +1,49 @@
+"""The README.md written beside an export: what each file holds, and how it was made."""
+
+FILES = (
+    ("jumpcloud/systemusers.json", "JumpCloud API v1 `GET /api/systemusers`: the `{totalCount, results}` envelope, "
+     "every systemuser (sorted by `_id`)."),
+    ("jumpcloud/usergroups.json", "JumpCloud API v2 `GET /api/v2/usergroups`: a bare array of user groups (by name)."),
+    ("jumpcloud/usergroup_members.json", "Group id -> JumpCloud API v2 `GET /api/v2/usergroups/{id}/members`: "
+     "the members of each group as GraphConnections."),
+    ("jumpcloud/applications.json", "JumpCloud API v1 `GET /api/applications`: the SSO applications (v1 envelope)."),
+    ("jumpcloud/application_associations.json", "Application id -> target type (`user`, `user_group`) -> JumpCloud "
+     "API v2 `GET /api/v2/applications/{id}/associations?targets=…`: what is bound to the StrongDM application."),
+    ("strongdm/scim/Users.json", "StrongDM's SCIM view of its users after the sync: one RFC 7644 ListResponse "
+     "(`GET /provisioning/generic/v2/Users`, every page)."),
+    ("strongdm/scim/Groups.json", "StrongDM's SCIM view of its roles: one ListResponse of Groups."),
+    ("strongdm/users.json", "StrongDM users (`a-…`) as the simulator stores them: email, names, `external_id`, "
+     "`managed_by`, suspension, SCIM attributes, timestamps."),
+    ("strongdm/roles.json", "StrongDM roles (`r-…`): one per pushed JumpCloud user group (the pusher does not "
+     "create a group with no members)."),
+    ("strongdm/attachments.json", "Account attachments (`aa-…`): which user is in which role."),
+    ("strongdm/activities.json", "StrongDM's audit log, oldest first, in the log-stream JSON shape "
+     "(`user added`, `role added`, `user added to role`, …)."),
+    ("exchanges.jsonl", "Every SCIM request JumpCloud's Identity Management sent, in order, one JSON object per "
+     "line: `method`, `path` (relative to the SCIM base URL, query included), `headers` (never `Authorization`), "
+     "`body`, `status` and `response_body`. The first lines are the Activate connection test."),
+)
+
+
+def readme(*, seed: int, users: int, groups: int, counts: dict[str, int]) -> str:
+    """Markdown describing an export made with these arguments."""
+    lines = [
+        "# jumpcloud-strongdm-sim export",
+        "",
+        f"Made by `sim export --seed {seed} --users {users} --groups {groups}`: a generated JumpCloud directory,",
+        "every user group bound to the StrongDM application, Identity Management activated against the mock",
+        "StrongDM's Generic SCIM receiver, and one full sync over real HTTP on loopback.",
+        "",
+        "Clocks are fixed (both start at 2026-01-01T09:00:00Z and move one second per reading) and ids come",
+        "from fixed salts, so the same arguments give byte-identical files. URLs name `sim up`'s default",
+        "ports (JumpCloud 8400, StrongDM 8401), not the ephemeral ports the export used. No file holds a",
+        "secret: no API key, SCIM token or password.",
+        "",
+        "| File | Contents |",
+        "| --- | --- |",
+    ]
+    lines += [f"| `{name}` | {text} |" for name, text in FILES]
+    lines += ["", "## Counts", "", "| What | How many |", "| --- | --- |"]
+    lines += [f"| {what} | {n} |" for what, n in counts.items()]
+    lines += ["", "All JSON files have sorted keys, two-space indentation and a trailing newline.", ""]
+    return "\n".join(lines)
