@@ -1,7 +1,8 @@
 """Console plumbing shared by both web UIs: signed sessions, CSRF, login guards, flash, paging, error pages.
 
 Each app calls `init_console(app, Console(...))` once; views then use `login_required`, `admin_required`,
-`page_args`/`Page`, `login_user`/`logout_user` and `error_page`. Templates extend `console_base.html`.
+`page_args`/`Page`, `login_user`/`logout_user` and `error_page`. Templates extend `console_base.html`, which
+shows a banner while fault injection (sim.faults) is active.
 """
 
 import functools
@@ -25,6 +26,7 @@ from markupsafe import Markup
 from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 
+from sim.faults import active_faults
 from sim.store import Store
 
 SECRET_META_KEY = "web.session_secret"
@@ -77,7 +79,7 @@ def init_console(app: Flask, store: Store, settings: Console) -> None:
     app.before_request(_check_csrf)
     app.after_request(_security_headers)
     app.jinja_env.globals.update(csrf_field=csrf_field, csrf_token=csrf_token, csp_nonce=csp_nonce,
-                                 console=console)
+                                 console=console, console_faults=console_faults)
 
 
 # -- sessions and the current user ------------------------------------------------------------------------
@@ -185,6 +187,14 @@ def _security_headers(response):
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
     return response
+
+
+def console_faults() -> list[dict]:
+    """The fault rules in force, for the banner signed-in users see on every page.
+
+    Visitors who are not signed in see none: GET /_sim/faults needs the app's credential too.
+    """
+    return active_faults(current_app) if g.get("user") is not None else []
 
 
 # -- messages and errors ----------------------------------------------------------------------------------

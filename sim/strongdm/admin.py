@@ -1,4 +1,4 @@
-"""The mock StrongDM Admin UI: login, Users, Roles, Activity log and Settings > User Management > Provisioning."""
+"""The mock StrongDM Admin UI: login, Users, Roles, Activities, Settings (Provisioning, API Keys)."""
 
 from flask import Blueprint
 from flask import current_app
@@ -11,8 +11,11 @@ from flask import url_for
 from werkzeug.exceptions import NotFound
 
 from sim import web
+from sim.faults import fault_log
 from sim.scim.errors import ScimError
 from sim.strongdm.activities import user_entity
+from sim.strongdm.api_keys import ApiKeyError
+from sim.strongdm.api_keys import ApiKeys
 from sim.strongdm.org import PERMISSION_LABELS
 from sim.strongdm.org import PERMISSION_LEVELS
 from sim.strongdm.org import PROVIDER_LABELS
@@ -21,6 +24,7 @@ from sim.strongdm.org import OrgError
 bp = Blueprint("admin", __name__)
 
 ADMIN_LEVELS = frozenset({"admin", "root-admin"})
+INJECTED_SHOWN = 20  # recent injected faults listed beside the activity log
 REFUSAL = ("Only users with the Administrator permission level can open this page. "
            "Ask an administrator of your organization to change your permission level.")
 
@@ -28,6 +32,14 @@ REFUSAL = ("Only users with the Administrator permission level can open this pag
 def sdm():
     """This app's StrongDM state."""
     return current_app.extensions["strongdm"]
+
+
+def api_keys() -> ApiKeys:
+    """This app's SDK API keys (one instance per app; the gRPC listener keeps its own over the same store)."""
+    keys = current_app.extensions.get("strongdm_api_keys")
+    if keys is None:
+        keys = current_app.extensions["strongdm_api_keys"] = ApiKeys(sdm().store, sdm().activities)
+    return keys
 
 
 def console_settings() -> web.Console:
@@ -269,7 +281,8 @@ def activities():
     number, size, offset = web.page_args()
     log = sdm().activities
     return render_template("sdm_activities.html", page=web.Page(log.list(limit=size, offset=offset), number, size,
-                                                                  log.count()))
+                                                                  log.count()),
+                           injected=fault_log(current_app, INJECTED_SHOWN))
 
 
 # -- settings ---------------------------------------------------------------------------------------------
@@ -343,4 +356,55 @@ def _provisioning_page(token: str | None = None, status: int = 200):
     page = render_template("sdm_settings_provisioning.html", scim=scim, token=token, base_url=base_url,
                            providers=PROVIDER_LABELS)
     # The token must not linger in caches or history.
+    return page, status, {"Cache-Control": "no-store"}
+
+
+# -- Settings > API Keys (the SDK's credentials) ----------------------------------------------------------
+
+
+@bp.get("/settings/api-keys")
+@web.admin_required
+def list_api_keys():
+    """Settings > API Keys: every key's name, access key and creation time (never a secret)."""
+    return _api_keys_page()
+
+
+@bp.post("/settings/api-keys")
+@web.admin_required
+def create_api_key():
+    """Create a key; its secret is in this response only."""
+    try:
+        key = api_keys().create_api_key(request.form.get("name", ""), actor=actor())
+    except ApiKeyError as error:
+        flash(str(error), "error")
+        return _api_keys_page(status=400, name=request.form.get("name", "")[:300])
+    flash(f"Created API key {key['name']}. Copy the secret now: it is shown one time only.", "ok")
+    return _api_keys_page(created=key)
+
+
+@bp.get("/settings/api-keys/<access_key>/revoke")
+@web.admin_required
+def confirm_revoke_api_key(access_key):
+    """Ask before revoking: a revoked key stops working at once and cannot be restored."""
+    key = api_keys().find_api_key(access_key)
+    if key is None:
+        raise NotFound()
+    return render_template("sdm_api_key_revoke.html", key=key)
+
+
+@bp.post("/settings/api-keys/<access_key>/revoke")
+@web.admin_required
+def revoke_api_key(access_key):
+    """Revoke (delete) a key; calls signed with it fail from now on."""
+    try:
+        key = api_keys().revoke_api_key(access_key, actor=actor())
+    except ApiKeyError:
+        raise NotFound() from None
+    flash(f"Revoked API key {key['name']} ({key['access_key']}); it no longer works.", "ok")
+    return redirect(url_for("admin.list_api_keys"))
+
+
+def _api_keys_page(created: dict | None = None, status: int = 200, name: str = ""):
+    page = render_template("sdm_settings_api_keys.html", keys=api_keys().list_api_keys(), created=created, name=name)
+    # The secret must not linger in caches or history.
     return page, status, {"Cache-Control": "no-store"}
