@@ -5,6 +5,7 @@ import shutil
 
 import pytest
 
+from sim import faults
 from sim.jumpcloud import create_app
 from sim.jumpcloud import query as q
 from sim.jumpcloud.models import seed_if_empty
@@ -458,3 +459,34 @@ def test_deleting_an_app(admin, jc):
     app_id = new_strongdm_app(admin, jc, "Doomed")
     response = post(admin, f"/sso/{app_id}/delete", form_page=f"/sso/{app_id}/general")
     assert response.location == "/sso" and ">Doomed</a>" not in admin.get("/sso").text
+
+
+# -- fault injection, visible in the console -------------------------------------------------------------
+
+
+def test_no_fault_banner_when_no_faults_are_set(admin):
+    assert "Fault injection active" not in admin.get("/users").text
+
+
+@pytest.mark.parametrize("path", ["/users", "/groups", "/sso", "/sso/new", "/sso/new/strongdm", "/no-such-page"])
+def test_active_faults_show_a_banner_with_their_rules_on_every_page(app, admin, path):
+    faults.set_faults(app, ["429:0.5:retry-after=2", "outage:10m@/api/v2/*"])
+    page = admin.get(path).text
+    assert "Fault injection active:" in page
+    assert "<code>429:0.5:retry-after=2</code>" in page and "<code>outage:" in page
+
+
+def test_the_fault_banner_is_not_shown_to_visitors_who_are_not_signed_in(app, client):
+    faults.set_faults(app, ["503"])
+    assert "Fault injection active" not in client.get("/login").text
+
+
+def test_the_provisioning_tab_lists_recent_injected_faults(app, admin, jc):
+    app_id = new_strongdm_app(admin, jc)
+    path = f"/sso/{app_id}/provisioning"
+    assert "Injected faults" not in admin.get(path).text
+    faults.set_faults(app, ["503@GET /api/systemusers"])
+    assert admin.get("/api/systemusers").status_code == 503
+    page = admin.get(path).text
+    assert "Injected faults" in page and "GET /api/systemusers" in page
+    assert "<code>503@GET /api/systemusers</code>" in page and "Fault injection active:" in page

@@ -2,6 +2,7 @@
 
 import urllib.parse
 
+from flask import current_app
 from flask import flash
 from flask import redirect
 from flask import render_template
@@ -9,6 +10,7 @@ from flask import request
 from flask import url_for
 
 from sim import web
+from sim.faults import fault_log
 from sim.jumpcloud import catalog
 from sim.jumpcloud import directory as d
 from sim.jumpcloud.console import actor
@@ -25,6 +27,7 @@ from sim.jumpcloud.identity_management import ActivationError
 # Prefilled in the Test User Email field; the connection test creates and deletes this user.
 DEFAULT_TEST_EMAIL = "jumpcloud-scim-test@example.com"
 GROUPS_PER_PAGE = 100
+INJECTED_SHOWN = 20  # recent injected faults on the Provisioning tab
 TABS = (("general", "General Info"), ("bookmark", "Bookmark"), ("identity_management", "Identity Management"),
         ("app_groups", "User Groups"), ("provisioning", "Provisioning"))
 
@@ -267,7 +270,8 @@ def provisioning(app_id):
     page = web.Page(events[:size], number, size, None, more=len(events) > size)
     failing = [f for f in pusher.state.failing(1000) if f["app_id"] == app_id]
     return _tab("jc_app_provisioning.html", app, "provisioning", page=page, failed_only=failed_only,
-                pending=pusher.state.pending({app_id}), failing=failing)
+                pending=pusher.state.pending({app_id}), failing=failing,
+                injected=fault_log(current_app, INJECTED_SHOWN))
 
 
 @bp.post("/sso/<app_id>/delete")
