@@ -221,10 +221,11 @@ class Directory:
         return not any(db.execute(f"SELECT 1 FROM {t} LIMIT 1").fetchone()
                        for t in ("jc_users", "jc_groups", "jc_apps"))
 
-    def seed(self, fake) -> None:
+    def seed(self, fake, *, skip_apps: tuple[str, ...] = ()) -> None:
         """Bulk-load a generated directory (users, groups, memberships) plus the app catalog, in one transaction.
 
-        Seeding is the initial state, not a change: it writes no outbox rows and no DI events.
+        Seeding is the initial state, not a change: it writes no outbox rows and no DI events. Catalog apps
+        named in `skip_apps` are not created (`sim up --blank` leaves StrongDM for the guide's `+` step).
         """
         org_id = self._org_id()
         now = self.store.now()
@@ -248,6 +249,8 @@ class Directory:
             group_rows.append((doc["id"], doc["name"].lower(), doc["name"], dumps(doc)))
         app_rows = []
         for entry in catalog.CATALOG:
+            if entry["name"] in skip_apps:
+                continue
             doc = app_defaults()
             doc.update({k: v for k, v in entry.items() if k != "provisioning"})
             doc.update({"_id": catalog.seeded_app_id(org_id, entry["name"]), "created": now,

@@ -25,19 +25,23 @@ class JumpCloud:
         """True before the first seed (no organisation yet)."""
         return self.org.id is None
 
-    def seed(self, fake, admin: dict | None = None, *, api_key: str | None = None) -> str:
+    def seed(self, fake, admin: dict | None = None, *, api_key: str | None = None,
+             skip_apps: tuple[str, ...] = ()) -> str:
         """Load a generated directory, create one administrator and one API key; return the plaintext key."""
         admin = {**DEFAULT_ADMIN, **(admin or {})}
         self.org.ensure(fake.org_id, getattr(fake, "company", None) or "Example Org")
-        self.directory.seed(fake)
+        self.directory.seed(fake, skip_apps=skip_apps)
         record = self.org.create_admin(admin["email"], admin["password"], role=admin.get("role", ADMIN_ROLE),
                                        firstname=admin.get("firstname", ""), lastname=admin.get("lastname", ""))
         return self.org.create_api_key(record["_id"], api_key)
 
 
 def seed_if_empty(jc: JumpCloud, *, seed: int, users: int, groups: int, api_key: str | None = None,
-                  admin_password: str | None = None) -> dict | None:
-    """Seed from `sim.fake` when the state is empty: returns {api_key, admin: {email, password}}, else None."""
+                  admin_password: str | None = None, skip_apps: tuple[str, ...] = ()) -> dict | None:
+    """Seed from `sim.fake` when the state is empty: returns {api_key, admin: {email, password}}, else None.
+
+    `skip_apps`: catalog connector names not to create as SSO apps (see `Directory.seed`).
+    """
     if not jc.is_empty():
         return None
     from sim import fake  # the only Faker importer; imported here so the API runs without generating
@@ -45,7 +49,7 @@ def seed_if_empty(jc: JumpCloud, *, seed: int, users: int, groups: int, api_key:
     directory = fake.make_directory(seed, users, groups)
     admin = {**DEFAULT_ADMIN, **(_as_dict(fake.admin_identity(seed)) or {})}
     admin["password"] = admin_password or secrets.token_urlsafe(12)
-    key = jc.seed(directory, admin, api_key=api_key)
+    key = jc.seed(directory, admin, api_key=api_key, skip_apps=skip_apps)
     return {"api_key": key, "admin": {"email": admin["email"], "password": admin["password"]}}
 
 
