@@ -2,7 +2,8 @@
 
 Non-blank: seed the directory, activate Generic SCIM in StrongDM, configure the StrongDM app's
 Identity Management in JumpCloud with that base URL and token (group management on), bind every
-user group to the app, activate (connection test), and push. `--blank` seeds the directory only.
+user group to the app, activate (connection test), and push. `--blank` seeds the directory only, with
+no StrongDM app in JumpCloud's SSO list (the other catalog apps are there): the guide's `+` step adds it.
 A restart without `--fresh` keeps both states and the credentials in endpoints.json.
 """
 
@@ -107,7 +108,7 @@ def start(*, seed: int = 42, users: int = 50, groups: int = 8, jumpcloud_port: i
     store = open_store(state_dir, "jumpcloud")
     jc_app = create_app(store, settings=settings)
     jc = jc_app.extensions["jumpcloud"]
-    seeded = seed_if_empty(jc, seed=seed, users=users, groups=groups)
+    seeded = seed_if_empty(jc, seed=seed, users=users, groups=groups, skip_apps=("strongdm",) if blank else ())
     credentials = _jumpcloud_credentials(jc, seeded, prev_jc)
     jc_server = ServerThread(jc_app, host, jumpcloud_port).start()
     loop = Loop(jc_server, sdm_server, {}, state_dir)
