@@ -7,6 +7,7 @@ StrongDM server, from the same process.
 """
 
 import json
+import os
 import threading
 import time
 
@@ -71,14 +72,32 @@ def floor_rate(url: str, workers: int, total: int) -> float:
     return total / elapsed
 
 
+def start_seeded(*, users: int, groups: int, state_dir: str, seed: int):
+    """Both apps as `sim up` starts them (same functions, same server class), directory seeded, nothing wired."""
+    from sim import runner
+    from sim import up
+    from sim.jumpcloud import create_app
+    from sim.jumpcloud.models import seed_if_empty
+    from sim.serve import ServerThread
+    from sim.store import open_store
+
+    if os.path.isdir(state_dir):
+        up.discard_state(state_dir)
+    os.makedirs(state_dir, exist_ok=True)
+    sdm_server, _ = runner.start_strongdm(state_dir, port=0)
+    jc_app = create_app(open_store(state_dir, "jumpcloud"))
+    seed_if_empty(jc_app.extensions["jumpcloud"], seed=seed, users=users, groups=groups)
+    jc_server = ServerThread(jc_app, "127.0.0.1", 0).start()
+    return up.Loop(jc_server, sdm_server, {}, state_dir)
+
+
 def run(*, users: int, groups: int, state_dir: str, seed: int = 42, floor_requests: int = 2000,
         timeout: float = 900.0) -> dict:
-    """Seed (untimed), then time activation + first sync to converged; returns the figure."""
+    """Seed (untimed), then time SCIM activation + the first sync to converged; returns the figure."""
     from sim import up
     from sim.jumpcloud.pusher import push_settings
 
-    loop = up.start(seed=seed, users=users, groups=groups, jumpcloud_port=0, strongdm_port=0, state_dir=state_dir,
-                    fresh=True, blank=True)
+    loop = start_seeded(users=users, groups=groups, state_dir=state_dir, seed=seed)
     try:
         sdm_app = loop.strongdm.app
         add_floor(sdm_app)
