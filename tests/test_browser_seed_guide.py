@@ -22,7 +22,7 @@ SYNC_WAIT = 60.0
 @pytest.fixture
 def loop(tmp_path):
     loop = up.start(seed=7, users=24, groups=4, jumpcloud_port=0, strongdm_port=0, state_dir=str(tmp_path),
-                    blank=True)
+                    blank=True, settings={"PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"})  # tests only: cheap hashes
     yield loop
     loop.stop()
 
@@ -59,6 +59,9 @@ def test_a_newcomer_completes_the_seed_guide_by_clicking_and_the_users_reach_str
     shots.take(jumpcloud, "jumpcloud-logged-in")
     jumpcloud.get_by_role("navigation").get_by_role("link", name="SSO").click()  # 2. User Authentication > SSO
     expect(jumpcloud.get_by_role("heading", name="SSO")).to_be_visible()
+    sso_rows = jumpcloud.locator("table tbody tr")
+    expect(sso_rows.filter(has_text="Slack")).to_have_count(1)  # the other catalog apps exist
+    expect(sso_rows.filter(has_text="StrongDM")).to_have_count(0)  # `sim up --blank`: not yet added
     jumpcloud.get_by_role("link", name="Add a new application").click()  # 3. the plus icon +
     jumpcloud.get_by_label("Search the application catalog").fill("StrongDM")  # 4. Search for and select StrongDM
     jumpcloud.get_by_role("button", name="Search").click()
@@ -73,6 +76,9 @@ def test_a_newcomer_completes_the_seed_guide_by_clicking_and_the_users_reach_str
     expect(jumpcloud.get_by_text("Saved.")).to_be_visible()
     shots.take(jumpcloud, "jumpcloud-general-info")
     app_id = re.search(r"/sso/([0-9a-f]{24})/", jumpcloud.url).group(1)
+    jumpcloud.get_by_role("link", name="All applications").click()
+    expect(sso_rows.filter(has_text="StrongDM")).to_have_count(1)  # exactly one, the one just added
+    jumpcloud.get_by_role("link", name="StrongDM (training)").click()
     jumpcloud.get_by_role("link", name="Bookmark").click()  # 7. Bookmark: URL, activate
     jumpcloud.get_by_label("URL").fill(BOOKMARK_URL)
     jumpcloud.get_by_role("button", name="activate").click()
