@@ -2,6 +2,7 @@
 
 Every step clicks the label the guide names (seed-guide-jumpcloud-strongdm-scim.txt); the token travels
 through the real clipboard. Screenshots of each step land in artifacts/screenshots/ (git-ignored).
+Also here: the API key page's copy buttons, whose inline script must run under the console's CSP.
 """
 
 import re
@@ -27,7 +28,7 @@ def loop(tmp_path):
     loop.stop()
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def browser():
     sync_api = require_browser()
     with sync_api.sync_playwright() as playwright:
@@ -159,6 +160,28 @@ def test_a_newcomer_completes_the_seed_guide_by_clicking_and_the_users_reach_str
     jumpcloud.get_by_role("link", name="Provisioning").click()
     expect(jumpcloud.get_by_text("user_create_provision").first).to_be_visible()
     shots.take(jumpcloud, "jumpcloud-provisioning-events")
+    context.close()
+
+
+def test_an_api_key_secret_is_copied_with_its_button_and_is_gone_after_a_reload(browser, loop):
+    expect = require_browser().expect
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    log_in(page, loop.endpoints["strongdm"]["url"], loop.endpoints["strongdm"]["admin"])
+    page.get_by_role("link", name="Settings").click()
+    page.get_by_role("link", name="API Keys").click()
+    page.get_by_label("Name").fill("audit script")
+    page.get_by_role("button", name="Create API key").click()
+    secret = page.get_by_label("Secret key").input_value()
+    page.get_by_role("button", name="Copy secret").click()
+    expect(page.get_by_text("Copied secret")).to_be_visible()  # the inline script ran under the page's CSP
+    assert page.evaluate("navigator.clipboard.readText()") == secret
+    page.get_by_role("button", name="Copy access key").click()
+    assert page.evaluate("navigator.clipboard.readText()").startswith("auth-")
+    page.goto(page.url)
+    expect(page.get_by_role("cell", name="audit script")).to_be_visible()
+    assert secret not in page.content()
     context.close()
 
 
