@@ -188,14 +188,16 @@ def jumpcloud(port, host, state_dir, seed, users, groups, faults, fault_seed, sc
               help="StrongDM's port (0 picks a free one).")
 @click.option("--state-dir", default=DEFAULTS["STATE_DIR"], show_default=True, type=click.Path(file_okay=False),
               help="Where the SQLite state and endpoints.json live.")
+@click.option("--grpc-port", default=8402, show_default=True,
+              help="StrongDM SDK API (gRPC) port, when the sdk extra is installed (0 picks a free one).")
 @click.option("--fresh", is_flag=True, help="Discard the old state first.")
 @click.option("--blank", is_flag=True, help="Seed the directory but leave both products unconfigured (seed guide).")
 @fault_option(target="the StrongDM SCIM receiver")
 @fault_option("--jumpcloud-fault", "jumpcloud_faults", target="the JumpCloud API", example="503:0.2@GET /api/*")
 @fault_seed_option
 @rate_limits_option
-def up(seed, users, groups, jumpcloud_port, strongdm_port, state_dir, fresh, blank, faults, jumpcloud_faults,
-       fault_seed, rate_limits):
+def up(seed, users, groups, jumpcloud_port, strongdm_port, grpc_port, state_dir, fresh, blank, faults,
+       jumpcloud_faults, fault_seed, rate_limits):
     """Run the whole loop: JumpCloud pushing users and groups to StrongDM over SCIM, on loopback."""
     from sim import runner
     from sim import up as loop_up
@@ -203,7 +205,8 @@ def up(seed, users, groups, jumpcloud_port, strongdm_port, state_dir, fresh, bla
 
     try:
         loop = loop_up.start(seed=seed, users=users, groups=groups, jumpcloud_port=jumpcloud_port,
-                             strongdm_port=strongdm_port, state_dir=state_dir, fresh=fresh, blank=blank,
+                             strongdm_port=strongdm_port, grpc_port=grpc_port, state_dir=state_dir,
+                             fresh=fresh, blank=blank,
                              settings=fault_settings(faults, jumpcloud_faults=jumpcloud_faults, seed=fault_seed,
                                                      rate_limits=rate_limits))
     except ActivationError as exc:
@@ -227,6 +230,8 @@ def up(seed, users, groups, jumpcloud_port, strongdm_port, state_dir, fresh, bla
         click.echo(f"StrongDM    {sdm['url']}/  admin {sdm['admin']['email']} / {sdm['admin']['password']}")
         click.echo(f"            SCIM base URL {sdm['scim_base_url']}")
         click.echo(f"            SCIM token {sdm['scim_token'] or '(activate SCIM in the Admin UI)'}")
+        if sdm.get("grpc"):
+            click.echo(f"            SDK API {sdm['grpc']}  key {sdm['api_access_key']} (secret in endpoints.json)")
         click.echo(f"Control     POST {jc['url']}/_sim/sync, GET {jc['url']}/_sim/idle?timeout=S (x-api-key)")
         click.echo(f"State in {state_dir}; endpoints in {state_dir}/endpoints.json    Ctrl-C stops")
         runner.wait_for_interrupt()

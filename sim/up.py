@@ -30,6 +30,7 @@ class Loop:
     endpoints: dict
     state_dir: str | None
     notes: list[str] = field(default_factory=list)
+    sdk: object | None = None  # the StrongDM SDK's gRPC API, when the `sdk` extra is installed
 
     @property
     def pusher(self):
@@ -39,6 +40,8 @@ class Loop:
     def stop(self) -> None:
         """Stop pushing, then both servers, then close the stores."""
         self.pusher.close()
+        if self.sdk is not None:
+            self.sdk.stop()
         self.jumpcloud.stop()
         self.strongdm.stop()
         self.jumpcloud.app.extensions["jumpcloud"].store.close()
@@ -84,19 +87,33 @@ def _jumpcloud_credentials(jc, seeded: dict | None, previous: dict) -> dict:
     return {"api_key": key, "admin": admin}
 
 
+def _without_receiver_faults(settings: dict | None) -> tuple[dict | None, list]:
+    """Split the receiver's fault rules off, so they start after the connection test, not during it."""
+    if not settings:
+        return settings, []
+    rest = {k: v for k, v in settings.items() if k not in {"FAULTS", "STRONGDM_FAULTS"}}
+    return rest, [*(settings.get("FAULTS") or ()), *(settings.get("STRONGDM_FAULTS") or ())]
+
+
 def start(*, seed: int = 42, users: int = 50, groups: int = 8, jumpcloud_port: int = 8400,
           strongdm_port: int = 8401, state_dir: str | None = ".sim", fresh: bool = False, blank: bool = False,
-          host: str = "127.0.0.1", settings: dict | None = None) -> Loop:
-    """Start both apps and wire them (unless `blank`); returns before the first sync finishes."""
+          host: str = "127.0.0.1", settings: dict | None = None, grpc_port: int | None = None) -> Loop:
+    """Start both apps and wire them (unless `blank`); returns before the first sync finishes.
+
+    `grpc_port=None` (the default) leaves StrongDM's SDK API off, as does a missing `sdk` extra; 0 picks a port.
+    """
+    from sim import faults
     from sim.jumpcloud import create_app
     from sim.jumpcloud.models import seed_if_empty
+    from sim.strongdm.grpc_serve import start_sdk_api
 
     if fresh and state_dir is not None:
         discard_state(state_dir)
     previous = runner.read_endpoints(state_dir) if state_dir is not None else {}
     prev_sdm, prev_jc = previous.get("strongdm") or {}, previous.get("jumpcloud") or {}
+    receiver_settings, receiver_faults = _without_receiver_faults(settings)
     sdm_server, sdm_admin = runner.start_strongdm(state_dir, host=host, port=strongdm_port,
-                                                  admin=prev_sdm.get("admin"), settings=settings)
+                                                  admin=prev_sdm.get("admin"), settings=receiver_settings)
     sdm = sdm_server.app.extensions["strongdm"]
     scim_base = f"{sdm_server.url}/provisioning/generic/v2"
     token = None
@@ -126,11 +143,18 @@ def start(*, seed: int = 42, users: int = 50, groups: int = 8, jumpcloud_port: i
             raise
         config = jc.pusher.idm.get(app["_id"])
     active = bool(config and config["status"] == "active")
+    if receiver_faults:
+        seed_of_faults = (settings or {}).get("FAULT_SEED", (settings or {}).get("SEED", 0))
+        faults.set_faults(sdm_server.app, receiver_faults, seed=int(seed_of_faults))
     loop.endpoints = {
         "jumpcloud": {"url": jc_server.url, "api_key": credentials["api_key"], "admin": credentials["admin"],
                       "app_id": app["_id"] if app and active and not blank else None},
         "strongdm": {"url": sdm_server.url, "scim_base_url": scim_base, "scim_token": token, "admin": sdm_admin},
     }
+    if grpc_port is not None:
+        loop.sdk = start_sdk_api(sdm, host, grpc_port, previous=prev_sdm)
+        if loop.sdk is not None:
+            loop.endpoints["strongdm"].update(loop.sdk.endpoints())
     if state_dir is not None:
         runner.write_endpoints(state_dir, loop.endpoints)
     return loop

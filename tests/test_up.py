@@ -129,3 +129,27 @@ def test_the_sim_up_command_serves_the_loop_and_stops_cleanly_on_ctrl_c(tmp_path
             process.kill()
             process.wait()
         out.close()
+
+
+def test_up_serves_the_sdk_api_and_writes_its_key_into_endpoints(started, tmp_path):
+    strongdm_sdk = pytest.importorskip("strongdm")
+    loop = started(grpc_port=0)
+    up.first_sync(loop, timeout=20)
+    sdm = read_endpoints(tmp_path)["strongdm"]
+    assert sdm["grpc"].startswith("127.0.0.1:")
+    client = strongdm_sdk.Client(sdm["api_access_key"], sdm["api_secret"], host=sdm["grpc"], insecure=True,
+                                 retry_rate_limit_errors=False)
+    emails = {a.email for a in client.accounts.list("type:user")}
+    client.close()
+    assert {u["userName"] for u in scim_users(read_endpoints(tmp_path))} <= emails
+
+
+def test_receiver_faults_start_after_the_connection_test_so_activation_succeeds(started):
+    loop = started(settings={"STRONGDM_FAULTS": ["503:0.5@POST /provisioning/*"], "FAULT_SEED": 3,
+                             "PUSH_RETRY_BASE": 0.02, "PUSH_RETRY_CAP": 0.2})
+    status = up.first_sync(loop, timeout=60)
+    assert loop.endpoints["jumpcloud"]["app_id"] is not None
+    assert status["idle"] and status["failing"] == []
+    from sim.faults import active_faults
+
+    assert [rule["status"] for rule in active_faults(loop.strongdm.app)] == [503]
