@@ -226,7 +226,7 @@ def up(seed, users, groups, jumpcloud_port, strongdm_port, grpc_port, state_dir,
                        f"{status['pending']} pending, {failing} failing")
         click.echo(f"JumpCloud   {jc['url']}/  admin {jc['admin']['email']} / {jc['admin']['password']}")
         click.echo(f"            API x-api-key {jc['api_key']}")
-        click.echo(f"            StrongDM app {jc['app_id'] or '(Identity Management not configured)'}")
+        click.echo(f"            StrongDM app {jc['app_id'] or '(none yet: SSO > + > StrongDM, then Identity Management)'}")
         click.echo(f"StrongDM    {sdm['url']}/  admin {sdm['admin']['email']} / {sdm['admin']['password']}")
         click.echo(f"            SCIM base URL {sdm['scim_base_url']}")
         click.echo(f"            SCIM token {sdm['scim_token'] or '(activate SCIM in the Admin UI)'}")
