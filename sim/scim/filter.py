@@ -1,16 +1,13 @@
 """RFC 7644 §3.4.2.2 filter parser and evaluator over plain dicts, plus the subset StrongDM documents."""
 
-import operator
-import re
-from collections.abc import Callable
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import UTC
-from datetime import datetime
 from typing import NoReturn
 
 from sim.scim.errors import InvalidFilterError
 from sim.scim.errors import InvalidPathError
+from sim.scim.filter_eval import DEFAULT_CASE_EXACT
+from sim.scim.filter_eval import CaseExact
+from sim.scim.filter_eval import matches
 from sim.scim.filter_lexer import EOF
 from sim.scim.filter_lexer import NUMBER
 from sim.scim.filter_lexer import STRING
@@ -20,95 +17,52 @@ from sim.scim.filter_lexer import Token
 from sim.scim.filter_lexer import is_attr_name
 from sim.scim.filter_lexer import split_attr_path
 from sim.scim.filter_lexer import tokenize
+from sim.scim.filter_nodes import _CORE_URNS
+from sim.scim.filter_nodes import _ORDERING
+from sim.scim.filter_nodes import _SUBSTRING
+from sim.scim.filter_nodes import COMPARE_OPS
+from sim.scim.filter_nodes import GROUP_URN
+from sim.scim.filter_nodes import USER_URN
+from sim.scim.filter_nodes import And
+from sim.scim.filter_nodes import AttrPath
+from sim.scim.filter_nodes import Compare
+from sim.scim.filter_nodes import Node
+from sim.scim.filter_nodes import Not
+from sim.scim.filter_nodes import Or
+from sim.scim.filter_nodes import PatchPath
+from sim.scim.filter_nodes import Present
+from sim.scim.filter_nodes import ValuePath
 
-USER_URN = "urn:ietf:params:scim:schemas:core:2.0:User"
-GROUP_URN = "urn:ietf:params:scim:schemas:core:2.0:Group"
-_CORE_URNS = frozenset({USER_URN.lower(), GROUP_URN.lower()})
+__all__ = [
+    "COMPARE_OPS",
+    "DEFAULT_CASE_EXACT",
+    "GROUP_URN",
+    "MAX_DEPTH",
+    "USER_URN",
+    "And",
+    "AttrPath",
+    "CaseExact",
+    "Compare",
+    "Node",
+    "Not",
+    "Or",
+    "PatchPath",
+    "Present",
+    "ValuePath",
+    "filter_resources",
+    "matches",
+    "parse",
+    "parse_path",
+    "referenced_paths",
+    "simple_equality",
+    "strongdm_subset",
+]
 
 # Each "(" or "[" is one level; the cap keeps parser recursion far from Python's limit.
 MAX_DEPTH = 64
 
-COMPARE_OPS = ("eq", "ne", "co", "sw", "ew", "gt", "ge", "lt", "le")
-_ORDERING = frozenset({"gt", "ge", "lt", "le"})
-_SUBSTRING = frozenset({"co", "sw", "ew"})
 _LITERALS = {"true": True, "false": False, "null": None}
 _KNOWN_BOOLEANS = frozenset({"active", "primary"})  # RFC 7643 §4.1.1 `active`, §2.4 `primary`
-_DATETIME_PREFIX = re.compile(r"\d{4}-\d{2}-\d{2}T")
-
-# RFC 7643 §7 caseExact attributes among those the simulator stores (dotted, lowercase).
-DEFAULT_CASE_EXACT = frozenset({"id", "externalid", "meta.version", "meta.location", "members.value"})
-
-
-@dataclass(frozen=True)
-class AttrPath:
-    """`[urn:]attr[.sub]` as written; compare with lowercase, since names are case-insensitive (RFC 7643 §2.1)."""
-
-    urn: str | None
-    attr: str
-    sub: str | None = None
-
-    def dotted(self) -> str:
-        """Return `attr` or `attr.sub`, without the schema URN."""
-        return f"{self.attr}.{self.sub}" if self.sub else self.attr
-
-
-@dataclass(frozen=True)
-class Compare:
-    """`path op value` with op lowercase and value a str, int, float, bool or None."""
-
-    path: AttrPath
-    op: str
-    value: object
-
-
-@dataclass(frozen=True)
-class Present:
-    """`path pr`."""
-
-    path: AttrPath
-
-
-@dataclass(frozen=True)
-class And:
-    """`left and right`."""
-
-    left: "Node"
-    right: "Node"
-
-
-@dataclass(frozen=True)
-class Or:
-    """`left or right`."""
-
-    left: "Node"
-    right: "Node"
-
-
-@dataclass(frozen=True)
-class Not:
-    """`not (inner)`."""
-
-    inner: "Node"
-
-
-@dataclass(frozen=True)
-class ValuePath:
-    """`path[filter]`: some element of a multi-valued complex attribute satisfies `filter`."""
-
-    path: AttrPath
-    filter: "Node"
-
-
-@dataclass(frozen=True)
-class PatchPath:
-    """A PATCH `path` (RFC 7644 §3.5.2): `attrPath` or `valuePath[.sub]`; `filter` is None without brackets."""
-
-    path: AttrPath
-    filter: "Node | None" = None
-    sub: str | None = None
-
-
-Node = Compare | Present | And | Or | Not | ValuePath
 
 
 def parse(text: str) -> Node:
@@ -284,138 +238,10 @@ def _balanced(cls: type, terms: list) -> Node:
     return cls(_balanced(cls, terms[:middle]), _balanced(cls, terms[middle:]))
 
 
-CaseExact = Callable[[str], bool]
-
-
-def matches(node: Node, resource: dict, case_exact: CaseExact | None = None) -> bool:
-    """Whether `resource` satisfies `node`; `case_exact(dotted_lowercase_path)` overrides DEFAULT_CASE_EXACT."""
-    if not isinstance(resource, dict):
-        return False
-    return _eval(node, resource, "", case_exact or DEFAULT_CASE_EXACT.__contains__)
-
-
 def filter_resources(text: str, resources: Iterable[dict], case_exact: CaseExact | None = None) -> list:
     """Parse `text` once and return the resources it matches, in order."""
     node = parse(text)
     return [resource for resource in resources if matches(node, resource, case_exact)]
-
-
-def _eval(node: Node, obj: dict, prefix: str, case_exact: CaseExact) -> bool:
-    if isinstance(node, And):
-        return _eval(node.left, obj, prefix, case_exact) and _eval(node.right, obj, prefix, case_exact)
-    if isinstance(node, Or):
-        return _eval(node.left, obj, prefix, case_exact) or _eval(node.right, obj, prefix, case_exact)
-    if isinstance(node, Not):
-        return not _eval(node.inner, obj, prefix, case_exact)
-    values = _resolve(obj, node.path)
-    name = prefix + node.path.dotted().lower()
-    if isinstance(node, Present):
-        return any(_has_value(value) for value in values)
-    if isinstance(node, ValuePath):
-        items = [item for item in values if isinstance(item, dict)]
-        return any(_eval(node.filter, item, name + ".", case_exact) for item in items)
-    if node.value is None:
-        # RFC 7643 §2.5: unassigned, null and [] are the same state, so `eq null` matches an absent attribute.
-        return not values if node.op == "eq" else bool(values)
-    exact = case_exact(name)
-    if node.op == "ne":
-        # `ne` is "no value equals", so an absent attribute is not equal to anything.
-        return not any(_compare("eq", value, node.value, exact, name) for value in values)
-    return any(_compare(node.op, value, node.value, exact, name) for value in values)
-
-
-def _get(obj: object, key: str) -> object:
-    """Case-insensitive key lookup (RFC 7643 §2.1); exact spelling wins."""
-    if not isinstance(obj, dict):
-        return None
-    if key in obj:
-        return obj[key]
-    folded = key.casefold()
-    for candidate, value in obj.items():
-        if isinstance(candidate, str) and candidate.casefold() == folded:
-            return value
-    return None
-
-
-def _flatten(value: object) -> list:
-    if value is None:
-        return []
-    if isinstance(value, list):
-        return [item for item in value if item is not None]
-    return [value]
-
-
-def _resolve(obj: dict, path: AttrPath) -> list:
-    """Every non-null value at `path`; extension URNs select their sub-object, core URNs mean top level."""
-    base = obj
-    if path.urn and path.urn.lower() not in _CORE_URNS:
-        base = _get(obj, path.urn)
-    found = _flatten(_get(base, path.attr))
-    if path.sub is None:
-        return found
-    return [value for item in found if isinstance(item, dict) for value in _flatten(_get(item, path.sub))]
-
-
-def _has_value(value: object) -> bool:
-    """RFC 7644 §3.4.2.2 `pr`: a non-empty value, or a complex value with some non-empty sub-attribute."""
-    if isinstance(value, str):
-        return value != ""
-    if isinstance(value, list):
-        return any(_has_value(item) for item in value)
-    if isinstance(value, dict):
-        return any(_has_value(item) for item in value.values())
-    return value is not None
-
-
-_OPERATORS = {
-    "eq": operator.eq,
-    "gt": operator.gt,
-    "ge": operator.ge,
-    "lt": operator.lt,
-    "le": operator.le,
-    "co": lambda attr, wanted: wanted in attr,
-    "sw": lambda attr, wanted: attr.startswith(wanted),
-    "ew": lambda attr, wanted: attr.endswith(wanted),
-}
-
-
-def _compare(op: str, actual: object, wanted: object, exact: bool, name: str) -> bool:
-    if isinstance(actual, dict):
-        # A complex value compares through its `value` sub-attribute (RFC 7643 §2.4), e.g. `emails co "x"`.
-        if _get(actual, "value") is None:
-            if op in _ORDERING:
-                raise InvalidFilterError(
-                    f"Invalid filter: '{op}' cannot order the complex attribute '{name}'."
-                )
-            return False
-        actual = _get(actual, "value")
-    if isinstance(actual, bool):
-        if op in _ORDERING:
-            raise InvalidFilterError(f"Invalid filter: '{op}' cannot compare the boolean attribute '{name}'.")
-        return op == "eq" and actual is wanted
-    if isinstance(wanted, bool):
-        return False
-    if isinstance(actual, str) and isinstance(wanted, str):
-        dates = _datetimes(actual, wanted) if op not in _SUBSTRING else None
-        if dates:
-            actual, wanted = dates
-        elif not exact:
-            actual, wanted = actual.casefold(), wanted.casefold()
-    elif not (isinstance(actual, int | float) and isinstance(wanted, int | float) and op not in _SUBSTRING):
-        return False
-    return _OPERATORS[op](actual, wanted)
-
-
-def _datetimes(left: str, right: str) -> tuple[datetime, datetime] | None:
-    """Both sides as aware datetimes if both look like xsd:dateTime (RFC 7643 §2.3.5), else None."""
-    if not (_DATETIME_PREFIX.match(left) and _DATETIME_PREFIX.match(right)):
-        return None
-    try:
-        parsed = [datetime.fromisoformat(side) for side in (left, right)]
-    except ValueError:
-        return None
-    # A value without an offset is taken as UTC, so naive and aware values still compare.
-    return tuple(p if p.tzinfo else p.replace(tzinfo=UTC) for p in parsed)
 
 
 def _is_core(urn: str | None) -> bool:
