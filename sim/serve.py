@@ -1,5 +1,6 @@
 """Run Flask apps on loopback ports in background threads (werkzeug's threaded server, or waitress)."""
 
+import functools
 import logging
 import os
 import sys
@@ -42,7 +43,8 @@ class ServerThread:
             self.server = make_server(host, port, app, threaded=True)
             self.server.daemon_threads = True
             self.port = self.server.server_port
-            run = self.server.serve_forever
+            # A short poll makes stop() prompt (the default 0.5 s adds up across a test suite).
+            run = functools.partial(self.server.serve_forever, poll_interval=0.05)
         self.host = host
         self._thread = threading.Thread(target=run, name=f"http-{self.port}", daemon=True)
 
