@@ -1,0 +1,122 @@
+"""The pytest plugin, tested the way plugins are: pytester runs small test files that use its fixtures."""
+
+import importlib.metadata
+
+pytest_plugins = ["pytester"]
+
+# The README's example, verbatim: a directory change made through JumpCloud's API reaches StrongDM.
+README_EXAMPLE = '''
+import pytest
+
+
+@pytest.mark.sim(users=8, groups=2, seed=3)
+def test_a_new_member_of_a_bound_group_reaches_strongdm(provisioning_loop):
+    loop = provisioning_loop
+    created = loop.api("POST", "/api/systemusers", json={
+        "username": "ada.lovelace", "email": "ada.lovelace@example.com",
+        "firstname": "Ada", "lastname": "Lovelace"}).json()
+    group = loop.api("GET", "/api/v2/usergroups", params={"filter": "name:eq:All Staff"}).json()[0]
+    response = loop.api("POST", f"/api/v2/usergroups/{group['id']}/members",
+                        json={"op": "add", "type": "user", "id": created["_id"]})
+    assert response.status_code == 204
+
+    loop.wait_idle(timeout=30)
+
+    emails = {user["email"] for user in loop.strongdm_users()}
+    assert "ada.lovelace@example.com" in emails
+    roles = {role["name"]: role["members"] for role in loop.strongdm_roles()}
+    assert "ada.lovelace@example.com" in roles["All Staff"]
+'''
+
+
+def test_the_plugin_is_registered_through_the_pytest11_entry_point():
+    points = {e.name: e.value for e in importlib.metadata.entry_points(group="pytest11")}
+    assert points.get("jumpcloud_strongdm_sim") == "sim.testing"
+
+
+def test_help_lists_the_size_options(pytester):
+    help_text = pytester.runpytest_subprocess("--help").stdout.str()
+    for option in ("--sim-seed", "--sim-users", "--sim-groups"):
+        assert option in help_text
+
+
+def test_the_readme_example_passes(pytester):
+    pytester.makepyfile(test_example=README_EXAMPLE)
+    pytester.runpytest_subprocess("--strict-markers").assert_outcomes(passed=1)
+
+
+def test_standalone_servers_take_sizes_from_the_options_the_marker_overrides_them_and_a_bad_marker_is_an_error(pytester):
+    pytester.makepyfile(test_servers='''
+import pytest
+
+
+def test_sizes_from_options(jumpcloud_server):
+    body = jumpcloud_server.api("GET", "/api/systemusers", params={"limit": 1}).json()
+    assert body["totalCount"] == 6
+    assert len(jumpcloud_server.api("GET", "/api/v2/usergroups").json()) == 2
+    assert jumpcloud_server.api("GET", "/api/systemusers", headers={"x-api-key": "wrong"}).status_code == 401
+
+
+@pytest.mark.sim(users=4)
+def test_marker_wins(jumpcloud_server):
+    assert jumpcloud_server.api("GET", "/api/systemusers").json()["totalCount"] == 4
+
+
+def test_receiver_with_token(strongdm_server):
+    assert strongdm_server.url.startswith("http://127.0.0.1:")
+    assert strongdm_server.scim_base_url == strongdm_server.url + "/provisioning/generic/v2"
+    created = strongdm_server.scim("POST", "/Users", json={
+        "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": "grace@example.com",
+        "name": {"givenName": "Grace", "familyName": "Hopper"}, "active": True})
+    assert created.status_code == 201, created.text
+    assert [u["email"] for u in strongdm_server.users()] == ["grace@example.com"]
+    assert strongdm_server.scim("GET", "/Users", headers={"Authorization": "Bearer nope"}).status_code == 401
+
+
+@pytest.mark.sim(user=3)
+def test_typo_in_the_marker(jumpcloud_server):
+    pass
+''')
+    result = pytester.runpytest_subprocess("--strict-markers", "--sim-users", "6", "--sim-groups", "2")
+    result.assert_outcomes(passed=3, errors=1)
+    result.stdout.fnmatch_lines(["*unknown sim marker arguments: user*"])
+
+
+def test_faults_on_the_receiver_hold_pushes_back_until_cleared(pytester):
+    pytester.makepyfile(test_faults='''
+import time
+
+import pytest
+
+
+@pytest.mark.sim(users=6, groups=2)
+def test_outage_then_recovery(provisioning_loop):
+    loop = provisioning_loop
+    before = len(loop.strongdm_users())
+    loop.set_faults(["503@* /provisioning/*"])
+    group = loop.api("GET", "/api/v2/usergroups", params={"filter": "name:eq:All Staff"}).json()[0]
+    created = loop.api("POST", "/api/systemusers", json={
+        "username": "held.back", "email": "held.back@example.com", "firstname": "Held", "lastname": "Back"}).json()
+    loop.api("POST", f"/api/v2/usergroups/{group['id']}/members", json={"op": "add", "type": "user", "id": created["_id"]})
+    deadline = time.monotonic() + 20
+    while not loop.pusher.status()["failing"]:  # the push has met the outage
+        assert time.monotonic() < deadline, "the pusher never reached the receiver"
+        time.sleep(0.05)
+    assert loop.pusher.status()["idle"] is False
+    assert len(loop.strongdm_users()) == before
+    loop.clear_faults()
+    loop.wait_idle(30)
+    assert "held.back@example.com" in {u["email"] for u in loop.strongdm_users()}
+
+
+@pytest.mark.sim(users=6, groups=2)
+def test_wait_idle_fails_the_test_when_the_loop_never_settles(provisioning_loop):
+    provisioning_loop.set_faults(["503@* /provisioning/*"])
+    provisioning_loop.reconcile()
+    provisioning_loop.wait_idle(0.5)
+''')
+    result = pytester.runpytest_subprocess()
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(["*the provisioning loop was not idle after 0.5s*"])
+
+
