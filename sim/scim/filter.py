@@ -1,5 +1,6 @@
 """RFC 7644 §3.4.2.2 filter parser and evaluator over plain dicts, plus the subset StrongDM documents."""
 
+import re
 from collections.abc import Iterable
 from typing import NoReturn
 
@@ -9,6 +10,7 @@ from sim.scim.filter_eval import DEFAULT_CASE_EXACT
 from sim.scim.filter_eval import CaseExact
 from sim.scim.filter_eval import matches
 from sim.scim.filter_lexer import EOF
+from sim.scim.filter_lexer import MAX_FILTER_LENGTH
 from sim.scim.filter_lexer import NUMBER
 from sim.scim.filter_lexer import STRING
 from sim.scim.filter_lexer import WORD
@@ -65,10 +67,19 @@ _LITERALS = {"true": True, "false": False, "null": None}
 _KNOWN_BOOLEANS = frozenset({"active", "primary"})  # RFC 7643 §4.1.1 `active`, §2.4 `primary`
 
 
+# `name eq "plain string"`, the lookup every IdP sends before each push: parsed without the tokenizer.
+# Only strings with no escapes and no control characters, so the value is the text between the quotes,
+# exactly what json.loads would return; anything else takes the general parser.
+_SIMPLE_EQ = re.compile(r'[ \t\r\n]*([A-Za-z][A-Za-z0-9_-]*)[ \t\r\n]+[eE][qQ][ \t\r\n]+"([^"\\\x00-\x1f]*)"[ \t\r\n]*')
+
+
 def parse(text: str) -> Node:
     """Parse a filter; any malformed input raises InvalidFilterError with position and expectation."""
     if not isinstance(text, str):
         raise InvalidFilterError(f"Invalid filter: expected a string, got {type(text).__name__}.")
+    simple = _SIMPLE_EQ.fullmatch(text) if len(text) <= MAX_FILTER_LENGTH else None
+    if simple:
+        return Compare(AttrPath(None, simple.group(1)), "eq", simple.group(2))
     if not text.strip():
         raise InvalidFilterError("Invalid filter: the filter is empty.")
     try:

@@ -1,5 +1,6 @@
 """The SCIM receiver at /provisioning/{generic,okta,azure}/v2: thin views over ScimUsers and ScimGroups."""
 
+import functools
 import json
 
 from flask import Blueprint
@@ -7,6 +8,7 @@ from flask import Response
 from flask import current_app
 from flask import g
 from flask import request
+from werkzeug.sansio.utils import get_current_url
 
 from sim.scim.errors import InvalidSyntaxError
 from sim.scim.errors import MethodNotAllowedError
@@ -88,9 +90,15 @@ def body() -> dict:
         raise InvalidSyntaxError(f"The request body is not valid JSON: {exc}"[:300]) from None
 
 
+@functools.lru_cache(maxsize=64)
+def _url_root(scheme: str, host: str, root_path: str) -> str:
+    # What `request.url_root` computes (IRI conversion and all), once per host rather than per request.
+    return get_current_url(scheme, host, root_path)
+
+
 def call() -> Call:
     """Who is calling and through which provider path."""
-    base = request.url_root.rstrip("/") + f"/provisioning/{g.provider}/v2"
+    base = _url_root(request.scheme, request.host, request.root_path).rstrip("/") + f"/provisioning/{g.provider}/v2"
     return Call(provider=g.provider, base_url=base, if_match=request.headers.get("If-Match"),
                 actor=None)
 
