@@ -1,5 +1,6 @@
 """What the receiver's Users and Groups share: request options, paging, filtering, member ids."""
 
+import copy
 import re
 from dataclasses import dataclass
 from dataclasses import field
@@ -14,6 +15,18 @@ from sim.scim.schemas import project
 
 # StrongDM ids: `a-`/`r-` + hex. Docs also show toy ids such as `a-0001`, so any hex length is well-formed.
 ACCOUNT_ID = re.compile(r"^a-[0-9a-f]{1,32}$")
+
+
+def copy_json(value):
+    """A deep copy of JSON data (dicts, lists, scalars), several times faster than `copy.deepcopy`."""
+    kind = type(value)
+    if kind is dict:
+        return {k: copy_json(v) for k, v in value.items()}
+    if kind is list:
+        return [copy_json(v) for v in value]
+    if kind in (str, int, float, bool) or value is None:
+        return value
+    return copy.deepcopy(value)  # not JSON, but copy it the careful way rather than share it
 
 
 @dataclass

@@ -14,6 +14,7 @@ from sim.strongdm.scim_common import Call
 from sim.strongdm.scim_common import Collection
 from sim.strongdm.scim_common import ListQuery
 from sim.strongdm.scim_common import Profile
+from sim.strongdm.scim_common import copy_json
 from sim.strongdm.scim_common import list_resources
 from sim.strongdm.scim_common import member_labels
 from sim.strongdm.scim_common import member_values
@@ -62,7 +63,7 @@ class ScimGroups:
 
     def to_scim(self, role: dict, call: Call) -> dict:
         """A role as a SCIM Group; member `display` is the user's email (as scimsdk's smoke test sees)."""
-        resource = {k: v for k, v in copy.deepcopy(role.get("scim") or {}).items() if k not in SERVER_OWNED}
+        resource = {k: v for k, v in copy_json(role.get("scim") or {}).items() if k not in SERVER_OWNED}
         location = f"Groups/{role['id']}"
         meta = {"resourceType": "Group", "location": location}
         if self.profile.rfc:

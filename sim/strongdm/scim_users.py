@@ -13,6 +13,7 @@ from sim.strongdm.scim_common import Call
 from sim.strongdm.scim_common import Collection
 from sim.strongdm.scim_common import ListQuery
 from sim.strongdm.scim_common import Profile
+from sim.strongdm.scim_common import copy_json
 from sim.strongdm.scim_common import list_resources
 from sim.strongdm.scim_common import require_object
 
@@ -107,7 +108,7 @@ class ScimUsers:
 
     def to_scim(self, user: dict, call: Call) -> dict:
         """A StrongDM user as a SCIM User, in StrongDM's documented shape plus the stored attributes."""
-        raw = copy.deepcopy(user.get("scim") or {})
+        raw = copy_json(user.get("scim") or {})
         resource = {k: v for k, v in raw.items() if k not in SERVER_OWNED}
         given, family = user["first_name"], user["last_name"]
         name = dict(raw.get("name") or {}) if isinstance(raw.get("name"), dict) else {}
