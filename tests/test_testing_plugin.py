@@ -35,7 +35,7 @@ def test_the_plugin_is_registered_through_the_pytest11_entry_point():
 
 
 def test_help_lists_the_size_options(pytester):
-    help_text = pytester.runpytest_subprocess("--help").stdout.str()
+    help_text = pytester.runpytest("--help").stdout.str()  # in-process: --help starts no app
     for option in ("--sim-seed", "--sim-users", "--sim-groups"):
         assert option in help_text
 
