@@ -310,7 +310,8 @@ def format_table(report: dict) -> str:
     if loop and "skipped" in loop:
         rows.append(("loop", loop["skipped"], "", ""))
     elif loop:
-        rows.append((f"loop {loop['users']:,} users / {loop['groups']} groups to converged (s)",
+        rows.append((f"loop {loop['users']:,} users / {loop['groups']} groups to converged, "
+                     f"synchronous={loop['synchronous']} (s)",
                      f"{loop['seconds']:.1f}", f"{loop['floor_seconds']:.1f}", f"{loop['ratio']:.2f}"))
         rows.append(("loop users/s, SCIM requests (req/s)", f"{loop['users_per_second']:.0f} users/s",
                      f"{loop['scim_requests']} req", f"{loop['requests_per_second']:.0f} req/s"))

@@ -120,6 +120,8 @@ def run(*, users: int, groups: int, state_dir: str, seed: int = 42, floor_reques
         floor_seconds = requests_made / floor
         return {
             "users": users, "groups": groups, "seconds": seconds, "converged": bool(status["idle"]),
+            # As `sim up` runs: the store's default durability unless SIM_SQLITE_SYNC says otherwise.
+            "synchronous": (os.environ.get("SIM_SQLITE_SYNC") or "FULL").upper(),
             "pending": status["pending"], "failing": len(status["failing"]),
             "strongdm_users": sdm.accounts.count_users(), "strongdm_roles": sdm.accounts.count_roles(),
             "attachments": sdm.accounts.count_attachments(),
