@@ -101,7 +101,8 @@ class SyncState:
         marks = ",".join("?" * len(apps))
         rows = self.store.read().execute(
             f"SELECT app_id, kind, object_id, gen, force, attempts FROM idm_queue WHERE parked = 0 AND not_before <= ? "
-            f"AND app_id IN ({marks}) ORDER BY kind = 'group', queued_at LIMIT ?",
+            # object_id breaks ties explicitly, so the push order (and `sim export`) never depends on SQLite's sorter.
+            f"AND app_id IN ({marks}) ORDER BY kind = 'group', queued_at, object_id LIMIT ?",
             (time.time(), *sorted(apps), limit),
         ).fetchall()
         return [dict(r) for r in rows]
