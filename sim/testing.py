@@ -41,7 +41,6 @@ def pytest_configure(config):
     config.stash[_CACHE] = {}
 
 
-
 def _cached_maker(cache: dict, original):
     """`make_directory` through a per-session cache when called as seeding calls it (no keyword arguments)."""
 

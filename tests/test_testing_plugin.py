@@ -73,12 +73,23 @@ def test_receiver_with_token(strongdm_server):
     assert strongdm_server.scim("GET", "/Users", headers={"Authorization": "Bearer nope"}).status_code == 401
 
 
+@pytest.mark.sim(settings={"SCIM_MAX_COUNT": 1})
+def test_marker_settings_reach_the_app(strongdm_server):
+    for name in ("a", "b"):
+        strongdm_server.scim("POST", "/Users", json={
+            "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": f"{name}@example.com",
+            "name": {"givenName": name, "familyName": "B"}})
+    page = strongdm_server.scim("GET", "/Users", params={"count": 5}).json()
+    assert page["totalResults"] == len(strongdm_server.users(managed=False)) == 3  # with the Admin UI's admin
+    assert page["itemsPerPage"] == 1
+
+
 @pytest.mark.sim(user=3)
 def test_typo_in_the_marker(jumpcloud_server):
     pass
 ''')
     result = pytester.runpytest_subprocess("--strict-markers", "--sim-users", "6", "--sim-groups", "2")
-    result.assert_outcomes(passed=3, errors=1)
+    result.assert_outcomes(passed=4, errors=1)
     result.stdout.fnmatch_lines(["*unknown sim marker arguments: user*"])
 
 
