@@ -16,7 +16,9 @@ def tree(root: pathlib.Path) -> dict[str, bytes]:
 def test_a_fresh_export_equals_the_committed_fixtures_byte_for_byte(tmp_path):
     export.export(str(tmp_path), **ARGS)
     fresh, committed = tree(tmp_path), tree(FIXTURES)
-    assert sorted(fresh) == sorted(committed), f"{HINT}; files differ: {sorted(set(fresh) ^ set(committed))}"
+    assert sorted(fresh) == sorted(committed), (
+        f"{HINT} (delete fixtures/ first: the export only writes its own files); "
+        f"files differ: {sorted(set(fresh) ^ set(committed))}")
     changed = [name for name in fresh if fresh[name] != committed[name]]
     assert not changed, f"{HINT}; changed: {changed}"
 
