@@ -45,6 +45,8 @@ def authenticate():
 
 
 def _depth_ok(text: str) -> bool:
+    if text.count("[") + text.count("{") <= MAX_JSON_DEPTH:
+        return True  # cannot nest deeper than it has brackets: skip the character-by-character scan
     depth = deepest = 0
     in_string = escaped = False
     for ch in text:
