@@ -1,63 +1,25 @@
-"""Faults on demand: the rule syntax, the seeded middleware on both apps, /_sim/faults, the fault log."""
+"""Faults on demand: the seeded middleware on both apps, /_sim/faults, the fault log."""
 
 import datetime as dt
 
 import pytest
 import requests
+from faults_fixtures import AUTH
+from faults_fixtures import NOW
+from faults_fixtures import TOKEN
+from faults_fixtures import USERS
+from faults_fixtures import FakeTime
+from faults_fixtures import strongdm_app
+from faults_fixtures import timed
+from faults_fixtures import user
+from faults_fixtures import user_count
 
 from sim import faults
-from sim import ratelimit
 from sim.fault_rules import FaultSyntaxError
-from sim.fault_rules import parse_rule
-from sim.fault_rules import rule_from
 from sim.jumpcloud import create_app as create_jumpcloud
 from sim.jumpcloud.models import seed_if_empty
 from sim.serve import ServerThread
 from sim.store import Store
-from sim.strongdm import create_app as create_strongdm
-
-TOKEN = "fault-test-token-0123456789"
-AUTH = {"Authorization": f"Bearer {TOKEN}"}
-USERS = "/provisioning/generic/v2/Users"
-NOW = 1_800_000_000.0
-
-
-class FakeTime:
-    """A clock the test moves, and a sleep that only records."""
-
-    def __init__(self):
-        self.now = NOW
-        self.slept = []
-
-    def clock(self):
-        return self.now
-
-    def sleep(self, seconds):
-        self.slept.append(seconds)
-
-
-def strongdm_app(rules=(), seed=None, **settings):
-    return create_strongdm(Store(None), token=TOKEN,
-                           settings={"FAULTS": list(rules), **({"FAULT_SEED": seed} if seed is not None else {}),
-                                     **settings})
-
-
-def timed(rules, fake):
-    """A StrongDM app whose faults use a fake clock and sleep (rules set after, so outages start at fake now)."""
-    app = strongdm_app()
-    state = app.extensions["faults"]
-    state.clock, state.sleep = fake.clock, fake.sleep
-    faults.set_faults(app, rules)
-    return app
-
-
-def user(email="ada@example.test"):
-    return {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": email,
-            "name": {"givenName": "Ada", "familyName": "Lovelace"}}
-
-
-def user_count(app):
-    return app.extensions["strongdm"].accounts.count_users()
 
 
 @pytest.fixture(scope="module")
@@ -65,82 +27,6 @@ def jumpcloud():
     app = create_jumpcloud(Store(None))
     key = seed_if_empty(app.extensions["jumpcloud"], seed=3, users=3, groups=1)["api_key"]
     return app, key
-
-
-# -- the compact syntax -------------------------------------------------------------------------------------
-
-@pytest.mark.parametrize("text, expected", [
-    ("503:0.2@POST /provisioning/*", {"kind": "503", "status": 503, "rate": 0.2, "method": "POST",
-                                      "path": "/provisioning/*"}),
-    ("500", {"kind": "500", "status": 500, "rate": 1.0, "method": "*", "path": None}),
-    ("502:25%", {"status": 502, "rate": 0.25}),
-    ("429:0.1:retry-after=2", {"status": 429, "rate": 0.1, "retry_after": 2}),
-    ("429", {"status": 429, "retry_after": 1}),
-    ("latency:50ms±20ms", {"kind": "latency", "ms": 50.0, "jitter_ms": 20.0, "status": None}),
-    ("latency:1s+-250ms:rate=0.5", {"ms": 1000.0, "jitter_ms": 250.0, "rate": 0.5}),
-    ("latency:80", {"ms": 80.0, "jitter_ms": 0.0}),
-    ("outage:30s", {"kind": "outage", "status": 503, "start": NOW, "end": NOW + 30}),
-    ("outage:2m:status=502", {"status": 502, "end": NOW + 120}),
-    ("outage", {"start": None, "end": None}),
-    ("revoked", {"kind": "revoked", "status": 401}),
-    ("truncate:0.5:keep=0.1", {"kind": "truncate", "rate": 0.5, "keep": 0.1}),
-    ("slow:2s@GET /api/*", {"kind": "slow", "ms": 2000.0, "method": "GET", "path": "/api/*"}),
-    ("500:after@PATCH,PUT", {"after": True, "method": "PATCH,PUT", "path": None}),
-    ("503@/provisioning/generic/v2/Groups*", {"method": "*", "path": "/provisioning/generic/v2/Groups*"}),
-])
-def test_compact_rules_parse_into_their_fields(text, expected):
-    rule = parse_rule(text, now=NOW)
-    assert {k: getattr(rule, k) for k in expected} == expected
-
-
-def test_an_outage_between_times_parses_iso_8601():
-    rule = parse_rule("outage:2026-05-01T10:00:00Z..2026-05-01T10:05:00Z")
-    assert rule.start == dt.datetime(2026, 5, 1, 10, tzinfo=dt.UTC).timestamp()
-    assert rule.end - rule.start == 300
-
-
-@pytest.mark.parametrize("text", ["503:0.2@POST /provisioning/*", "latency:50ms±20ms", "429:0.1:retry-after=2",
-                                  "truncate:0.3:keep=0.2", "500:after@DELETE", "slow:300ms@/api/*",
-                                  "outage:30s:status=502", "revoked:0.5"])
-def test_every_rule_reads_back_from_its_text_and_its_json(text):
-    rule = parse_rule(text, now=NOW)
-    assert parse_rule(rule.text(), now=NOW) == rule
-    assert rule_from(rule.to_dict(), now=NOW) == rule
-
-
-@pytest.mark.parametrize("text, message", [
-    ("", "empty"),
-    ("404", "unknown fault kind '404'"),
-    ("503:x", "rate 'x' is not a number"),
-    ("503:1.5", "between 0 and 1"),
-    ("latency", "latency needs a duration"),
-    ("latency:fast", "duration 'fast'"),
-    ("slow", "slow needs a duration"),
-    ("outage:2026-05-01T10:05:00Z..2026-05-01T10:00:00Z", "must end after it starts"),
-    ("outage:yesterday..", "not ISO 8601"),
-    ("429:retry-after=soon", "whole seconds"),
-    ("503:keep=0.5", "does not apply to 503"),
-    ("503@FETCH /x", "unknown method 'FETCH'"),
-    ("503@GET provisioning", "must start with /"),
-    ("503@GET /a /b", "must be `METHOD PATH`"),
-])
-def test_bad_rules_fail_with_a_message_naming_the_problem(text, message):
-    with pytest.raises(FaultSyntaxError, match=message.replace("(", r"\(").replace("*", r"\*")):
-        parse_rule(text)
-
-
-@pytest.mark.parametrize("data, message", [
-    ({"kind": "teapot"}, "unknown fault kind"),
-    ({"kind": "503", "rate": "0.5"}, "rate must be a number"),
-    ({"kind": "503", "colour": "red"}, "unknown rule field 'colour'"),
-    ({"kind": "latency", "ms": -1}, "ms must be a number"),
-    ({"kind": "429", "retry_after": 1.5}, "whole seconds"),
-    ({"kind": "503", "method": ["GET"]}, "must be strings"),
-    ([1], "string or a JSON object"),
-])
-def test_bad_json_rules_fail_with_a_message(data, message):
-    with pytest.raises(FaultSyntaxError, match=message):
-        rule_from(data)
 
 
 # -- the middleware on StrongDM -------------------------------------------------------------------------------
@@ -384,84 +270,3 @@ def test_jumpcloud_control_endpoint_takes_the_api_key(jumpcloud):
     assert client.get("/api/systemusers", headers={"x-api-key": key}).status_code == 200
     assert client.delete("/_sim/faults", headers={"x-api-key": key}).status_code == 200
     assert key not in client.get("/_sim/faults", headers={"x-api-key": key}).get_data(as_text=True)
-
-
-# -- rate limits ----------------------------------------------------------------------------------------------
-
-def test_the_limiter_admits_the_documented_numbers_a_minute_per_credential():
-    fake = FakeTime()
-    limiter = ratelimit.RateLimiter(clock=fake.clock)
-    assert all(limiter.check("a", "write") is None for _ in range(500))
-    assert limiter.check("a", "write") == pytest.approx(60.0)
-    assert limiter.check("b", "write") is None  # another token has its own budget
-    assert all(limiter.check("a", "read") is None for _ in range(5000))
-    assert limiter.check("a", "read") is not None
-    fake.now += 60
-    assert limiter.check("a", "write") is None
-
-
-def test_the_org_wide_limit_binds_across_credentials():
-    limiter = ratelimit.RateLimiter(writes=10, org_writes=15, clock=FakeTime().clock)
-    admitted = [limiter.check(f"token-{i % 3}", "write") is None for i in range(30)]
-    assert admitted.count(True) == 15
-
-
-@pytest.mark.parametrize("method, path, kind", [
-    ("GET", USERS, "read"), ("POST", USERS, "write"), ("PATCH", USERS + "/a-1", "write"),
-    ("DELETE", USERS + "/a-1", "write"), ("POST", USERS + "/.search", "read"), ("HEAD", "/", "read"),
-])
-def test_requests_count_as_reads_or_writes(method, path, kind):
-    assert ratelimit.request_kind(method, path) == kind
-
-
-def test_over_the_limit_strongdm_answers_429_with_retry_after_and_a_scim_body():
-    app = strongdm_app(RATE_LIMITS=True)
-    app.extensions["ratelimit"].limits["write"] = 3
-    client = app.test_client()
-    statuses = [client.post(USERS, json=user(f"u{i}@example.test"), headers=AUTH).status_code for i in range(5)]
-    assert statuses == [201, 201, 201, 429, 429]
-    response = client.post(USERS, json=user("late@example.test"), headers=AUTH)
-    assert 1 <= int(response.headers["Retry-After"]) <= 60
-    assert response.json["schemas"] == ["urn:ietf:params:scim:api:messages:2.0:Error"]
-    assert user_count(app) == 3
-    assert client.get("/_sim/faults", headers=AUTH).status_code == 200  # control paths are not limited
-
-
-def test_rate_limits_are_off_unless_asked_for():
-    assert "ratelimit" not in strongdm_app().extensions
-
-
-# -- the command line ---------------------------------------------------------------------------------------
-
-@pytest.mark.parametrize("command", ["strongdm", "jumpcloud", "up"])
-def test_a_bad_fault_flag_stops_the_command_with_the_syntax(command):
-    from click.testing import CliRunner
-
-    from sim.cli import cli
-
-    result = CliRunner().invoke(cli, [command, "--fault", "503:often"])
-    assert result.exit_code == 2
-    assert "rate 'often' is not a number" in result.output and "KIND[:ARG]" in result.output
-
-
-def test_sim_strongdm_serves_with_the_faults_of_its_flags(tmp_path):
-    import json
-    import subprocess
-    import sys
-    import time
-
-    process = subprocess.Popen([sys.executable, "-m", "sim", "strongdm", "--port", "0", "--grpc-port", "0",
-                                "--state-dir", str(tmp_path), "--token", TOKEN, "--fault", "503@GET /provisioning/*",
-                                "--fault", "latency:1ms"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    try:
-        deadline = time.monotonic() + 20
-        while not (tmp_path / "endpoints.json").exists() and time.monotonic() < deadline:
-            time.sleep(0.05)
-        url = json.loads((tmp_path / "endpoints.json").read_text())["strongdm"]["url"]
-        assert requests.get(url + USERS, headers=AUTH, timeout=5).status_code == 503
-        rules = requests.get(url + "/_sim/faults", headers=AUTH, timeout=5).json()["rules"]
-        assert [r["text"] for r in rules] == ["503@GET /provisioning/*", "latency:1ms"]
-    finally:
-        process.terminate()
-        output = process.communicate(timeout=20)[0]
-    assert "Fault              503@GET /provisioning/*" in output
