@@ -1,102 +1,16 @@
-"""The SDK API, driven by the real `strongdm` SDK over loopback gRPC after SCIM provisioning."""
+"""The SDK API via the real `strongdm` SDK over loopback gRPC after SCIM provisioning: accounts, roles, attachments."""
 
 import itertools
 import json
-from pathlib import Path
 
 import pytest
 
 strongdm = pytest.importorskip("strongdm")
 
-from sim.store import Store  # noqa: E402
-from sim.strongdm import create_app  # noqa: E402
-from sim.strongdm.api_keys import ApiKeys  # noqa: E402
-from sim.strongdm.grpc_api import start_grpc  # noqa: E402
-
-TOKEN = "grpc-test-token-0123456789"
-BASE = "/provisioning/generic/v2"
-AUTH = {"Authorization": f"Bearer {TOKEN}"}
-DATA = Path(__file__).parent / "data"
-USER_URN = "urn:ietf:params:scim:schemas:core:2.0:User"
-GROUP_URN = "urn:ietf:params:scim:schemas:core:2.0:Group"
-
-
-@pytest.fixture
-def app():
-    store = Store(None)
-    yield create_app(store, token=TOKEN)
-    store.close()
-
-
-@pytest.fixture
-def sdm(app):
-    return app.extensions["strongdm"]
-
-
-@pytest.fixture
-def scim(app):
-    return app.test_client()
-
-
-@pytest.fixture
-def api_keys(sdm):
-    return ApiKeys(sdm.store, sdm.activities)
-
-
-@pytest.fixture
-def key(api_keys):
-    return api_keys.create_api_key("tests")
-
-
-@pytest.fixture
-def port(sdm, api_keys):
-    server, bound = start_grpc(sdm, "127.0.0.1", 0, api_keys=api_keys)
-    yield bound
-    server.stop(0).wait()
-
-
-def make_client(port, key, secret=None, **options):
-    return strongdm.Client(key["access_key"], secret or key["secret"], host=f"127.0.0.1:{port}", insecure=True,
-                           retry_rate_limit_errors=False, **options)
-
-
-@pytest.fixture
-def client(port, key):
-    client = make_client(port, key)
-    yield client
-    client.close()
-
-
-def provision_user(scim, email, given="Ada", family="Lovelace", active=True, **extra):
-    response = scim.post(f"{BASE}/Users", headers=AUTH, json={
-        "schemas": [USER_URN], "userName": email, "name": {"givenName": given, "familyName": family},
-        "active": active, **extra})
-    assert response.status_code == 201, response.json
-    return response.json
-
-
-def provision_group(scim, name, member_ids=()):
-    response = scim.post(f"{BASE}/Groups", headers=AUTH, json={
-        "schemas": [GROUP_URN], "displayName": name, "members": [{"value": m} for m in member_ids]})
-    assert response.status_code == 201, response.json
-    return response.json
-
-
-def native_user(client, email="native@example.test", first="Nat", last="Ive", **extra):
-    return client.accounts.create(strongdm.User(email=email, first_name=first, last_name=last, **extra)).account
-
-
-@pytest.fixture
-def provisioned(scim):
-    """Three SCIM users (one suspended, one from JumpCloud's real payload) and two groups."""
-    ada = provision_user(scim, "ada@example.test")
-    grace = provision_user(scim, "grace@example.test", "Grace", "Hopper", active=False)
-    jumpcloud = json.loads((DATA / "jumpcloud_create_user.json").read_text())
-    jc = scim.post(f"{BASE}/Users", headers=AUTH, json=jumpcloud).json
-    engineering = provision_group(scim, "Engineering", [ada["id"], jc["id"]])
-    ops = provision_group(scim, "Ops", [grace["id"]])
-    return {"ada": ada, "grace": grace, "jc": jc, "engineering": engineering, "ops": ops}
-
+from strongdm_grpc_fixtures import *  # noqa: F403, E402  (the fixtures: app, sdm, scim, api_keys, key, port, client, provisioned)
+from strongdm_grpc_fixtures import make_client  # noqa: E402
+from strongdm_grpc_fixtures import native_user  # noqa: E402
+from strongdm_grpc_fixtures import provision_user  # noqa: E402
 
 # -- accounts ---------------------------------------------------------------------------------------
 
@@ -311,94 +225,3 @@ def test_attachments_to_unknown_ids_are_not_found(client, account, role):
                                             role_id=real_role.id if role == "role" else role)
     with pytest.raises(strongdm.NotFoundError):
         client.account_attachments.create(attachment)
-
-
-# -- errors -----------------------------------------------------------------------------------------
-
-@pytest.mark.parametrize("call", [
-    lambda c: c.accounts.get("a-0000000000000000"),
-    lambda c: c.accounts.delete("a-0000000000000000"),
-    lambda c: c.roles.get("r-0000000000000000"),
-    lambda c: c.account_attachments.get("aa-0000000000000000"),
-    lambda c: c.account_attachments.delete("aa-0000000000000000"),
-])
-def test_unknown_ids_raise_not_found(client, call):
-    with pytest.raises(strongdm.NotFoundError):
-        call(client)
-
-
-@pytest.mark.parametrize(("service", "filter_text"), [
-    ("accounts", "nosuchfield:x"),
-    ("accounts", "email"),
-    ("accounts", 'email:"unterminated'),
-    ("accounts", "suspended:maybe"),
-    ("roles", "email:x@example.test"),
-    ("account_attachments", "name:x"),
-])
-def test_bad_filters_raise_bad_request(client, service, filter_text):
-    with pytest.raises(strongdm.BadRequestError):
-        list(getattr(client, service).list(filter_text))
-
-
-@pytest.mark.parametrize("service", ["accounts", "roles", "account_attachments"])
-def test_a_wrong_secret_raises_authentication_error(port, key, service):
-    client = make_client(port, key, secret="d3Jvbmcgc2VjcmV0")
-    try:
-        with pytest.raises(strongdm.AuthenticationError):
-            list(getattr(client, service).list(""))
-    finally:
-        client.close()
-
-
-def test_an_unknown_access_key_raises_authentication_error(port, key):
-    client = make_client(port, {**key, "access_key": "auth-0000000000000000"})
-    try:
-        with pytest.raises(strongdm.AuthenticationError):
-            client.accounts.get("a-0000000000000000")
-    finally:
-        client.close()
-
-
-def test_a_revoked_key_stops_working_at_once(client, api_keys, key):
-    assert list(client.roles.list("")) == []
-    api_keys.revoke_api_key(key["access_key"])
-    with pytest.raises(strongdm.AuthenticationError):
-        list(client.roles.list(""))
-
-
-def test_a_signature_for_another_method_is_refused(port, key):
-    from strongdm import accounts_pb2
-    from strongdm import accounts_pb2_grpc
-
-    client = make_client(port, key)
-    request = accounts_pb2.AccountDeleteRequest(id="a-0000000000000000")
-    try:
-        with pytest.raises(Exception) as raised:
-            accounts_pb2_grpc.AccountsStub(client.channel).Delete(
-                request, metadata=client.get_metadata("Accounts.Get", request))
-        assert strongdm.plumbing.convert_error_to_porcelain(raised.value).__class__ is strongdm.AuthenticationError
-    finally:
-        client.close()
-
-
-def test_a_forged_cursor_is_a_bad_request(port, key):
-    from strongdm import roles_pb2
-    from strongdm import roles_pb2_grpc
-
-    client = make_client(port, key)
-    request = roles_pb2.RoleListRequest()
-    request.meta.cursor = "not-a-cursor"
-    try:
-        with pytest.raises(Exception) as raised:
-            roles_pb2_grpc.RolesStub(client.channel).List(request, metadata=client.get_metadata("Roles.List", request))
-        assert strongdm.plumbing.convert_error_to_porcelain(raised.value).__class__ is strongdm.BadRequestError
-    finally:
-        client.close()
-
-
-def test_historical_snapshots_are_refused_as_bad_requests(client):
-    import datetime as dt
-
-    snapshot = client.snapshot_at(dt.datetime(2025, 1, 1, tzinfo=dt.UTC))
-    with pytest.raises(strongdm.BadRequestError, match="snapshot"):
-        list(snapshot.accounts.list(""))
