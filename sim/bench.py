@@ -212,6 +212,13 @@ def bench_loop(sizes: Sizes, workdir: str, server: str) -> dict:
 # -- putting it together ---------------------------------------------------------------------------------
 
 
+def _load() -> list[float] | None:
+    try:
+        return [round(x, 2) for x in os.getloadavg()]
+    except OSError:
+        return None
+
+
 def machine() -> dict:
     """What the figures were measured on."""
     return {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
@@ -225,7 +232,9 @@ def run(*, quick: bool = False, server: str = "werkzeug", seed: int = 1, workdir
     rng = random.Random(seed)
     started = time.perf_counter()
     report = {"mode": "quick" if quick else "full", "server": server, "synchronous": "NORMAL",
-              "sizes": sizes.__dict__, "machine": machine(), "figures": {}}
+              "sizes": sizes.__dict__, "machine": machine(), "figures": {},
+              # Other work on the machine slows floors and figures unevenly: say how busy it was.
+              "load_average": {"start": _load()}}
     with tempfile.TemporaryDirectory(prefix="sim-bench-", dir=workdir) as tmp:
         figures = report["figures"]
         receiver_state = None
@@ -239,6 +248,7 @@ def run(*, quick: bool = False, server: str = "werkzeug", seed: int = 1, workdir
         if "loop" in parts:
             figures["loop"] = bench_loop(sizes, tmp, server)
     report["seconds"] = time.perf_counter() - started
+    report["load_average"]["end"] = _load()
     report["targets"] = check_targets(report)
     return report
 
@@ -287,7 +297,12 @@ def format_table(report: dict) -> str:
     fig = report["figures"]
     m = report["machine"]
     lines = [f"sim bench ({report['mode']}): {m['cpus']} CPUs, Python {m['python']}, SQLite {m['sqlite']}, "
-             f"server {report['server']}, synchronous={report['synchronous']}, {report['seconds']:.0f} s", ""]
+             f"server {report['server']}, synchronous={report['synchronous']}, {report['seconds']:.0f} s"]
+    load = report.get("load_average", {})
+    if load.get("start") and load.get("end"):
+        lines.append(f"load average (1/5/15 min): {load['start']} at start, {load['end']} at end "
+                     f"(above {m['cpus']}, other work competed for the CPUs)")
+    lines.append("")
     rows = [("figure", "value", "floor", "ratio")]
     rx = fig.get("receiver")
     if rx:
