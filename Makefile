@@ -22,7 +22,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check sim tests
 
 bench: $(STAMP)
-	$(BIN)/sim bench
+	$(BIN)/sim bench --out artifacts/bench.json
 
 fixtures: $(STAMP)
 	$(BIN)/sim export --seed 42 --users 50 --groups 8 --out fixtures

@@ -353,7 +353,8 @@ def format_table(report: dict) -> str:
 
 
 def write_json(report: dict, path: str) -> None:
-    """Write the report as JSON."""
+    """Write the report as JSON (creating the folder if needed)."""
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     with open(path, "w", encoding="utf-8") as f:
         json.dump(report, f, indent=2, sort_keys=True)
         f.write("\n")
