@@ -116,7 +116,7 @@ class Harness:
         self.pusher.activate(self.app_id)
         return self.wait()
 
-    def wait(self, timeout: float = 20.0) -> dict:
+    def wait(self, timeout: float = 60.0) -> dict:
         status = self.pusher.wait_idle(timeout)
         assert status["idle"], status
         return status
