@@ -1,52 +1,14 @@
 """JumpCloud REST API v1 over real HTTP: systemusers (list, filter, CRUD, state, search) and applications."""
 
 import pytest
-import requests
+from jumpcloud_api_fixtures import *  # noqa: F403
 
 from sim import fake
-from sim.jumpcloud import create_app
-from sim.serve import ServerThread
-from sim.store import FixedClock
-from sim.store import Store
 
 
 @pytest.fixture(scope="module")
 def generated():
     return fake.make_directory(3, 120, 6)
-
-
-class Api:
-    """A requests session against one server, with the API key set."""
-
-    def __init__(self, url, key, jc):
-        self.url, self.jc = url, jc
-        self.http = requests.Session()
-        self.http.headers["x-api-key"] = key
-
-    def __getattr__(self, method):
-        return lambda path, **kw: self.http.request(method.upper(), self.url + path, timeout=10, **kw)
-
-
-@pytest.fixture(scope="module")
-def server():
-    """One loopback server per module; each test swaps in its own fresh app (server start/stop is slow)."""
-    current = {}
-    with ServerThread(lambda environ, start: current["app"](environ, start)) as srv:
-        srv.current = current
-        yield srv
-
-
-@pytest.fixture
-def api(tmp_path, generated, server):
-    store = Store(tmp_path / "jc.sqlite3", clock=FixedClock(), id_salt="t", synchronous="OFF")
-    app = create_app(store)
-    jc = app.extensions["jumpcloud"]
-    key = jc.seed(generated, {"email": "admin@example.com", "password": "pw"})
-    server.current["app"] = app
-    client = Api(server.url, key, jc)
-    yield client
-    client.http.close()
-    store.close()
 
 
 def all_users(api, **params):

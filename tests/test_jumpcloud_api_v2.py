@@ -1,13 +1,9 @@
 """JumpCloud REST API v2 over real HTTP: user groups, members, membership, memberof, associations."""
 
 import pytest
-import requests
+from jumpcloud_api_fixtures import *  # noqa: F403
 
 from sim import fake
-from sim.jumpcloud import create_app
-from sim.serve import ServerThread
-from sim.store import FixedClock
-from sim.store import Store
 
 MISSING = "f" * 24
 
@@ -15,40 +11,6 @@ MISSING = "f" * 24
 @pytest.fixture(scope="module")
 def generated():
     return fake.make_directory(4, 40, 25)
-
-
-class Api:
-    """A requests session against one server, with the API key set."""
-
-    def __init__(self, url, key, jc):
-        self.url, self.jc = url, jc
-        self.http = requests.Session()
-        self.http.headers["x-api-key"] = key
-
-    def __getattr__(self, method):
-        return lambda path, **kw: self.http.request(method.upper(), self.url + path, timeout=10, **kw)
-
-
-@pytest.fixture(scope="module")
-def server():
-    """One loopback server per module; each test swaps in its own fresh app."""
-    current = {}
-    with ServerThread(lambda environ, start: current["app"](environ, start)) as srv:
-        srv.current = current
-        yield srv
-
-
-@pytest.fixture
-def api(tmp_path, generated, server):
-    store = Store(tmp_path / "jc.sqlite3", clock=FixedClock(), id_salt="t", synchronous="OFF")
-    app = create_app(store)
-    jc = app.extensions["jumpcloud"]
-    key = jc.seed(generated, {"email": "admin@example.com", "password": "pw"})
-    server.current["app"] = app
-    client = Api(server.url, key, jc)
-    yield client
-    client.http.close()
-    store.close()
 
 
 def group_named(api, name):
