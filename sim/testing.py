@@ -100,7 +100,25 @@ def _stop_all(*servers) -> None:
         t.join(timeout=10)
 
 
-class StrongDMServer:
+class _Faults:
+    """Fault injection on the served app, in `sim up --fault` syntax (e.g. "503:0.5@POST /provisioning/*")."""
+
+    app = None
+
+    def set_faults(self, rules, *, seed: int | None = None) -> list[dict]:
+        """Replace the app's fault rules; returns the rules in force."""
+        from sim import faults
+
+        return faults.set_faults(self.app, rules, seed=seed)
+
+    def clear_faults(self) -> None:
+        """Remove the app's fault rules."""
+        from sim import faults
+
+        faults.clear_faults(self.app)
+
+
+class StrongDMServer(_Faults):
     """The mock StrongDM on a loopback port: `.url`, `.scim_base_url`, `.token`, `.app`, `.admin`."""
 
     def __init__(self, server, token: str | None, admin: dict):
@@ -140,18 +158,6 @@ class StrongDMServer:
         """The audit log, oldest first (only `verb` if given)."""
         return self.state.activities.list(limit=-1, verb=verb, newest_first=False)
 
-    def set_faults(self, rules, *, seed: int | None = None) -> list[dict]:
-        """Replace the receiver's fault rules (`sim up --fault` syntax, e.g. "503:0.5@POST /provisioning/*")."""
-        from sim import faults
-
-        return faults.set_faults(self.app, rules, seed=seed)
-
-    def clear_faults(self) -> None:
-        """Remove the receiver's fault rules."""
-        from sim import faults
-
-        faults.clear_faults(self.app)
-
     def close(self) -> None:
         """Stop serving and close the store."""
         self.http.close()
@@ -159,7 +165,7 @@ class StrongDMServer:
         self.state.store.close()
 
 
-class JumpCloudServer:
+class JumpCloudServer(_Faults):
     """The mock JumpCloud on a loopback port: `.url`, `.api_key`, `.app`, `.admin`, `.api(method, path, **kw)`."""
 
     def __init__(self, server, api_key: str, admin: dict | None):
@@ -184,18 +190,6 @@ class JumpCloudServer:
         """Call the REST API with the key, e.g. `api("POST", "/api/systemusers", json={...})`."""
         headers = {"x-api-key": self.api_key, **kwargs.pop("headers", {})}
         return self.http.request(method, self.url + path, headers=headers, timeout=30, **kwargs)
-
-    def set_faults(self, rules, *, seed: int | None = None) -> list[dict]:
-        """Replace the JumpCloud API's fault rules (e.g. "503:0.2@GET /api/*")."""
-        from sim import faults
-
-        return faults.set_faults(self.app, rules, seed=seed)
-
-    def clear_faults(self) -> None:
-        """Remove the JumpCloud API's fault rules."""
-        from sim import faults
-
-        faults.clear_faults(self.app)
 
     def close(self) -> None:
         """Stop the pusher, stop serving, close the store."""
