@@ -294,6 +294,29 @@ def test_every_push_is_a_directory_insights_event_with_status(loop):
     assert all(e["application"]["id"] == loop.app_id for e in created)
 
 
+def test_idle_is_never_reported_while_a_change_is_being_fed(loop):
+    """A feed that commits while `status()` runs must not let it say idle with the new rows uncounted."""
+    loop.connect()
+    loop.pusher.stop()
+    user_id = loop.directory.users_bound_to_app(loop.app_id)[0]["_id"]
+    loop.directory.update_user(user_id, {"lastname": "Racing"})
+    state = loop.pusher.state
+    read_cursor = state.cursor
+
+    def cursor_after_a_feed(db=None):
+        # The worker's feed lands just before status() looks at the cursor.
+        state.cursor = read_cursor
+        loop.pusher.feed()
+        return read_cursor(db)
+
+    state.cursor = cursor_after_a_feed
+    try:
+        status = loop.pusher.status()
+    finally:
+        state.cursor = read_cursor
+    assert status["pending"] == 1 and status["idle"] is False
+
+
 # -- durability and portability ------------------------------------------------------------------------------------
 
 

@@ -147,8 +147,10 @@ class Pusher:
     def status(self) -> dict:
         """`{"idle", "pending", "failing"}`: idle when the outbox is consumed and nothing is due or in flight."""
         apps = {c["app_id"] for c in self.idm.active()}
-        pending = self.state.pending(apps)
+        # Read the cursor before the queue: a feed that commits in between has queued its rows by the time
+        # the count runs. Counting first could miss rows fed after the count yet seen by the cursor read.
         caught_up = not apps or self.state.cursor() >= self.directory.last_seq()
+        pending = self.state.pending(apps)
         return {"idle": pending == 0 and caught_up, "pending": pending, "failing": self.state.failing()}
 
     def wait_idle(self, timeout: float) -> dict:
