@@ -92,8 +92,9 @@ class ScimGroups:
         member_ids = member_values(body.get("members"))
         raw = {k: copy.deepcopy(v) for k, v in body.items() if k not in SERVER_OWNED}
         role = {"name": name, "managed_by": call.provider, "external_id": _external_id(body), "scim": raw}
-        role = self.accounts.create_role(role, member_ids, actor=call.actor)
-        self.accounts.set_member_labels(role["id"], member_labels(body.get("members")))
+        with self.accounts.store.write():  # the role, its members and their labels commit together
+            role = self.accounts.create_role(role, member_ids, actor=call.actor)
+            self.accounts.set_member_labels(role["id"], member_labels(body.get("members")))
         return self.to_scim(role, call)
 
     def _known(self, member_ids: list[str]) -> list[str]:
@@ -111,8 +112,9 @@ class ScimGroups:
         member_ids = self._known(member_values(body.get("members")))
         raw = {k: copy.deepcopy(v) for k, v in body.items() if k not in SERVER_OWNED}
         role = {**current, "name": name, "managed_by": call.provider, "external_id": _external_id(body), "scim": raw}
-        role = self.accounts.update_role(role, member_ids, actor=call.actor)
-        self.accounts.set_member_labels(role_id, member_labels(body.get("members")))
+        with self.accounts.store.write():
+            role = self.accounts.update_role(role, member_ids, actor=call.actor)
+            self.accounts.set_member_labels(role_id, member_labels(body.get("members")))
         return self.to_scim(role, call)
 
     def patch(self, role_id: str, body: dict, call: Call) -> dict | None:
@@ -124,10 +126,11 @@ class ScimGroups:
         if fast is not None:
             added, removed = fast
             added, labels = added
-            changed = self.accounts.add_members(role_id, self._known(added), actor=call.actor) if added else []
-            if labels:
-                self.accounts.set_member_labels(role_id, labels)
-            changed += self.accounts.remove_members(role_id, removed, actor=call.actor) if removed else []
+            with self.accounts.store.write():  # all operations of one PATCH, or none
+                changed = self.accounts.add_members(role_id, self._known(added), actor=call.actor) if added else []
+                if labels:
+                    self.accounts.set_member_labels(role_id, labels)
+                changed += self.accounts.remove_members(role_id, removed, actor=call.actor) if removed else []
             return self.get(role_id, call) if changed else None
         before = self.to_scim(current, call)
         after = apply_patch(before, body, "Group", dialect=call.dialect)
@@ -142,8 +145,9 @@ class ScimGroups:
         old_labels = member_labels(before.get("members"))
         if same_members and role == current and labels == old_labels:
             return None
-        role = self.accounts.update_role(role, None if same_members else wanted, actor=call.actor)
-        self.accounts.set_member_labels(role_id, labels)
+        with self.accounts.store.write():
+            role = self.accounts.update_role(role, None if same_members else wanted, actor=call.actor)
+            self.accounts.set_member_labels(role_id, labels)
         return self.to_scim(role, call)
 
     def _membership_only(self, body: dict, call: Call):
