@@ -29,8 +29,8 @@ def require_api_key():
     """Only a live JumpCloud API key may drive the simulator."""
     key = request.headers.get("x-api-key")
     admin = current_app.extensions["jumpcloud"].org.authenticate(key) if key else None
-    # Compare anyway so a missing key costs what a wrong one does.
-    hmac.compare_digest(key or "", "x" * 40)
+    # Compare anyway (as bytes: a str with non-ASCII characters would raise) so a missing key costs what a wrong one does.
+    hmac.compare_digest((key or "").encode("utf-8", "surrogateescape"), b"x" * 40)
     if admin is None:
         return _error(401, "Unauthorized")
     return None

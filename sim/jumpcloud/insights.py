@@ -149,4 +149,7 @@ def rfc3339(value, name: str) -> str:
         raise BadRequestError(f"{name} must be an RFC 3339 string") from None
     if t.tzinfo is None:
         t = t.replace(tzinfo=dt.UTC)
-    return iso(t)
+    try:
+        return iso(t)
+    except (OverflowError, ValueError):  # e.g. year 1 with a positive offset falls before year 1 in UTC
+        raise BadRequestError(f"{name} is out of range") from None

@@ -14,6 +14,8 @@ from sim.jumpcloud.errors import BadRequestError
 from sim.jumpcloud.errors import InvalidFilterError
 from sim.jumpcloud.errors import InvalidSortError
 
+SQLITE_INT = 2**63
+
 FIELD_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
 # `\|` escapes a literal bar inside a `|`-separated value list (v1 spec, filter description).
 BAR_SPLIT = re.compile(r"(?<!\\)\|")
@@ -56,9 +58,13 @@ class Space:
             raise InvalidFilterError(f"{name} must be true or false")
         if name in self.integers:
             try:
-                return int(raw)
-            except (TypeError, ValueError):
+                raw = int(raw)
+            except (TypeError, ValueError, OverflowError):
                 raise InvalidFilterError(f"{name} must be an integer") from None
+        if isinstance(raw, int) and not isinstance(raw, bool) and not -SQLITE_INT <= raw < SQLITE_INT:
+            raise InvalidFilterError(f"{name}: {str(raw)[:30]} is out of range")  # SQLite integers are 64-bit
+        if isinstance(raw, float) and raw != raw:  # NaN never compares; refuse it rather than match nothing
+            raise InvalidFilterError(f"{name}: NaN is not a value")
         if isinstance(raw, bool | int | float):
             return raw
         text = str(raw).replace("\\|", "|")
