@@ -27,6 +27,7 @@ CREATE TABLE IF NOT EXISTS idm_configs (
 """
 
 UPDATE_METHODS = ("PUT", "PATCH")
+TESTED = ("base_url", "token", "group_management")  # what the connection test depends on
 DELETE_MODES = ("deactivate", "delete")
 UNSUPPORTED = (404, 405, 501)
 # The message JumpCloud's admin portal shows (reference §1.2, snipe-it issue 17002).
@@ -104,9 +105,9 @@ class IdentityManagement:
         )
 
     def configure(self, app_id: str, *, base_url: str, token: str | None = None, group_management: bool = True,
-                  test_user_email: str | None = None, update_method: str = "PUT",
-                  delete_mode: str = "deactivate") -> dict:
-        """Store settings (a `None` token keeps the stored one); an active app must be activated again."""
+                  test_user_email: str | None = None, update_method: str | None = None,
+                  delete_mode: str | None = None) -> dict:
+        """Store settings (`None` keeps the stored value, else the default); an active app must be activated again."""
         self.directory.get_app(app_id)
         previous = self.get(app_id) or {}
         token = token if token is not None else previous.get("token")
@@ -124,8 +125,10 @@ class IdentityManagement:
             "token": token.strip(),
             "group_management": group_management,
             "test_user_email": test_user_email or previous.get("test_user_email"),
-            "update_method": _choice(update_method, UPDATE_METHODS, "update_method"),
-            "delete_mode": _choice(delete_mode, DELETE_MODES, "delete_mode"),
+            "update_method": _choice(update_method or previous.get("update_method", "PUT"), UPDATE_METHODS,
+                                     "update_method"),
+            "delete_mode": _choice(delete_mode or previous.get("delete_mode", "deactivate"), DELETE_MODES,
+                                   "delete_mode"),
             # Editing an active configuration requires a new connection test (Custom-SCIM doc, reference §1.1).
             "status": "configured",
             "activated_at": previous.get("activated_at"),
@@ -147,8 +150,11 @@ class IdentityManagement:
 
     # -- activation ---------------------------------------------------------------------------------
 
-    def activate(self, app_id: str, test_user_email: str | None = None) -> dict:
-        """Run the connection test; on success the app becomes active (DI `integration_activate`)."""
+    def activate(self, app_id: str, test_user_email: str | None = None, *, on_active=None) -> dict:
+        """Run the connection test; on success the app becomes active (DI `integration_activate`).
+
+        `on_active(db)` runs inside the transaction that saves the active status.
+        """
         app = self.directory.get_app(app_id)
         config = self.get(app_id)
         if config is None:
@@ -169,9 +175,15 @@ class IdentityManagement:
         finally:
             client.close()
         with self.store.write() as db:
-            self._save(db, {**config, "test_user_email": email, "status": "active",
+            current = self.get(app_id)
+            if {k: current.get(k) for k in TESTED} != {k: config.get(k) for k in TESTED}:
+                # Saved while the test ran: what was tested is no longer what would be pushed to.
+                raise BadRequestError("The settings changed while the connection test ran; activate again")
+            self._save(db, {**current, "test_user_email": email, "status": "active",
                             "activated_at": self.store.now(), "last_error": None})
             self._record_activation(app, True, "Identity Management activated", steps, db)
+            if on_active is not None:
+                on_active(db)
         return self.public(app_id)
 
     def deactivate(self, app_id: str) -> dict:

@@ -106,6 +106,7 @@ class Pusher:
         self._stopping = threading.Event()
         self._idle = threading.Condition()
         self._thread: threading.Thread | None = None
+        self._lifecycle = threading.Lock()
         self._pool: ThreadPoolExecutor | None = None
         self._unsubscribe = self.directory.subscribe(lambda changes: self._wake.set())
 
@@ -117,8 +118,9 @@ class Pusher:
 
     def activate(self, app_id: str, test_user_email: str | None = None) -> dict:
         """Run the connection test; on success queue a full reconcile of the app and start the worker."""
-        public = self.idm.activate(app_id, test_user_email)
-        self.reconcile(app_id)
+        # The full reconcile is queued in the transaction that makes the app active: a crash cannot leave an
+        # active app with nothing queued.
+        public = self.idm.activate(app_id, test_user_email, on_active=lambda db: self.reconcile(app_id))
         self.start()
         return public
 
@@ -167,22 +169,32 @@ class Pusher:
     # -- worker ---------------------------------------------------------------------------------------
 
     def start(self) -> "Pusher":
-        """Start the background worker (idempotent)."""
-        if self._thread is None or not self._thread.is_alive():
-            self._stopping.clear()
-            self._pool = ThreadPoolExecutor(max_workers=int(self.settings["PUSH_WORKERS"]), thread_name_prefix="push")
-            self._thread = threading.Thread(target=self._run, name="jumpcloud-pusher", daemon=True)
-            self._thread.start()
+        """Start the background worker (idempotent: never two workers, whoever calls at the same time)."""
+        with self._lifecycle:
+            if self._thread is not None and self._thread.is_alive():
+                self._stopping.clear()  # a stop that timed out mid-push: that same worker carries on
+            else:
+                self._stopping.clear()
+                self._pool = ThreadPoolExecutor(max_workers=int(self.settings["PUSH_WORKERS"]),
+                                                thread_name_prefix="push")
+                self._thread = threading.Thread(target=self._run, name="jumpcloud-pusher", daemon=True)
+                self._thread.start()
         self._wake.set()
         return self
 
     def stop(self) -> None:
         """Stop the worker after the request in flight; queued work stays in the store (`start()` resumes)."""
-        self._stopping.set()
-        self._wake.set()
-        if self._thread is not None:
-            self._thread.join(timeout=30)
-            self._thread = None
+        with self._lifecycle:
+            self._stopping.set()
+            self._wake.set()
+            if self._thread is not None:
+                self._thread.join(timeout=30)
+                if self._thread.is_alive():
+                    return  # still in a slow push: it exits at its next check; keep its pool and clients
+                self._thread = None
+            self._release()
+
+    def _release(self) -> None:
         if self._pool is not None:
             self._pool.shutdown(wait=True)
             self._pool = None
@@ -212,11 +224,14 @@ class Pusher:
                 self._wake.wait(self._sleep_time())
 
     def _sleep_time(self) -> float:
-        apps = {c["app_id"] for c in self.idm.active()}
-        due = self.state.next_due(apps)
-        if due is None:
+        now = time.time()
+        # An app paused by Retry-After has due rows the round skips: sleep until its pause ends, not 5 ms.
+        paused = {a: until for a, until in self._paused.items() if until > now}
+        apps = {c["app_id"] for c in self.idm.active()} - set(paused)
+        wake = [t for t in (self.state.next_due(apps), min(paused.values(), default=None)) if t is not None]
+        if not wake:
             return 5.0
-        return min(5.0, max(0.005, due - time.time()))
+        return min(5.0, max(0.005, min(wake) - now))
 
     def feed(self, limit: int = 1000) -> int:
         """Turn new outbox rows into queue rows; cursor and rows commit together. Returns rows consumed."""
