@@ -7,8 +7,6 @@ no StrongDM app in JumpCloud's SSO list (the other catalog apps are there): the 
 A restart without `--fresh` keeps both states and the credentials in endpoints.json.
 """
 
-import glob
-import os
 import time
 from dataclasses import dataclass
 from dataclasses import field
@@ -50,9 +48,9 @@ class Loop:
 
 def discard_state(state_dir: str) -> None:
     """`--fresh`: delete the SQLite files and endpoints.json of a state dir (nothing else in it)."""
-    for pattern in ("*.sqlite3", "*.sqlite3-wal", "*.sqlite3-shm", "endpoints.json"):
-        for path in glob.glob(os.path.join(glob.escape(state_dir), pattern)):
-            os.unlink(path)
+    from sim.status import reset_state
+
+    reset_state(state_dir)
 
 
 def connect_scim(jumpcloud_app, base_url: str, token: str, *, bind_groups: bool = True,

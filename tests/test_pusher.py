@@ -47,6 +47,7 @@ def free_port() -> int:
     ("ftp://127.0.0.1/scim", "http(s)"),
     ("", "required"),
     ("http://127.0.0.1/scim?x=1", "query"),
+    ("http://admin:secret@127.0.0.1/scim", "user name or password"),
 ])
 def test_bad_base_urls_are_refused_with_a_reason(idle_loop, base_url, message):
     with pytest.raises(BadRequestError, match=message.replace("(", r"\(").replace(")", r"\)")):

@@ -82,3 +82,16 @@ def test_a_paused_app_sleeps_until_its_pause_ends_instead_of_spinning(loop):
     loop.pusher._paused[loop.app_id] = time.time() + 3  # as after a 429 with Retry-After: 3
     assert loop.pusher.run_once() == 0
     assert loop.pusher._sleep_time() > 2
+
+
+def test_deleting_the_application_drops_its_queued_work(loop):
+    loop.connect()
+    loop.pusher.stop()
+    user_id = loop.directory.users_bound_to_app(loop.app_id)[0]["_id"]
+    loop.directory.update_user(user_id, {"lastname": "NeverPushed"})
+    loop.pusher.feed()
+    assert loop.pusher.state.pending({loop.app_id}) == 1
+    loop.directory.delete_app(loop.app_id)
+    loop.pusher.feed()
+    queued = loop.jc.store.read().execute("SELECT COUNT(*) FROM idm_queue WHERE app_id = ?", (loop.app_id,))
+    assert queued.fetchone()[0] == 0

@@ -57,6 +57,10 @@ def check_base_url(value) -> str:
     if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
         raise BadRequestError("Base URL must be an http(s) URL without query or fragment",
                               details=[{"field": "base_url"}])
+    if parts.username is not None or parts.password is not None:
+        # Credentials belong in the Token field; in the URL they would be echoed in settings and events.
+        raise BadRequestError("Base URL must not contain a user name or password; put the token in Token",
+                              details=[{"field": "base_url"}])
     return value
 
 

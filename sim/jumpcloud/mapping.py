@@ -8,6 +8,8 @@ Shapes follow the real JumpCloud samples in tests/data (reference §1.3): `userN
 import hashlib
 import json
 
+from sim.store import dumps
+
 USER_URN = "urn:ietf:params:scim:schemas:core:2.0:User"
 ENTERPRISE_URN = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
 GROUP_URN = "urn:ietf:params:scim:schemas:core:2.0:Group"
@@ -151,8 +153,7 @@ def user_operations(before: dict | None, after: dict) -> list[dict]:
 def payload_hash(payload: dict) -> str:
     """A stable digest of what was sent (the SP's `id` excluded), to skip pushes that change nothing."""
     body = {k: v for k, v in payload.items() if k != "id"}
-    text = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    return hashlib.sha256(dumps(body).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def user_filter(user_name: str) -> str:

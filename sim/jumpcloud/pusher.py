@@ -254,7 +254,8 @@ class Pusher:
                 return consumed
 
     def _forget_app(self, db, app_id: str) -> None:
-        """A deleted application stops pushing."""
+        """A deleted application stops pushing, and its queue goes (nothing could ever push it)."""
+        db.execute("DELETE FROM idm_queue WHERE app_id = ?", (app_id,))
         row = db.execute("SELECT doc FROM idm_configs WHERE app_id = ?", (app_id,)).fetchone()
         if row is not None:
             db.execute("UPDATE idm_configs SET active = 0, doc = ? WHERE app_id = ?",
