@@ -64,10 +64,8 @@ def connect_scim(jumpcloud_app, base_url: str, token: str, *, bind_groups: bool 
     if app is None:
         raise RuntimeError("the JumpCloud directory has no StrongDM application")
     if bind_groups:
-        bound = set(jc.directory.bound_ids(app["_id"], "user_group"))
-        for (group_id,) in jc.store.read().execute("SELECT id FROM jc_groups ORDER BY name_lc").fetchall():
-            if group_id not in bound:
-                jc.directory.change_binding(app["_id"], "add", "user_group", group_id)
+        every = {group_id for (group_id,) in jc.store.read().execute("SELECT id FROM jc_groups")}
+        jc.directory.set_group_bindings(app["_id"], every, every)
     jc.pusher.configure(app["_id"], base_url=base_url, token=token, group_management=True,
                         test_user_email=test_user_email)
     return jc.pusher.activate(app["_id"])

@@ -10,6 +10,7 @@ from sim.jumpcloud.directory import USER_SPACE
 from sim.jumpcloud.errors import AlreadyExistsError
 from sim.jumpcloud.errors import BadRequestError
 from sim.jumpcloud.errors import ConflictError
+from sim.jumpcloud.errors import JumpCloudError
 from sim.jumpcloud.errors import NotFoundError
 from sim.jumpcloud.models import JumpCloud
 from sim.jumpcloud.models import seed_if_empty
@@ -274,3 +275,20 @@ def test_lookups_and_sorts_on_indexed_fields_neither_scan_nor_sort_the_whole_tab
     sql = f"SELECT doc FROM jc_users{query.where_sql()}{query.order_sql(USER_SPACE)} LIMIT 10"
     plan = [row[-1] for row in directory.store.read().execute(f"EXPLAIN QUERY PLAN {sql}", query.params)]
     assert not any(step == "SCAN jc_users" or step.startswith("USE TEMP B-TREE FOR ORDER BY") for step in plan), plan
+
+
+def test_setting_group_bindings_binds_and_unbinds_among_the_shown_groups(directory):
+    app_id = directory.find_app("zoom")["_id"]
+    first, second = f"{10:024x}", f"{11:024x}"
+    directory.change_binding(app_id, "add", "user_group", first)
+    assert directory.set_group_bindings(app_id, {first, second}, {second}) == (1, 1)
+    assert directory.bound_ids(app_id, "user_group") == [second]
+
+
+def test_setting_group_bindings_with_an_unknown_group_changes_nothing(directory):
+    app_id = directory.find_app("zoom")["_id"]
+    before = directory.last_seq()
+    with pytest.raises(JumpCloudError):
+        directory.set_group_bindings(app_id, {f"{10:024x}", "f" * 24}, {f"{10:024x}", "f" * 24})
+    assert directory.bound_ids(app_id, "user_group") == []
+    assert directory.last_seq() == before

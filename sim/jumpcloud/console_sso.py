@@ -242,15 +242,7 @@ def save_app_groups(app_id):
     directory = jc().directory
     shown = set(request.form.getlist("shown"))
     wanted = set(request.form.getlist("group")) & shown
-    bound = set(directory.bound_ids(app_id, "user_group"))
-    added = removed = 0
-    for group_id in sorted(shown):
-        if group_id in wanted and group_id not in bound:
-            directory.change_binding(app_id, "add", "user_group", group_id, actor=actor())
-            added += 1
-        elif group_id not in wanted and group_id in bound:
-            directory.change_binding(app_id, "remove", "user_group", group_id, actor=actor())
-            removed += 1
+    added, removed = directory.set_group_bindings(app_id, shown, wanted, actor=actor())
     flash(f"Saved: {added} group{'s' * (added != 1)} added, {removed} removed.", "ok")
     return redirect(url_for("console.app_groups", app_id=app_id, page=request.args.get("page", 1)))
 

@@ -92,6 +92,18 @@ class DirectoryBindings:
 
     # -- bindings (v2 graph associations) -------------------------------------------------------------
 
+    def set_group_bindings(self, app_id: str, shown, wanted, *, actor: dict | None = None) -> tuple[int, int]:
+        """Among the groups `shown`, bind the `wanted` ones and unbind the rest, in one transaction."""
+        with self.store.write():
+            bound = set(self.bound_ids(app_id, "user_group"))
+            added = sorted(g for g in shown if g in wanted and g not in bound)
+            removed = sorted(g for g in shown if g not in wanted and g in bound)
+            for group_id in added:
+                self.change_binding(app_id, "add", "user_group", group_id, actor=actor)
+            for group_id in removed:
+                self.change_binding(app_id, "remove", "user_group", group_id, actor=actor)
+        return len(added), len(removed)
+
     def change_binding(self, app_id: str, op: str, target_type: str, target_id: str, *,
                        actor: dict | None = None) -> None:
         """Bind (`add`) or unbind (`remove`) a user or user group to an application."""
