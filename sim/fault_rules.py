@@ -24,6 +24,8 @@ STATUS_KINDS = {"500", "502", "503", "504", "429"}
 KINDS = STATUS_KINDS | {"latency", "outage", "revoked", "truncate", "slow"}
 METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
 DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$")
+MAX_SECONDS = 86400 * 365  # the longest outage or duration a rule may name
+MAX_DELAY_MS = 600_000  # the longest added latency or trickle
 UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0}
 OPTION = re.compile(r"^[a-z][a-z-]*=")
 FLAGS = {"after"}
@@ -132,7 +134,10 @@ def duration(text: str, default_unit: str = "s") -> float:
     m = DURATION.match(text)
     if not m:
         raise FaultSyntaxError(f"duration {text!r} is not like 50ms, 2s, 1.5m or 1h")
-    return float(m.group(1)) * UNITS[m.group(2) or default_unit]
+    seconds = float(m.group(1)) * UNITS[m.group(2) or default_unit]
+    if not seconds <= MAX_SECONDS:  # also refuses inf and nan; past a year the rule's end cannot be shown
+        raise FaultSyntaxError(f"duration {text[:40]!r} is longer than a year")
+    return seconds
 
 
 def _time(text: str) -> float:
@@ -211,6 +216,9 @@ def _kind_fields(kind: str, arg: str, options: dict, now: float) -> dict:
                 raise FaultSyntaxError("an outage must end after it starts")
         else:
             out["start"], out["end"] = now, now + duration(arg)
+    for key in ("ms", "jitter_ms"):
+        if out.get(key, 0) > MAX_DELAY_MS:  # the same limit as the JSON form: a request may wait 10 minutes at most
+            raise FaultSyntaxError(f"{kind} delays are at most {MAX_DELAY_MS // 1000} s")
     if kind in ("429", "503", "outage") and "retry-after" in options:
         value = options.pop("retry-after")
         if not str(value).isdigit():
@@ -252,7 +260,8 @@ def _rule_from_dict(data: dict, now: float | None) -> FaultRule:
     unknown = sorted(set(data) - allowed)
     if unknown:
         raise FaultSyntaxError(f"unknown rule field {unknown[0][:40]!r}")
-    numbers = {"rate": (0, 1), "ms": (0, 600_000), "jitter_ms": (0, 600_000), "keep": (0, 1), "seconds": (0, 86400 * 365)}
+    numbers = {"rate": (0, 1), "ms": (0, MAX_DELAY_MS), "jitter_ms": (0, MAX_DELAY_MS), "keep": (0, 1),
+               "seconds": (0, MAX_SECONDS)}
     fields = {"kind": kind}
     for key, (low, high) in numbers.items():
         if key in data:

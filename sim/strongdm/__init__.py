@@ -45,13 +45,17 @@ class StrongDM:
 
     def search_all(self, query, call) -> dict:
         """Users then Groups matching one query, paged together (RFC 7644 §3.4.3)."""
-        import dataclasses
+        from dataclasses import replace
 
-        everything = dataclasses.replace(query, start_index=1, count=self.profile.max_count)
-        resources = self.users.list(everything, call)["Resources"] + self.groups.list(everything, call)["Resources"]
-        size = min(self.profile.default_count if query.count is None else query.count, self.profile.max_count)
-        page = resources[query.start_index - 1:query.start_index - 1 + size]
-        return list_response(page, len(resources), query.start_index, len(page))
+        from sim.strongdm.scim_common import page_size
+
+        size, offset = page_size(query, self.profile), query.start_index - 1
+        users = self.users.list(replace(query, start_index=offset + 1, count=size), call)
+        page = users["Resources"]
+        skip_groups = max(0, offset - users["totalResults"])
+        groups = self.groups.list(replace(query, start_index=skip_groups + 1, count=size - len(page)), call)
+        page += groups["Resources"]
+        return list_response(page, users["totalResults"] + groups["totalResults"], query.start_index, len(page))
 
     @property
     def content_type(self) -> str:

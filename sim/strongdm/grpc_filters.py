@@ -79,9 +79,36 @@ def _quoted(text: str, start: int) -> tuple[str, int]:
     return value, end
 
 
-def pattern(value: str) -> re.Pattern:
+class Wildcard:
+    """A case-insensitive whole-value match where `*` matches any run of characters.
+
+    Matched piece by piece, leftmost first, in linear time: a regex of `.*` runs backtracks exponentially
+    on values such as `*a*a*a*a*b` (a request could tie up every worker).
+    """
+
+    def __init__(self, value: str):
+        self.pieces = value.casefold().split("*")
+
+    def fullmatch(self, text: str) -> bool:
+        """True when the whole of `text` matches."""
+        text = text.casefold()
+        first, *middle, last = self.pieces if len(self.pieces) > 1 else (self.pieces[0], None)
+        if last is None:
+            return text == first
+        if not text.startswith(first) or len(text) < len(first) + len(last) or not text.endswith(last):
+            return False
+        at, end = len(first), len(text) - len(last)
+        for piece in middle:
+            found = text.find(piece, at, end)
+            if found < 0:
+                return False
+            at = found + len(piece)
+        return True
+
+
+def pattern(value: str) -> Wildcard:
     """A case-insensitive whole-value matcher where `*` matches any run of characters."""
-    return re.compile(".*".join(re.escape(part) for part in value.split("*")), re.IGNORECASE | re.DOTALL)
+    return Wildcard(value)
 
 
 def compile_filter(text: str, fields: tuple[str, ...], getter: Callable[[dict, str], object]) -> Callable[[dict], bool]:
@@ -110,7 +137,7 @@ def _check(term: Term, getter) -> Callable[[dict], bool]:
         return lambda item: any(key_match.fullmatch(k) and (value_match is None or value_match.fullmatch(v or ""))
                                 for k, v in (getter(item, "tags") or {}).items())
     match = pattern(term.value)
-    return lambda item: match.fullmatch(str(getter(item, term.field) or "")) is not None
+    return lambda item: match.fullmatch(str(getter(item, term.field) or ""))
 
 
 def account_field(user: dict, field: str):

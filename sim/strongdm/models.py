@@ -236,8 +236,9 @@ class Accounts:
             if member_ids is not None:
                 current = self.member_ids(role["id"])
                 wanted = list(dict.fromkeys(member_ids))
-                self._detach(db, role, [m for m in current if m not in set(wanted)], actor)
-                self._attach(db, role, [m for m in wanted if m not in set(current)], actor)
+                keep, had = set(wanted), set(current)
+                self._detach(db, role, [m for m in current if m not in keep], actor)
+                self._attach(db, role, [m for m in wanted if m not in had], actor)
         return role
 
     def delete_role(self, role_id: str, *, actor: dict | None = None) -> dict:
@@ -291,6 +292,8 @@ class Accounts:
             current = set(self.member_ids(role_id))
             new = [a for a in dict.fromkeys(account_ids) if a not in current]
             self._attach(db, role, new, actor)
+            if new:
+                self._touch(db, role)
         return new
 
     def remove_members(self, role_id: str, account_ids: list[str], *, actor: dict | None = None) -> list[str]:
@@ -300,13 +303,27 @@ class Accounts:
             current = set(self.member_ids(role_id))
             gone = [a for a in dict.fromkeys(account_ids) if a in current]
             self._detach(db, role, gone, actor)
+            if gone:
+                self._touch(db, role)
         return gone
 
-    def set_member_labels(self, role_id: str, labels: dict[str, tuple]) -> None:
-        """Remember the `display` and `type` a client sent for members (echoed back on reads)."""
+    def set_member_labels(self, role_id: str, labels: dict[str, tuple]) -> int:
+        """Remember the `display` and `type` a client sent for members (echoed back); returns rows changed."""
         with self.store.write() as db:
-            db.executemany("UPDATE attachments SET display = ?, type = ? WHERE role_id = ? AND account_id = ?",
-                           [(d, t, role_id, a) for a, (d, t) in labels.items()])
+            changed = 0
+            for account_id, (display, kind) in labels.items():
+                changed += db.execute(
+                    "UPDATE attachments SET display = ?, type = ? WHERE role_id = ? AND account_id = ? "
+                    "AND (display IS NOT ? OR type IS NOT ?)", (display, kind, role_id, account_id, display, kind),
+                ).rowcount
+            if changed:
+                self._touch(db, self.get_role(role_id))
+        return changed
+
+    def _touch(self, db, role: dict) -> None:
+        """A membership change is a change of the role: new version (ETag) and lastModified."""
+        role = {**role, "updated_at": self.store.now(), "version": role.get("version", 1) + 1}
+        db.execute("UPDATE roles SET doc = ? WHERE id = ?", (dumps(role), role["id"]))
 
     def _attach(self, db, role: dict, account_ids: list[str], actor) -> None:
         for account_id in account_ids:

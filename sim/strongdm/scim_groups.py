@@ -95,7 +95,7 @@ class ScimGroups:
         with self.accounts.store.write():  # the role, its members and their labels commit together
             role = self.accounts.create_role(role, member_ids, actor=call.actor)
             self.accounts.set_member_labels(role["id"], member_labels(body.get("members")))
-        return self.to_scim(role, call)
+        return self.get(role["id"], call)
 
     def _known(self, member_ids: list[str]) -> list[str]:
         for member_id in member_ids:
@@ -105,6 +105,10 @@ class ScimGroups:
 
     def replace(self, role_id: str, body: dict, call: Call) -> dict:
         """PUT /Groups/{id}: new name and the full member list; unknown member ids are a 404."""
+        with self.accounts.store.write():  # read, If-Match check and write as one: no lost update
+            return self._replace(role_id, body, call)
+
+    def _replace(self, role_id: str, body: dict, call: Call) -> dict:
         current = self.accounts.get_role(role_id)
         check_if_match(current, call, self.profile)
         body = require_object(body)
@@ -113,12 +117,16 @@ class ScimGroups:
         raw = {k: copy.deepcopy(v) for k, v in body.items() if k not in SERVER_OWNED}
         role = {**current, "name": name, "managed_by": call.provider, "external_id": _external_id(body), "scim": raw}
         with self.accounts.store.write():
-            role = self.accounts.update_role(role, member_ids, actor=call.actor)
+            self.accounts.update_role(role, member_ids, actor=call.actor)
             self.accounts.set_member_labels(role_id, member_labels(body.get("members")))
-        return self.to_scim(role, call)
+        return self.get(role_id, call)
 
     def patch(self, role_id: str, body: dict, call: Call) -> dict | None:
         """PATCH /Groups/{id}: StrongDM's four shapes, JumpCloud's and the RFC's; None when nothing changed."""
+        with self.accounts.store.write():  # read, If-Match check and write as one: no lost update
+            return self._patch(role_id, body, call)
+
+    def _patch(self, role_id: str, body: dict, call: Call) -> dict | None:
         current = self.accounts.get_role(role_id)
         check_if_match(current, call, self.profile)
         body = require_object(body)
@@ -128,9 +136,9 @@ class ScimGroups:
             added, labels = added
             with self.accounts.store.write():  # all operations of one PATCH, or none
                 changed = self.accounts.add_members(role_id, self._known(added), actor=call.actor) if added else []
-                if labels:
-                    self.accounts.set_member_labels(role_id, labels)
+                relabelled = self.accounts.set_member_labels(role_id, labels) if labels else 0
                 changed += self.accounts.remove_members(role_id, removed, actor=call.actor) if removed else []
+                changed += ["relabelled"] * relabelled
             return self.get(role_id, call) if changed else None
         before = self.to_scim(current, call)
         after = apply_patch(before, body, "Group", dialect=call.dialect)
@@ -146,9 +154,9 @@ class ScimGroups:
         if same_members and role == current and labels == old_labels:
             return None
         with self.accounts.store.write():
-            role = self.accounts.update_role(role, None if same_members else wanted, actor=call.actor)
+            self.accounts.update_role(role, None if same_members else wanted, actor=call.actor)
             self.accounts.set_member_labels(role_id, labels)
-        return self.to_scim(role, call)
+        return self.get(role_id, call)
 
     def _membership_only(self, body: dict, call: Call):
         """Fast path for pure member add/remove operations, so a 10,000-member role costs no full rewrite."""
@@ -185,6 +193,10 @@ class ScimGroups:
 
     def delete(self, role_id: str, call: Call) -> None:
         """DELETE /Groups/{id}: the role and its attachments go."""
+        with self.accounts.store.write():  # read, If-Match check and write as one: no lost update
+            return self._delete(role_id, call)
+
+    def _delete(self, role_id: str, call: Call) -> None:
         check_if_match(self.accounts.get_role(role_id), call, self.profile)
         self.accounts.delete_role(role_id, actor=call.actor)
 

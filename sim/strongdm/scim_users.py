@@ -158,6 +158,10 @@ class ScimUsers:
 
     def replace(self, user_id: str, body: dict, call: Call) -> dict:
         """PUT /Users/{id}: replace the user's attributes (an `id` in the body is ignored)."""
+        with self.accounts.store.write():  # read, If-Match check and write as one: no lost update
+            return self._replace(user_id, body, call)
+
+    def _replace(self, user_id: str, body: dict, call: Call) -> dict:
         current = self.accounts.get_user(user_id)
         check_if_match(current, call, self.profile)
         fields = user_fields(body, call, creating=False)
@@ -166,6 +170,10 @@ class ScimUsers:
 
     def patch(self, user_id: str, body: dict, call: Call) -> dict | None:
         """PATCH /Users/{id}: apply the PatchOp; None when nothing changed (StrongDM answers 204)."""
+        with self.accounts.store.write():  # read, If-Match check and write as one: no lost update
+            return self._patch(user_id, body, call)
+
+    def _patch(self, user_id: str, body: dict, call: Call) -> dict | None:
         current = self.accounts.get_user(user_id)
         check_if_match(current, call, self.profile)
         before = self.to_scim(current, call)
@@ -185,6 +193,10 @@ class ScimUsers:
 
     def delete(self, user_id: str, call: Call) -> None:
         """DELETE /Users/{id}: hard delete by default, or suspend when so configured."""
+        with self.accounts.store.write():  # read, If-Match check and write as one: no lost update
+            return self._delete(user_id, call)
+
+    def _delete(self, user_id: str, call: Call) -> None:
         current = self.accounts.get_user(user_id)
         check_if_match(current, call, self.profile)
         if self.profile.delete_mode == "suspend":
