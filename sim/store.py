@@ -92,6 +92,10 @@ class Store:
             self._temporary = True
         else:
             self._temporary = False
+            if not os.path.exists(path):
+                # The state holds secrets (SDK API key secrets, session keys, the outbound SCIM token): owner
+                # only. SQLite gives the -wal and -shm files the database file's mode.
+                os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
         self.path = os.fspath(path)
         self.clock = clock or SystemClock()
         # FULL makes every acknowledged commit durable across power loss; NORMAL (WAL) survives a

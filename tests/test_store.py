@@ -112,3 +112,13 @@ def test_an_acknowledged_write_survives_a_killed_process(tmp_path):
     store = Store(path)
     assert store.db.execute("SELECT name FROM things").fetchall()[0][0] == "kept"
     store.close()
+
+
+def test_a_new_state_file_is_readable_by_its_owner_only(tmp_path):
+    store = Store(tmp_path / "secret.sqlite3")
+    store.schema("CREATE TABLE IF NOT EXISTS things (id TEXT PRIMARY KEY)")
+    with store.write() as db:
+        db.execute("INSERT INTO things VALUES ('1')")
+    modes = {name: os.stat(tmp_path / name).st_mode & 0o777 for name in ("secret.sqlite3", "secret.sqlite3-wal")}
+    store.close()
+    assert modes == {"secret.sqlite3": 0o600, "secret.sqlite3-wal": 0o600}
