@@ -257,6 +257,11 @@ def v2_query(space: Space, args, *, default_limit: int = 10, max_limit: int = 10
     return q
 
 
+MAX_REGEX = 200
+# A group containing a quantifier, itself quantified: `(a+)+`, `(a|aa)*`, `(\w*x)+`, `(a{2,})+` ...
+NESTED_QUANTIFIER = re.compile(r"\((?:[^()\\]|\\.)*(?:[+*?]|\{\d*,?\d*\}|\|)(?:[^()\\]|\\.)*\)\s*(?:[+*]|\{\d*,\d*\})")
+# Backreferences, and a quantified group closing right after a quantified group: `((ab)*)+`.
+RISKY_SHAPES = re.compile(r"\\[1-9]|\(\?P=|\)(?:[+*?]|\{\d*,?\d*\})\)\s*(?:[+*]|\{)")
 SEARCH_OPS = {"$eq", "$ne", "$in", "$nin", "$lt", "$lte", "$gt", "$gte", "$regex", "$exists"}
 
 
@@ -291,6 +296,11 @@ def body_operator(space: Space, name: str, op: str, operand) -> tuple[str, list]
     if op == "$regex":
         if not isinstance(operand, str):
             raise InvalidFilterError("$regex takes a string")
+        if len(operand) > MAX_REGEX or NESTED_QUANTIFIER.search(operand) or RISKY_SHAPES.search(operand):
+            # Python's re backtracks: a quantified group that itself repeats (`(a+)+`) or a backreference can take
+            # exponential time on one row. Refuse those shapes rather than let a request hang a server thread.
+            raise InvalidFilterError(f"$regex must be at most {MAX_REGEX} characters, without nested repetition "
+                                     "or backreferences")
         try:
             re.compile(operand)
         except re.error:
