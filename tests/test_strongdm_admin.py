@@ -56,6 +56,20 @@ def test_a_refused_login_says_so_and_starts_no_session(client, email, password):
     assert client.get("/users").status_code == 302
 
 
+@pytest.mark.parametrize("email", ["nobody@strongdm.test", AUDITOR[0]])
+def test_unknown_and_suspended_emails_cost_a_password_check_like_a_wrong_password(client, sdm, monkeypatch, email):
+    from sim.strongdm import org
+
+    if email == AUDITOR[0]:
+        user = sdm.accounts.find_user_by_email(email)
+        sdm.accounts.update_user({**user, "suspended": True})
+    checks = []
+    real = org.check_password_hash
+    monkeypatch.setattr(org, "check_password_hash", lambda *args: checks.append(1) or real(*args))
+    assert login(client, email, "whatever").status_code == 401
+    assert checks == [1]
+
+
 def test_a_suspended_user_cannot_log_in(client, sdm):
     user = sdm.accounts.find_user_by_email(AUDITOR[0])
     sdm.accounts.update_user({**user, "suspended": True})

@@ -121,9 +121,18 @@ class Organisation:
         row = self.store.read().execute(
             "SELECT doc, password_hash FROM jc_admins WHERE email_lc = ?", (str(email).lower(),)
         ).fetchone()
-        if row is None or not check_password_hash(row["password_hash"], password):
+        if row is None:
+            check_password_hash(self._dummy_hash(), password)  # an unknown email costs what a wrong password does
+            return None
+        if not check_password_hash(row["password_hash"], password):
             return None
         return loads(row["doc"])
+
+    def _dummy_hash(self) -> str:
+        """A hash to check against when the email is unknown, made once."""
+        if getattr(self, "_dummy", None) is None:
+            self._dummy = generate_password_hash(secrets.token_hex(16), self.password_method)
+        return self._dummy
 
     def create_api_key(self, admin_id: str, key: str | None = None) -> str:
         """Issue a 40-hex API key for an administrator; the plaintext is returned once and never stored."""

@@ -84,7 +84,9 @@ def login():
     email = request.form.get("email", "").strip()
     password = request.form.get("password", "")
     user = sdm().accounts.find_user_by_email(email) if email else None
-    if user is None or user.get("suspended") or not sdm().org.check_password(user["id"], password):
+    # Always check a password, so an unknown or suspended email answers as slowly as a wrong password.
+    valid = sdm().org.check_password(user["id"] if user else "", password)
+    if user is None or user.get("suspended") or not valid:
         flash("The email or password is incorrect.", "error")
         return render_template("sdm_login.html", email=email), 401
     web.login_user(user["id"])

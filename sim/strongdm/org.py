@@ -120,9 +120,15 @@ class Org:
         """Check an Admin UI password."""
         row = self.store.read().execute("SELECT hash FROM passwords WHERE account_id = ?", (account_id,)).fetchone()
         if row is None:
-            check_password_hash(generate_password_hash("x", self.password_method), password or "")  # same cost as a real check
+            check_password_hash(self._dummy_hash(), password or "")  # the same cost as a real check
             return False
         return check_password_hash(row["hash"], password or "")
+
+    def _dummy_hash(self) -> str:
+        """A hash to check against when there is no account, made once (making one costs as much as checking)."""
+        if getattr(self, "_dummy", None) is None:
+            self._dummy = generate_password_hash(secrets.token_hex(16), self.password_method)
+        return self._dummy
 
 
 PASSWORDS_DDL = """
