@@ -18,6 +18,7 @@ from sim.faults import is_control
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 READ_POSTS = ("/.search",)  # a SCIM .search POST reads (RFC 7644 §3.4.3)
 WINDOW = 60.0
+SWEEP_EVERY = 1024  # checks between sweeps of emptied windows
 
 
 class RateLimiter:
@@ -31,11 +32,15 @@ class RateLimiter:
         self.clock = clock
         self._hits: dict[tuple, collections.deque] = collections.defaultdict(collections.deque)
         self._lock = threading.Lock()
+        self._checks = 0
 
     def check(self, key: str, kind: str) -> float | None:
         """Count one request of `kind` ("read"/"write") for `key`; None if admitted, else seconds to wait."""
         now = self.clock()
         with self._lock:
+            self._checks += 1
+            if self._checks % SWEEP_EVERY == 0:
+                self._sweep(now)
             mine, org = self._hits[(key, kind)], self._hits[("org", kind)]
             waits = [self._wait(q, limit, now) for q, limit in ((mine, self.limits[kind]),
                                                                   (org, self.org_limits[kind]))]
@@ -45,6 +50,14 @@ class RateLimiter:
             mine.append(now)
             org.append(now)
             return None
+
+    def _sweep(self, now: float) -> None:
+        """Forget callers whose window has emptied, so many distinct (or junk) credentials cannot grow memory."""
+        for key, hits in list(self._hits.items()):
+            while hits and hits[0] <= now - self.window:
+                hits.popleft()
+            if not hits:
+                del self._hits[key]
 
     def _wait(self, hits: collections.deque, limit: int, now: float) -> float | None:
         while hits and hits[0] <= now - self.window:

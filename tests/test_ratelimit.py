@@ -53,3 +53,17 @@ def test_over_the_limit_strongdm_answers_429_with_retry_after_and_a_scim_body():
 
 def test_rate_limits_are_off_unless_asked_for():
     assert "ratelimit" not in strongdm_app().extensions
+
+
+def test_callers_whose_window_has_emptied_are_forgotten():
+    from sim.ratelimit import SWEEP_EVERY
+    from sim.ratelimit import RateLimiter
+
+    now = [0.0]
+    limiter = RateLimiter(window=60, clock=lambda: now[0])
+    for i in range(SWEEP_EVERY):
+        limiter.check(f"junk-{i}", "read")
+    now[0] = 120.0
+    for _ in range(SWEEP_EVERY):
+        limiter.check("the one caller", "read")
+    assert len(limiter._hits) <= 2  # the one caller and the org-wide window
