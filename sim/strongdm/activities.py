@@ -14,14 +14,8 @@ CREATE TABLE IF NOT EXISTS activities (
 CREATE INDEX IF NOT EXISTS activities_verb ON activities(verb);
 """
 
-# Verbs from the SDK's ActivityVerb constants (see reference/strongdm-behaviour.md §2.3).
-VERBS = {
-    "user added", "user updated", "user deleted", "user suspended", "user reinstated",
-    "user added to role", "user deleted from role", "role added", "role updated", "role deleted",
-    "SCIM provider set", "SCIM provider deleted", "SCIM token created", "SCIM token deleted",
-    "SCIM token rekeyed", "user logged into the admin UI", "API key created", "API key deleted",
-}
-
+# Verbs follow the SDK's ActivityVerb constants (reference/strongdm-behaviour.md §2.3): `user added`,
+# `user suspended`, `user added to role`, `SCIM token rekeyed`, ...
 SCIM_ACTOR = {"id": "", "email": "", "first_name": "SCIM", "last_name": "Provisioning"}
 
 

@@ -3,7 +3,6 @@
 import copy
 import re
 from dataclasses import dataclass
-from dataclasses import field
 
 from sim.scim import filter as scim_filter
 from sim.scim.errors import BadRequestError
@@ -52,7 +51,6 @@ class Call:
     base_url: str = ""  # absolute base for meta.location in the rfc profile
     actor: dict | None = None
     if_match: str | None = None
-    extra: dict = field(default_factory=dict)
 
     @property
     def dialect(self) -> str:

@@ -145,10 +145,6 @@ class ScimUsers:
         """GET /Users/{id}."""
         return self.to_scim(self.accounts.get_user(user_id), call)
 
-    def record(self, user_id: str) -> dict:
-        """The stored user (for ETag checks in the view)."""
-        return self.accounts.get_user(user_id)
-
     def create(self, body: dict, call: Call) -> dict:
         """POST /Users: a new StrongDM user managed by the provider (201)."""
         fields = user_fields(body, call, creating=True)
