@@ -3,6 +3,7 @@
 from sim.jumpcloud import catalog
 from sim.jumpcloud import query as q
 from sim.jumpcloud.directory_schema import APP_SPACE
+from sim.jumpcloud.directory_schema import BOUND_USERS
 from sim.jumpcloud.directory_schema import TARGET_TYPES
 from sim.jumpcloud.directory_schema import check_id
 from sim.jumpcloud.errors import BadRequestError
@@ -171,17 +172,11 @@ class DirectoryBindings:
         """Applications a user is bound to, directly or through a group."""
         return self._apps_for_user(self.store.read(), user_id)
 
-    _BOUND_USERS = (
-        "SELECT target_id AS uid FROM jc_bindings WHERE app_id = ?1 AND target_type = 'user' "
-        "UNION SELECT m.user_id FROM jc_bindings b JOIN jc_memberships m ON m.group_id = b.target_id "
-        "WHERE b.app_id = ?1 AND b.target_type = 'user_group'"
-    )
-
     def app_user_paths(self, app_id: str, *, skip: int = 0, limit: int | None = None) -> list[dict]:
         """v2 `GraphObjectWithPaths` for users bound to an app: a direct path and/or one per bound group."""
         self.get_app(app_id)
         db = self.store.read()
-        ids = [r[0] for r in db.execute(f"{self._BOUND_USERS} ORDER BY uid LIMIT ?2 OFFSET ?3",
+        ids = [r[0] for r in db.execute(f"{BOUND_USERS} ORDER BY uid LIMIT ?2 OFFSET ?3",
                                         (app_id, -1 if limit is None else limit, skip))]
         out = []
         for uid in ids:
@@ -200,12 +195,16 @@ class DirectoryBindings:
         """Full user documents (with `state`) of everyone bound to an app, directly or via a group, by id."""
         self.get_app(app_id)
         rows = self.store.read().execute(
-            f"SELECT u.doc FROM jc_users u WHERE u.id IN ({self._BOUND_USERS}) ORDER BY u.id", (app_id,))
+            f"SELECT u.doc FROM jc_users u WHERE u.id IN ({BOUND_USERS}) ORDER BY u.id", (app_id,))
         return [loads(r[0]) for r in rows]
 
     def is_user_bound(self, app_id: str, user_id: str) -> bool:
-        """True if the user is bound to the app directly or through any bound group."""
-        return app_id in self.apps_for_user(user_id)
+        """True if the user is bound to the app directly or through any bound group (two indexed probes)."""
+        return self.store.read().execute(
+            "SELECT 1 FROM jc_bindings WHERE app_id = ?1 AND target_type = 'user' AND target_id = ?2 "
+            "UNION ALL SELECT 1 FROM jc_bindings b JOIN jc_memberships m ON m.group_id = b.target_id "
+            "WHERE b.app_id = ?1 AND b.target_type = 'user_group' AND m.user_id = ?2 LIMIT 1",
+            (app_id, user_id)).fetchone() is not None
 
     def groups_bound_to_app(self, app_id: str) -> list[dict]:
         """Group documents bound to an app, each with a `members` list of user ids (for group push)."""

@@ -86,6 +86,14 @@ TARGET_TYPES = ("user", "user_group")
 SECRET_FIELDS = frozenset({"password"})
 
 
+# Users bound to application ?1, directly or through a bound user group (column `uid`).
+BOUND_USERS = (
+    "SELECT target_id AS uid FROM jc_bindings WHERE app_id = ?1 AND target_type = 'user' "
+    "UNION SELECT m.user_id FROM jc_bindings b JOIN jc_memberships m ON m.group_id = b.target_id "
+    "WHERE b.app_id = ?1 AND b.target_type = 'user_group'"
+)
+
+
 def check_id(object_id, kind: str = "object") -> str:
     """Ids are 24-hex ObjectIds: anything else is a 400 (a malformed id), not a 404."""
     if not isinstance(object_id, str) or not OBJECT_ID.match(object_id):

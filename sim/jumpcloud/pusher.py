@@ -15,6 +15,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
+from sim.jumpcloud.directory_schema import BOUND_USERS
 from sim.jumpcloud.errors import JumpCloudError
 from sim.jumpcloud.identity_management import IdentityManagement
 from sim.jumpcloud.scim_client import DEFAULT_CONTENT_TYPE
@@ -40,11 +41,6 @@ PUSH_DEFAULTS = {
     "PUSH_USER_AGENT": DEFAULT_USER_AGENT,
     "PUSH_CONTENT_TYPE": DEFAULT_CONTENT_TYPE,
 }
-BOUND_USERS = (
-    "SELECT target_id FROM jc_bindings WHERE app_id = ?1 AND target_type = 'user' "
-    "UNION SELECT m.user_id FROM jc_bindings b JOIN jc_memberships m ON m.group_id = b.target_id "
-    "WHERE b.app_id = ?1 AND b.target_type = 'user_group'"
-)
 
 
 def push_settings(overrides: dict | None = None) -> dict:

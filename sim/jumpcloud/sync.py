@@ -65,14 +65,6 @@ class SyncEngine:
         except JumpCloudError:
             return None
 
-    def is_bound(self, app_id: str, user_id: str) -> bool:
-        """Bound to the app directly or through a bound group."""
-        return self.store.read().execute(
-            "SELECT 1 FROM jc_bindings WHERE app_id = ?1 AND target_type = 'user' AND target_id = ?2 "
-            "UNION ALL SELECT 1 FROM jc_bindings b JOIN jc_memberships m ON m.group_id = b.target_id "
-            "WHERE b.app_id = ?1 AND b.target_type = 'user_group' AND m.user_id = ?2 LIMIT 1",
-            (app_id, user_id)).fetchone() is not None
-
     def is_group_bound(self, app_id: str, group_id: str) -> bool:
         """The group is bound to the app."""
         return self.store.read().execute(
@@ -122,7 +114,8 @@ class SyncEngine:
         user_id, force = item["object_id"], bool(item["force"])
         user = self._user(user_id)
         record = self.state.user(ctx.app_id, user_id)
-        want = user is not None and user.get("state") == "ACTIVATED" and self.is_bound(ctx.app_id, user_id)
+        want = (user is not None and user.get("state") == "ACTIVATED"
+                and self.directory.is_user_bound(ctx.app_id, user_id))
         if want:
             self._provision(ctx, item, user, record, force)
         elif record is None:
