@@ -12,7 +12,6 @@ import json
 import os
 import tempfile
 import threading
-import time
 from dataclasses import dataclass
 from dataclasses import field
 
@@ -137,17 +136,9 @@ def _record_pushes(pusher, recorder: Recorder) -> None:
 def wait_for_sync(loop: ExportLoop, progress=None, *, timeout: float = SYNC_TIMEOUT) -> dict:
     """Wait until the pusher is idle, calling `progress(done, total)`; then stop it so nothing moves the clocks."""
     pusher = loop.jc.pusher
-    total = max(pusher.status()["pending"], 1)
-    deadline = time.monotonic() + timeout
-    while True:
-        status = pusher.wait_idle(0.1)
-        total = max(total, status["pending"])
-        if progress:
-            progress(total - status["pending"], total)
-        if status["idle"]:
-            break
-        if time.monotonic() >= deadline:
-            raise TimeoutError(f"the export's sync did not finish within {timeout:g}s: {status}")
+    status = pusher.drain(progress, timeout=timeout)
+    if not status["idle"]:
+        raise TimeoutError(f"the export's sync did not finish within {timeout:g}s: {status}")
     pusher.stop()
     return status
 

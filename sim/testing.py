@@ -9,7 +9,6 @@ function-scoped, with its SQLite state in a fresh temporary directory.
 
 import contextlib
 import secrets
-import threading
 
 import pytest
 import requests
@@ -89,15 +88,6 @@ def _session() -> requests.Session:
     session = requests.Session()
     session.trust_env = False  # loopback must not go through a proxy from the environment
     return session
-
-
-def _stop_all(*servers) -> None:
-    """Stop servers in parallel (each waits out its poll interval)."""
-    threads = [threading.Thread(target=s.stop) for s in servers]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=10)
 
 
 class _Faults:
@@ -258,10 +248,7 @@ class ProvisioningLoop:
         """Stop the pusher, both servers and the stores; the state stays in `state_dir`."""
         self.jumpcloud.http.close()
         self.strongdm.http.close()
-        self.loop.pusher.close()
-        _stop_all(self.loop.jumpcloud, self.loop.strongdm)
-        self.jumpcloud.state.store.close()
-        self.strongdm.state.store.close()
+        self.loop.stop()
 
 
 def start_loop(state_dir: str, *, seed: int, users: int, groups: int, settings: dict | None = None,

@@ -7,7 +7,6 @@ no StrongDM app in JumpCloud's SSO list (the other catalog apps are there): the 
 A restart without `--fresh` keeps both states and the credentials in endpoints.json.
 """
 
-import time
 from dataclasses import dataclass
 from dataclasses import field
 
@@ -158,13 +157,4 @@ def start(*, seed: int = 42, users: int = 50, groups: int = 8, jumpcloud_port: i
 
 def first_sync(loop: Loop, progress=None, *, timeout: float = FIRST_SYNC_WAIT, poll: float = 0.1) -> dict:
     """Wait for the queue to drain, calling `progress(done, total)`; returns the pusher's status."""
-    pusher = loop.pusher
-    total = max(pusher.status()["pending"], 1)
-    deadline = time.monotonic() + timeout
-    while True:
-        status = pusher.wait_idle(poll)
-        total = max(total, status["pending"])
-        if progress:
-            progress(total - status["pending"], total)
-        if status["idle"] or time.monotonic() >= deadline:
-            return status
+    return loop.pusher.drain(progress, timeout=timeout, poll=poll)

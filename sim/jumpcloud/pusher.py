@@ -162,6 +162,18 @@ class Pusher:
             with self._idle:
                 self._idle.wait(min(0.05, remaining))
 
+    def drain(self, progress=None, *, timeout: float, poll: float = 0.1) -> dict:
+        """Wait up to `timeout` for the queue to empty, calling `progress(done, total)`; returns `status()`."""
+        total = max(self.status()["pending"], 1)
+        deadline = time.monotonic() + timeout
+        while True:
+            status = self.wait_idle(poll)
+            total = max(total, status["pending"])
+            if progress:
+                progress(total - status["pending"], total)
+            if status["idle"] or time.monotonic() >= deadline:
+                return status
+
     # -- worker ---------------------------------------------------------------------------------------
 
     def start(self) -> "Pusher":
