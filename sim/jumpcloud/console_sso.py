@@ -180,20 +180,15 @@ def save_identity_management(app_id):
             "group_management": "group_management" in request.form,
             "test_user_email": request.form.get("test_user_email", "").strip() or DEFAULT_TEST_EMAIL}
     token = request.form.get("token", "").strip() or None
-    stored = pusher.idm.get(app_id)
-    changed = stored is None or any((
-        stored["base_url"] != form["base_url"], stored["group_management"] != form["group_management"],
-        stored.get("test_user_email") != form["test_user_email"], token is not None and token != stored["token"]))
     activating = request.form.get("action") == "activate"
+    was_active = (pusher.idm.get(app_id) or {}).get("status") == "active"
 
     def page(status=200, **extra):
         context = {"configuring": True, "form": form, "steps": None, "failure": None, **extra}
         return _tab("jc_app_idm.html", _app(app_id), "identity_management", status, **context)
 
     try:
-        if changed:
-            pusher.configure(app_id, base_url=form["base_url"], token=token,
-                             group_management=form["group_management"], test_user_email=form["test_user_email"])
+        changed = pusher.idm.configure_if_changed(app_id, token=token, **form)
         if activating:
             pusher.activate(app_id, form["test_user_email"])
     except ActivationError as error:
@@ -203,7 +198,7 @@ def save_identity_management(app_id):
         return page(400)
     if activating:
         flash("Identity Management is active: the connection test passed and provisioning has started.", "ok")
-    elif changed and stored and stored["status"] == "active":
+    elif changed and was_active:
         flash("Saved. The settings changed, so provisioning is paused until you click Activate again.", "warn")
     else:
         flash("Saved.", "ok")

@@ -142,6 +142,18 @@ class IdentityManagement:
             self._save(db, config)
         return self.public(app_id)
 
+    def configure_if_changed(self, app_id: str, *, base_url: str, token: str | None, group_management: bool,
+                             test_user_email: str | None) -> bool:
+        """`configure` only when a setting differs (a Save with no change keeps an active app active)."""
+        stored = self.get(app_id)
+        changed = stored is None or any((
+            stored["base_url"] != base_url, stored["group_management"] != group_management,
+            stored.get("test_user_email") != test_user_email, token is not None and token != stored["token"]))
+        if changed:
+            self.configure(app_id, base_url=base_url, token=token, group_management=group_management,
+                           test_user_email=test_user_email)
+        return changed
+
     def client(self, config: dict) -> ScimClient:
         """A SCIM client for one application's settings."""
         return ScimClient(
