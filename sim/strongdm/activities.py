@@ -54,6 +54,12 @@ class Activities:
         db.execute("INSERT INTO activities(id, verb, doc) VALUES (?, ?, ?)", (activity_id, verb, dumps(doc)))
         return doc
 
+    def record_login(self, user: dict, *, ip_address: str = "", user_agent: str = "") -> dict:
+        """`user logged into the admin UI`, in its own transaction."""
+        with self.store.write() as db:
+            return self.record(db, "user logged into the admin UI", f"{user['email']} logged into the Admin UI.",
+                               [user_entity(user)], {**user}, ip_address=ip_address, user_agent=user_agent[:200])
+
     def list(self, *, limit: int = 50, offset: int = 0, verb: str | None = None, newest_first: bool = True) -> list[dict]:
         """Return activities, newest first by default."""
         order = "DESC" if newest_first else "ASC"

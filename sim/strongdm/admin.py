@@ -13,7 +13,6 @@ from werkzeug.exceptions import NotFound
 from sim import web
 from sim.faults import fault_log
 from sim.scim.errors import ScimError
-from sim.strongdm.activities import user_entity
 from sim.strongdm.org import PERMISSION_LABELS
 from sim.strongdm.org import PERMISSION_LEVELS
 from sim.strongdm.org import PROVIDER_LABELS
@@ -90,10 +89,7 @@ def login():
         flash("The email or password is incorrect.", "error")
         return render_template("sdm_login.html", email=email), 401
     web.login_user(user["id"])
-    with sdm().store.write() as db:
-        sdm().activities.record(db, "user logged into the admin UI", f"{user['email']} logged into the Admin UI.",
-                                [user_entity(user)], {**user}, ip_address=request.remote_addr or "",
-                                user_agent=request.user_agent.string[:200])
+    sdm().activities.record_login(user, ip_address=request.remote_addr or "", user_agent=request.user_agent.string)
     return redirect(web.safe_next(request.args.get("next"), url_for("admin.users")))
 
 
