@@ -40,11 +40,8 @@ class Org:
         self.password_method = DEFAULT_PASSWORD_METHOD
         if store.get_meta("org_id") is None:
             store.set_meta("org_id", "o-" + store.new_hex("org", 16))
-
-    @property
-    def org_id(self) -> str:
-        """The org id, `o-` + 16 hex."""
-        return self.store.get_meta("org_id")
+        # Read once: it never changes, and every activity carries it (a meta query per audit row otherwise).
+        self.org_id = store.get_meta("org_id")
 
     # -- SCIM provisioning settings (Settings > User Management > Provisioning) -----------------------
 

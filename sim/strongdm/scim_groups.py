@@ -145,10 +145,11 @@ class ScimGroups:
         name = _name(after, creating=False)
         wanted = member_values(after.get("members"))
         old_ids = [m["value"] for m in before["members"]]
-        self._known([m for m in wanted if m not in set(old_ids)])
+        had = set(old_ids)
+        self._known([m for m in wanted if m not in had])
         raw = {k: v for k, v in after.items() if k not in SERVER_OWNED}
         role = {**current, "name": name, "managed_by": call.provider, "external_id": _external_id(after), "scim": raw}
-        same_members = set(wanted) == set(old_ids)
+        same_members = set(wanted) == had
         labels = member_labels(after.get("members"))
         old_labels = member_labels(before.get("members"))
         if same_members and role == current and labels == old_labels:
