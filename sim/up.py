@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from dataclasses import field
 
 from sim import runner
+from sim.jumpcloud.identity_management import DEFAULT_TEST_USER_EMAIL as TEST_USER_EMAIL
 from sim.serve import ServerThread
 from sim.store import open_store
 
-TEST_USER_EMAIL = "jumpcloud-scim-test@example.com"
 FIRST_SYNC_WAIT = 600.0  # seconds `sim up` waits for the first sync before serving anyway
 
 

@@ -22,10 +22,10 @@ from sim.jumpcloud.console import search_arg
 from sim.jumpcloud.errors import BadRequestError
 from sim.jumpcloud.errors import JumpCloudError
 from sim.jumpcloud.errors import NotFoundError
+from sim.jumpcloud.identity_management import DEFAULT_TEST_USER_EMAIL
 from sim.jumpcloud.identity_management import ActivationError
 
 # Prefilled in the Test User Email field; the connection test creates and deletes this user.
-DEFAULT_TEST_EMAIL = "jumpcloud-scim-test@example.com"
 GROUPS_PER_PAGE = 100
 INJECTED_SHOWN = 20  # recent injected faults on the Provisioning tab
 TABS = (("general", "General Info"), ("bookmark", "Bookmark"), ("identity_management", "Identity Management"),
@@ -157,7 +157,7 @@ def _idm_form(app: dict) -> dict:
     default_base = ((catalog.template(app["name"]) or {}).get("provisioning") or {}).get("baseUrl", "")
     return {"base_url": config.get("base_url") or default_base,
             "group_management": config.get("group_management", True),
-            "test_user_email": config.get("test_user_email") or DEFAULT_TEST_EMAIL}
+            "test_user_email": config.get("test_user_email") or DEFAULT_TEST_USER_EMAIL}
 
 
 @bp.get("/sso/<app_id>/identity-management")
@@ -178,7 +178,7 @@ def save_identity_management(app_id):
     pusher = jc().pusher
     form = {"base_url": request.form.get("base_url", "").strip(),
             "group_management": "group_management" in request.form,
-            "test_user_email": request.form.get("test_user_email", "").strip() or DEFAULT_TEST_EMAIL}
+            "test_user_email": request.form.get("test_user_email", "").strip() or DEFAULT_TEST_USER_EMAIL}
     token = request.form.get("token", "").strip() or None
     activating = request.form.get("action") == "activate"
     was_active = (pusher.idm.get(app_id) or {}).get("status") == "active"

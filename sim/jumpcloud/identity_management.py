@@ -28,6 +28,7 @@ CREATE TABLE IF NOT EXISTS idm_configs (
 
 UPDATE_METHODS = ("PUT", "PATCH")
 TESTED = ("base_url", "token", "group_management")  # what the connection test depends on
+DEFAULT_TEST_USER_EMAIL = "jumpcloud-scim-test@example.com"  # the guide names none; the pusher needs one
 DELETE_MODES = ("deactivate", "delete")
 UNSUPPORTED = (404, 405, 501)
 # The message JumpCloud's admin portal shows (reference §1.2, snipe-it issue 17002).

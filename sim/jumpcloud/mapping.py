@@ -8,12 +8,12 @@ Shapes follow the real JumpCloud samples in tests/data (reference §1.3): `userN
 import hashlib
 import json
 
+from sim.scim.schemas import ENTERPRISE_URN
+from sim.scim.schemas import GROUP_URN
+from sim.scim.schemas import PATCH_OP_URN
+from sim.scim.schemas import USER_URN
 from sim.store import dumps
 
-USER_URN = "urn:ietf:params:scim:schemas:core:2.0:User"
-ENTERPRISE_URN = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
-GROUP_URN = "urn:ietf:params:scim:schemas:core:2.0:Group"
-PATCH_OP_URN = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
 LOCALE = "en-US"
 ADDRESS_KEYS = ("country", "locality", "postalCode", "region", "streetAddress")
 # Test user of the connection test: StrongDM (and AWS) refuse users without both names.

@@ -21,6 +21,7 @@ from strongdm import roles_pb2_grpc
 
 from sim.scim.errors import NotFoundError as ModelNotFound
 from sim.scim.errors import UniquenessError
+from sim.serve import LOOPBACK
 from sim.store import loads
 from sim.strongdm import grpc_auth
 from sim.strongdm import grpc_convert
@@ -38,7 +39,6 @@ from sim.strongdm.grpc_errors import abort
 
 log = logging.getLogger(__name__)
 
-LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 
 class Api:

@@ -15,9 +15,9 @@ from strongdm import accounts_pb2
 from strongdm import roles_pb2
 from strongdm import tags_pb2
 
+from sim.scim.schemas import ENTERPRISE_URN
 from sim.strongdm.grpc_errors import BadRequestError
 
-ENTERPRISE_URN = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
 SUSPENDED = "suspended"
 # Levels an API caller may give a user (constants.py PermissionLevel, less token/relay kinds).
 SETTABLE_LEVELS = ("admin", "database-admin", "database-operator", "multi-team-leader", "user", "auditor",
