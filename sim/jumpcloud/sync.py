@@ -222,19 +222,24 @@ class SyncEngine:
         """DELETE /Users/{id} for a deleted JumpCloud user, when the app is set to delete (404 counts as done)."""
         user_id, scim_id = item["object_id"], record["scim_id"]
         resource = {"id": user_id, "type": "user", "email": record["payload"].get("userName")}
+        # The SP dropped the user's memberships with it; managed groups need no PATCH for it.
+        self._delete(ctx, item, "user_delete_provision", resource, "/Users/{id}", scim_id,
+                     lambda: ctx.client.delete_user(scim_id),
+                     lambda db: self.state.forget_user(db, ctx.app_id, user_id))
+
+    def _delete(self, ctx: AppContext, item: dict, event: str, resource: dict, path: str, scim_id: str,
+                send, forget) -> None:
+        """A DELETE where 404 counts as done; the event, `forget(db)` and the queue row commit together."""
         try:
-            status = self._call(ctx, "user_delete_provision", resource, "DELETE", "/Users/{id}",
-                                lambda: ctx.client.delete_user(scim_id))
+            status = self._call(ctx, event, resource, "DELETE", path, send)
         except ScimClientError as exc:
             if exc.status != 404:
                 raise
             status = 404
         with self.store.write() as db:
             if status != 404:
-                self._event(db, ctx, "user_delete_provision", resource, "DELETE", "/Users/{id}", status,
-                            scim_id=scim_id)
-            # The SP dropped the user's memberships with it; managed groups need no PATCH for it.
-            self.state.forget_user(db, ctx.app_id, user_id)
+                self._event(db, ctx, event, resource, "DELETE", path, status, scim_id=scim_id)
+            forget(db)
             self.state.done(db, item)
 
     # -- groups --------------------------------------------------------------------------------------
@@ -346,16 +351,6 @@ class SyncEngine:
             self._finish(item)
             return
         resource = {"id": item["object_id"], "type": "user_group", "name": record["display_name"]}
-        try:
-            status = self._call(ctx, "group_delete_provision", resource, "DELETE", "/Groups/{id}",
-                                lambda: ctx.client.delete_group(record["scim_id"]))
-        except ScimClientError as exc:
-            if exc.status != 404:
-                raise
-            status = 404
-        with self.store.write() as db:
-            if status != 404:
-                self._event(db, ctx, "group_delete_provision", resource, "DELETE", "/Groups/{id}", status,
-                            scim_id=record["scim_id"])
-            self.state.forget_group(db, ctx.app_id, item["object_id"])
-            self.state.done(db, item)
+        self._delete(ctx, item, "group_delete_provision", resource, "/Groups/{id}", record["scim_id"],
+                     lambda: ctx.client.delete_group(record["scim_id"]),
+                     lambda db: self.state.forget_group(db, ctx.app_id, item["object_id"]))
