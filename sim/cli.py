@@ -4,10 +4,10 @@ import click
 
 from sim import __version__
 from sim.config import DEFAULTS
-from sim.fault_cli import fault_option
-from sim.fault_cli import fault_seed_option
-from sim.fault_cli import fault_settings
-from sim.fault_cli import rate_limits_option
+from sim.faults.options import fault_option
+from sim.faults.options import fault_seed_option
+from sim.faults.options import fault_settings
+from sim.faults.options import rate_limits_option
 
 
 @click.group()
@@ -31,8 +31,8 @@ def cli():
 @rate_limits_option
 def strongdm(port, host, state_dir, token, profile, grpc_port, faults, fault_seed, rate_limits):
     """Serve the mock StrongDM (SCIM receiver, Admin UI and, with the [sdk] extra, the SDK API) alone."""
-    from sim import runner
-    from sim.strongdm.grpc_serve import start_sdk_api
+    from sim.run import runner
+    from sim.strongdm.sdk.serve import start_sdk_api
 
     previous = runner.read_endpoints(state_dir).get("strongdm", {})
     server, admin = runner.start_strongdm(state_dir, host=host, port=port, token=token, profile=profile,
@@ -137,8 +137,8 @@ def strongdm_keys_revoke(state_dir, access_key):
 @click.option("--scim-token", default=None, help="Bearer token for --scim-url.")
 def jumpcloud(port, host, state_dir, seed, users, groups, faults, fault_seed, scim_url, scim_token):
     """Serve the mock JumpCloud (REST API v1/v2, Directory Insights) alone; seeds only an empty state."""
-    from sim import runner
-    from sim.jumpcloud.service import start_jumpcloud
+    from sim.run import runner
+    from sim.run.jumpcloud import start_jumpcloud
 
     previous = runner.read_endpoints(state_dir).get("jumpcloud", {})
     server, creds = start_jumpcloud(state_dir, host=host, port=port, seed=seed, users=users, groups=groups,
@@ -162,7 +162,7 @@ def jumpcloud(port, host, state_dir, seed, users, groups, faults, fault_seed, sc
     try:
         if scim_url:
             from sim.jumpcloud.errors import JumpCloudError
-            from sim.up import connect_scim
+            from sim.run.up import connect_scim
 
             if not scim_token:
                 raise click.UsageError("--scim-url needs --scim-token")
@@ -199,9 +199,9 @@ def jumpcloud(port, host, state_dir, seed, users, groups, faults, fault_seed, sc
 def up(seed, users, groups, jumpcloud_port, strongdm_port, grpc_port, state_dir, fresh, blank, faults,
        jumpcloud_faults, fault_seed, rate_limits):
     """Run the whole loop: JumpCloud pushing users and groups to StrongDM over SCIM, on loopback."""
-    from sim import runner
-    from sim import up as loop_up
-    from sim.jumpcloud.identity_management import ActivationError
+    from sim.run import runner
+    from sim.run import up as loop_up
+    from sim.jumpcloud.pusher.settings import ActivationError
 
     try:
         loop = loop_up.start(seed=seed, users=users, groups=groups, jumpcloud_port=jumpcloud_port,
@@ -249,7 +249,7 @@ def up(seed, users, groups, jumpcloud_port, strongdm_port, grpc_port, state_dir,
               help="Run only these parts (repeatable); all by default.")
 def bench(quick, out, server, only):
     """Measure the simulator on loopback beside a trivial-route floor; print a table, write JSON."""
-    from sim import bench as bench_mod
+    from sim.bench import run as bench_mod
 
     report = bench_mod.run(quick=quick, server=server, parts=tuple(only) or bench_mod.PARTS)
     bench_mod.write_json(report, out)
@@ -268,7 +268,7 @@ def export_command(seed, users, groups, out):
     """Run the whole loop in-process with a fixed clock and ids; write both sides and the SCIM traffic as files."""
     import sys
 
-    from sim import export as export_mod
+    from sim.export import fixtures as export_mod
 
     click.echo(f"Generating {users} users and {groups} groups (seed {seed}), then syncing them", err=True)
     with click.progressbar(length=1, label="Sync", show_pos=True, file=sys.stderr) as bar:
@@ -288,7 +288,7 @@ def status(state_dir, as_json):
     """Summarise a state dir: counts, wiring, pending and failing pushes (never a secret)."""
     import json
 
-    from sim import status as status_mod
+    from sim.run import status as status_mod
 
     summary = status_mod.summarize(state_dir)
     click.echo(json.dumps(summary, indent=2, sort_keys=True) if as_json else status_mod.format_summary(summary))
@@ -299,7 +299,7 @@ def status(state_dir, as_json):
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 def reset(state_dir, yes):
     """Delete a state dir's SQLite files and endpoints.json (stop sim up first)."""
-    from sim import status as status_mod
+    from sim.run import status as status_mod
 
     files = status_mod.state_files(state_dir)
     if not files:

@@ -75,7 +75,7 @@ def sim_options(request) -> dict:
 @contextlib.contextmanager
 def _cached_directories(config):
     """Generating a directory costs about a second; each (seed, users, groups) is generated once per session."""
-    from sim import fake
+    from sim.fake import directory as fake
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(fake, "make_directory", _cached_maker(config.stash[_CACHE], fake.make_directory))
@@ -97,13 +97,13 @@ class _Faults:
 
     def set_faults(self, rules, *, seed: int | None = None) -> list[dict]:
         """Replace the app's fault rules; returns the rules in force."""
-        from sim import faults
+        from sim.faults import middleware as faults
 
         return faults.set_faults(self.app, rules, seed=seed)
 
     def clear_faults(self) -> None:
         """Remove the app's fault rules."""
-        from sim import faults
+        from sim.faults import middleware as faults
 
         faults.clear_faults(self.app)
 
@@ -254,7 +254,7 @@ class ProvisioningLoop:
 def start_loop(state_dir: str, *, seed: int, users: int, groups: int, settings: dict | None = None,
                wait: bool = True) -> ProvisioningLoop:
     """Start both apps on ephemeral ports over `state_dir` as `sim up` does; wait for the first sync unless told."""
-    from sim import up
+    from sim.run import up
 
     loop = up.start(seed=seed, users=users, groups=groups, jumpcloud_port=0, strongdm_port=0, state_dir=state_dir,
                     settings={**FAST_RETRIES, **(settings or {})})
@@ -271,7 +271,7 @@ def start_loop(state_dir: str, *, seed: int, users: int, groups: int, settings: 
 @pytest.fixture
 def strongdm_server(request, tmp_path_factory):
     """The mock StrongDM alone on an ephemeral loopback port, Generic SCIM activated with `.token`."""
-    from sim import runner
+    from sim.run import runner
 
     options = sim_options(request)
     token = secrets.token_urlsafe(24)
@@ -287,7 +287,7 @@ def strongdm_server(request, tmp_path_factory):
 @pytest.fixture
 def jumpcloud_server(request, tmp_path_factory):
     """The mock JumpCloud alone on an ephemeral loopback port, seeded (`--sim-*` or the `sim` marker)."""
-    from sim.jumpcloud.service import start_jumpcloud
+    from sim.run.jumpcloud import start_jumpcloud
 
     options = sim_options(request)
     with _cached_directories(request.config):

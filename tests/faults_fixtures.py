@@ -1,6 +1,6 @@
 """Helpers for the fault tests: a StrongDM app with fault rules, a fake clock and sleep, a SCIM user body."""
 
-from sim import faults
+from sim.faults import middleware as faults
 from sim.store import Store
 from sim.strongdm import create_app as create_strongdm
 

@@ -6,8 +6,8 @@ import shutil
 import pytest
 
 from sim.jumpcloud import create_app
-from sim.jumpcloud import query as q
-from sim.jumpcloud.models import seed_if_empty
+from sim.jumpcloud.directory import query as q
+from sim.jumpcloud.state import seed_if_empty
 from sim.serve import ServerThread
 from sim.store import Store
 from sim.strongdm import create_app as create_strongdm

@@ -12,7 +12,7 @@ from flask import jsonify
 from flask import request
 from werkzeug.serving import make_server
 
-from sim import fake
+from sim.fake import directory as fake
 from sim.jumpcloud import create_app as jumpcloud_app
 from sim.store import open_store
 from sim.strongdm import create_app as strongdm_app

@@ -1,9 +1,9 @@
-"""Shared resources and helpers for the sim.scim.patch tests: a User, a Group and PatchOp request builders."""
+"""Shared resources and helpers for the sim.scim.patch.apply tests: a User, a Group and PatchOp request builders."""
 
 import json
 from pathlib import Path
 
-from sim.scim.patch import apply_patch
+from sim.scim.patch.apply import apply_patch
 from sim.scim.schemas import ENTERPRISE_URN
 from sim.scim.schemas import GROUP_URN
 from sim.scim.schemas import PATCH_OP_URN

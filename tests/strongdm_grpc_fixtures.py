@@ -10,7 +10,7 @@ strongdm = pytest.importorskip("strongdm")
 from sim.store import Store  # noqa: E402
 from sim.strongdm import create_app  # noqa: E402
 from sim.strongdm.api_keys import ApiKeys  # noqa: E402
-from sim.strongdm.grpc_api import start_grpc  # noqa: E402
+from sim.strongdm.sdk.servicers import start_grpc  # noqa: E402
 
 __all__ = ["app", "sdm", "scim", "api_keys", "key", "port", "client", "provisioned"]  # `import *` takes the fixtures only
 

@@ -5,7 +5,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from sim.bench_client import percentile
+from sim.bench.client import percentile
 from sim.cli import cli
 
 

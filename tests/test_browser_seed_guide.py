@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from sim import up
+from sim.run import up
 from tests import browser as harness
 from tests.browser import Screenshots
 from tests.browser import launch

@@ -11,7 +11,7 @@ from hostile.support import SCIM
 from hostile.support import TOKEN
 
 from sim.jumpcloud import create_app as create_jumpcloud
-from sim.jumpcloud.models import seed_if_empty
+from sim.jumpcloud.state import seed_if_empty
 from sim.serve import ServerThread
 from sim.store import Store
 from sim.strongdm import create_app as create_strongdm

@@ -7,9 +7,9 @@ import time
 import pytest
 import requests
 
-from sim import fake
-from sim import status as sim_status
-from sim import up
+from sim.fake import directory as fake
+from sim.run import status as sim_status
+from sim.run import up
 
 SMALL = {"seed": 5, "users": 10, "groups": 3, "jumpcloud_port": 0}
 FAST = {"PUSH_RETRY_BASE": 0.05, "PUSH_RETRY_CAP": 0.2}

@@ -7,10 +7,10 @@ import socket
 import pytest
 from click.testing import CliRunner
 
-from sim import export
+from sim.export import fixtures as export
 from sim.cli import cli
-from sim.jumpcloud.scim_client import ScimClient
-from sim.jumpcloud.scim_client import ScimClientError
+from sim.jumpcloud.pusher.client import ScimClient
+from sim.jumpcloud.pusher.client import ScimClientError
 
 SMALL = {"seed": 5, "users": 12, "groups": 3}
 JSON_FILES = [

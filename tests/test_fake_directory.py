@@ -1,4 +1,4 @@
-"""Tests for sim.fake's directory: determinism, ids, wire fields, groups, sizes, admin identity and summary."""
+"""Tests for sim.fake.directory's directory: determinism, ids, wire fields, groups, sizes, admin identity and summary."""
 
 import dataclasses
 import datetime as dt
@@ -14,12 +14,12 @@ from collections import Counter
 
 import pytest
 
-from sim.fake import admin_identity
-from sim.fake import directory_summary
-from sim.fake import make_directory
-from sim.fake_data import DEPARTMENTS
-from sim.fake_data import EXECUTIVE
-from sim.fake_data import OFFICES
+from sim.fake.directory import admin_identity
+from sim.fake.directory import directory_summary
+from sim.fake.directory import make_directory
+from sim.fake.data import DEPARTMENTS
+from sim.fake.data import EXECUTIVE
+from sim.fake.data import OFFICES
 
 OBJECT_ID = re.compile(r"^[0-9a-f]{24}$")
 ISO_MS = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
@@ -67,7 +67,7 @@ def test_a_different_seed_gives_a_different_directory():
 def test_output_does_not_depend_on_string_hash_randomisation():
     # Set or dict iteration order leaking into the output would differ between these two processes.
     script = (
-        "import dataclasses, hashlib, json; from sim.fake import make_directory; "
+        "import dataclasses, hashlib, json; from sim.fake.directory import make_directory; "
         "d = make_directory(21, 200, 20); "
         "print(hashlib.sha256(json.dumps(dataclasses.asdict(d), sort_keys=True).encode()).hexdigest())"
     )

@@ -1,15 +1,15 @@
-"""Tests for sim.fake's people: titles, the manager tree, usernames, offices, states and edge-case names."""
+"""Tests for sim.fake.directory's people: titles, the manager tree, usernames, offices, states and edge-case names."""
 
 import re
 from collections import Counter
 
 import pytest
 
-from sim.fake import ascii_fold
-from sim.fake import make_directory
-from sim.fake_data import DEPARTMENTS
-from sim.fake_data import EXECUTIVE
-from sim.fake_data import OFFICES
+from sim.fake.directory import ascii_fold
+from sim.fake.directory import make_directory
+from sim.fake.data import DEPARTMENTS
+from sim.fake.data import EXECUTIVE
+from sim.fake.data import OFFICES
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9.-]*$")
 STATES = {"ACTIVATED", "STAGED", "SUSPENDED"}

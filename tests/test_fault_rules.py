@@ -5,9 +5,9 @@ import datetime as dt
 import pytest
 from faults_fixtures import NOW
 
-from sim.fault_rules import FaultSyntaxError
-from sim.fault_rules import parse_rule
-from sim.fault_rules import rule_from
+from sim.faults.rules import FaultSyntaxError
+from sim.faults.rules import parse_rule
+from sim.faults.rules import rule_from
 
 # -- the compact syntax -------------------------------------------------------------------------------------
 

@@ -14,10 +14,10 @@ from faults_fixtures import timed
 from faults_fixtures import user
 from faults_fixtures import user_count
 
-from sim import faults
-from sim.fault_rules import FaultSyntaxError
+from sim.faults import middleware as faults
+from sim.faults.rules import FaultSyntaxError
 from sim.jumpcloud import create_app as create_jumpcloud
-from sim.jumpcloud.models import seed_if_empty
+from sim.jumpcloud.state import seed_if_empty
 from sim.serve import ServerThread
 from sim.store import Store
 

@@ -2,7 +2,7 @@
 
 import pathlib
 
-from sim import export
+from sim.export import fixtures as export
 
 FIXTURES = pathlib.Path(__file__).resolve().parent.parent / "fixtures"
 ARGS = {"seed": 42, "users": 50, "groups": 8}  # the Makefile's `fixtures` target

@@ -14,10 +14,10 @@ from hypothesis import strategies as st
 
 from sim.scim.errors import InvalidFilterError
 from sim.scim.errors import ScimError
-from sim.scim.filter import filter_resources
-from sim.scim.filter import parse
-from sim.scim.filter import parse_path
-from sim.scim.patch import apply_patch
+from sim.scim.filter.parse import filter_resources
+from sim.scim.filter.parse import parse
+from sim.scim.filter.parse import parse_path
+from sim.scim.patch.apply import apply_patch
 
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                           HealthCheck.too_slow])

@@ -3,7 +3,7 @@
 import pytest
 from jumpcloud_api_fixtures import *  # noqa: F403
 
-from sim import fake
+from sim.fake import directory as fake
 
 MISSING = "f" * 24
 

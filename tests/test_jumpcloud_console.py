@@ -8,7 +8,7 @@ from jumpcloud_console_fixtures import login
 from jumpcloud_console_fixtures import new_strongdm_app
 from jumpcloud_console_fixtures import post
 
-from sim import faults
+from sim.faults import middleware as faults
 from sim.jumpcloud import create_app
 from sim.store import Store
 

@@ -7,7 +7,7 @@ from jumpcloud_console_fixtures import first_group
 from jumpcloud_console_fixtures import new_strongdm_app
 from jumpcloud_console_fixtures import post
 
-from sim.jumpcloud import query as q
+from sim.jumpcloud.directory import query as q
 
 # -- SSO --------------------------------------------------------------------------------------------------
 

@@ -11,9 +11,9 @@ import time
 import pytest
 import requests
 
-from sim import faults
-from sim import up
-from sim.jumpcloud.models import JumpCloud
+from sim.faults import middleware as faults
+from sim.run import up
+from sim.jumpcloud.state import JumpCloud
 from sim.serve import ServerThread
 from sim.store import open_store
 from sim.strongdm import create_app as create_strongdm

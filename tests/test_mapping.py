@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from sim.jumpcloud import mapping
+from sim.jumpcloud.pusher import mapping
 
 DATA = Path(__file__).parent / "data"
 

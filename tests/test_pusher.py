@@ -10,7 +10,7 @@ from loop_fixtures import Harness
 from loop_fixtures import ScimDouble
 
 from sim.jumpcloud.errors import BadRequestError
-from sim.jumpcloud.identity_management import ActivationError
+from sim.jumpcloud.pusher.settings import ActivationError
 
 
 @pytest.fixture
@@ -271,7 +271,7 @@ def _is_put():
 
 
 def test_backoff_is_exponential_jittered_and_capped(idle_loop):
-    from sim.jumpcloud.pusher import Pusher
+    from sim.jumpcloud.pusher.worker import Pusher
 
     settings = {"PUSH_RETRY_BASE": 1.0, "PUSH_RETRY_CAP": 8.0, "PUSH_SEED": 3}
     first, second = Pusher(idle_loop.jc, settings), Pusher(idle_loop.jc, settings)

@@ -7,7 +7,7 @@ import pytest
 from loop_fixtures import TOKEN
 from loop_fixtures import Harness
 
-from sim.jumpcloud import identity_management
+from sim.jumpcloud.pusher import settings as identity_management
 from sim.jumpcloud.errors import JumpCloudError
 
 

@@ -1,4 +1,4 @@
-"""Tests for matching in sim.scim.filter: RFC 7644 §3.4.2.2 evaluation, case exactness, precedence and deep filters."""
+"""Tests for matching in sim.scim.filter.parse: RFC 7644 §3.4.2.2 evaluation, case exactness, precedence and deep filters."""
 
 import pytest
 from hypothesis import given
@@ -6,9 +6,9 @@ from hypothesis import settings
 from hypothesis import strategies as st
 
 from sim.scim.errors import InvalidFilterError
-from sim.scim.filter import filter_resources
-from sim.scim.filter import matches
-from sim.scim.filter import parse
+from sim.scim.filter.parse import filter_resources
+from sim.scim.filter.parse import matches
+from sim.scim.filter.parse import parse
 
 CORE = "urn:ietf:params:scim:schemas:core:2.0:User"
 ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"

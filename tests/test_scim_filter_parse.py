@@ -1,4 +1,4 @@
-"""Tests for parsing in sim.scim.filter: the RFC 7644 §3.4.2.2 grammar, errors, limits, PATCH paths and StrongDM's subset."""
+"""Tests for parsing in sim.scim.filter.parse: the RFC 7644 §3.4.2.2 grammar, errors, limits, PATCH paths and StrongDM's subset."""
 
 import pytest
 from hypothesis import given
@@ -7,19 +7,19 @@ from hypothesis import strategies as st
 
 from sim.scim.errors import InvalidFilterError
 from sim.scim.errors import InvalidPathError
-from sim.scim.filter import And
-from sim.scim.filter import AttrPath
-from sim.scim.filter import Compare
-from sim.scim.filter import Not
-from sim.scim.filter import Or
-from sim.scim.filter import PatchPath
-from sim.scim.filter import Present
-from sim.scim.filter import ValuePath
-from sim.scim.filter import parse
-from sim.scim.filter import parse_path
-from sim.scim.filter import referenced_paths
-from sim.scim.filter import simple_equality
-from sim.scim.filter import strongdm_subset
+from sim.scim.filter.parse import And
+from sim.scim.filter.parse import AttrPath
+from sim.scim.filter.parse import Compare
+from sim.scim.filter.parse import Not
+from sim.scim.filter.parse import Or
+from sim.scim.filter.parse import PatchPath
+from sim.scim.filter.parse import Present
+from sim.scim.filter.parse import ValuePath
+from sim.scim.filter.parse import parse
+from sim.scim.filter.parse import parse_path
+from sim.scim.filter.parse import referenced_paths
+from sim.scim.filter.parse import simple_equality
+from sim.scim.filter.parse import strongdm_subset
 
 CORE = "urn:ietf:params:scim:schemas:core:2.0:User"
 ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"

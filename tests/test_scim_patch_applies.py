@@ -1,4 +1,4 @@
-"""Tests for sim.scim.patch applying PatchOps: every op and path kind, RFC 7644 §3.5.2 examples, IdP dialects."""
+"""Tests for sim.scim.patch.apply applying PatchOps: every op and path kind, RFC 7644 §3.5.2 examples, IdP dialects."""
 
 import copy
 
@@ -14,8 +14,8 @@ from scim_patch_fixtures import patched
 from sim.scim.errors import InvalidSyntaxError
 from sim.scim.errors import InvalidValueError
 from sim.scim.errors import NoTargetError
-from sim.scim.patch import apply_patch
-from sim.scim.patch import changed
+from sim.scim.patch.apply import apply_patch
+from sim.scim.patch.apply import changed
 from sim.scim.schemas import USER_URN
 
 # -- every op x path kind ------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Tests for sim.scim.patch rejecting bad PatchOps: the right SCIM error, the input untouched, limits, hostile input."""
+"""Tests for sim.scim.patch.apply rejecting bad PatchOps: the right SCIM error, the input untouched, limits, hostile input."""
 
 import copy
 
@@ -19,8 +19,8 @@ from sim.scim.errors import InvalidValueError
 from sim.scim.errors import MutabilityError
 from sim.scim.errors import NoTargetError
 from sim.scim.errors import ScimError
-from sim.scim.patch import MAX_OPERATIONS
-from sim.scim.patch import apply_patch
+from sim.scim.patch.apply import MAX_OPERATIONS
+from sim.scim.patch.apply import apply_patch
 from sim.scim.schemas import PATCH_OP_URN
 from sim.scim.schemas import USER_URN
 

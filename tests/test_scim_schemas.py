@@ -12,7 +12,7 @@ from scim2_models import Schema
 from scim2_models import ServiceProviderConfig
 from scim2_models import User
 
-from sim.scim import filter as scim_filter
+from sim.scim.filter import parse as scim_filter
 from sim.scim import schemas
 from sim.scim.schemas import ENTERPRISE_URN
 from sim.scim.schemas import GROUP_URN

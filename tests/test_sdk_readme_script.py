@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from sim import up
+from sim.run import up
 
 pytest.importorskip("strongdm")
 ROOT = Path(__file__).parent.parent

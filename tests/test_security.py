@@ -11,10 +11,10 @@ from hostile.support import TOKEN
 from hostile.support import Apps
 from hostile.support import fingerprint
 
-from sim import up
+from sim.run import up
 from sim.cli import cli
 from sim.jumpcloud import create_app as create_jumpcloud
-from sim.jumpcloud.models import seed_if_empty
+from sim.jumpcloud.state import seed_if_empty
 from sim.serve import ServerThread
 from sim.store import Store
 from sim.strongdm import create_app as create_strongdm

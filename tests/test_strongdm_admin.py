@@ -14,7 +14,7 @@ from strongdm_admin_fixtures import login
 from strongdm_admin_fixtures import post
 from strongdm_admin_fixtures import scim_user
 
-from sim import faults
+from sim.faults import middleware as faults
 from sim.store import Store
 from sim.strongdm import create_app
 

@@ -178,7 +178,7 @@ def test_api_key_forms_without_the_right_csrf_token_are_refused(admin, keys, act
 
 def test_the_strongdm_sdk_authenticates_with_a_key_made_here_until_it_is_revoked(admin, sdm):
     strongdm = pytest.importorskip("strongdm")
-    from sim.strongdm.grpc_api import start_grpc
+    from sim.strongdm.sdk.servicers import start_grpc
 
     _, access, secret = create_key(admin, "sdk check")
     server, port = start_grpc(sdm, "127.0.0.1", 0)

@@ -5,9 +5,9 @@ import datetime as dt
 
 import pytest
 
-from sim.strongdm.grpc_auth import sign
-from sim.strongdm.grpc_auth import verify
-from sim.strongdm.grpc_errors import AuthenticationError
+from sim.strongdm.sdk.auth import sign
+from sim.strongdm.sdk.auth import verify
+from sim.strongdm.sdk.errors import AuthenticationError
 
 SECRET = b"0123456789abcdef0123456789abcdef"
 KEY = "auth-00000000000000aa"

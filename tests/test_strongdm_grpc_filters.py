@@ -4,12 +4,12 @@ import json
 
 import pytest
 
-from sim.strongdm.grpc_filters import FilterError
-from sim.strongdm.grpc_filters import Term
-from sim.strongdm.grpc_filters import account_filter
-from sim.strongdm.grpc_filters import attachment_filter
-from sim.strongdm.grpc_filters import role_filter
-from sim.strongdm.grpc_filters import tokenize
+from sim.strongdm.sdk.filters import FilterError
+from sim.strongdm.sdk.filters import Term
+from sim.strongdm.sdk.filters import account_filter
+from sim.strongdm.sdk.filters import attachment_filter
+from sim.strongdm.sdk.filters import role_filter
+from sim.strongdm.sdk.filters import tokenize
 
 ADA = {"id": "a-1", "email": "ada@example.test", "first_name": "Ada", "last_name": "Lovelace", "suspended": False,
        "tags": {"team": "db", "env": "prod"}}

@@ -4,13 +4,13 @@ from types import SimpleNamespace
 
 import pytest
 
-from sim.strongdm.grpc_errors import BadRequestError
-from sim.strongdm.grpc_paging import DEFAULT_LIMIT
-from sim.strongdm.grpc_paging import MAX_LIMIT
-from sim.strongdm.grpc_paging import decode_cursor
-from sim.strongdm.grpc_paging import encode_cursor
-from sim.strongdm.grpc_paging import page_size
-from sim.strongdm.grpc_paging import paginate
+from sim.strongdm.sdk.errors import BadRequestError
+from sim.strongdm.sdk.paging import DEFAULT_LIMIT
+from sim.strongdm.sdk.paging import MAX_LIMIT
+from sim.strongdm.sdk.paging import decode_cursor
+from sim.strongdm.sdk.paging import encode_cursor
+from sim.strongdm.sdk.paging import page_size
+from sim.strongdm.sdk.paging import paginate
 
 
 def meta(cursor="", limit=0):

@@ -9,12 +9,12 @@ from strongdm_scim_fixtures import AUTH
 from strongdm_scim_fixtures import BASE
 from strongdm_scim_fixtures import TOKEN
 
-from sim.fault_rules import FaultSyntaxError
-from sim.fault_rules import parse_rule
+from sim.faults.rules import FaultSyntaxError
+from sim.faults.rules import parse_rule
 from sim.serve import ServerThread
 from sim.store import Store
 from sim.strongdm import create_app
-from sim.strongdm.grpc_filters import Wildcard
+from sim.strongdm.sdk.filters import Wildcard
 
 
 @pytest.fixture

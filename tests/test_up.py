@@ -11,8 +11,8 @@ import time
 import pytest
 import requests
 
-from sim import fake
-from sim import up
+from sim.fake import directory as fake
+from sim.run import up
 
 SMALL = {"seed": 5, "users": 10, "groups": 3, "jumpcloud_port": 0, "strongdm_port": 0}
 SHAPE = {"jumpcloud": {"url", "api_key", "admin", "app_id"},
@@ -150,6 +150,6 @@ def test_receiver_faults_start_after_the_connection_test_so_activation_succeeds(
     status = up.first_sync(loop, timeout=60)
     assert loop.endpoints["jumpcloud"]["app_id"] is not None
     assert status["idle"] and status["failing"] == []
-    from sim.faults import active_faults
+    from sim.faults.middleware import active_faults
 
     assert [rule["status"] for rule in active_faults(loop.strongdm.app)] == [503]

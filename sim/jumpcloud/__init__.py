@@ -17,11 +17,11 @@ JUMPCLOUD_DEFAULTS = {
 
 def create_app(store: Store | None = None, *, settings: dict | None = None) -> Flask:
     """Build the JumpCloud app over `store` (a temporary store when None); `settings` override sim.config."""
-    from sim.jumpcloud import api
-    from sim.jumpcloud import api_v1
-    from sim.jumpcloud import api_v2
-    from sim.jumpcloud import insights_api
-    from sim.jumpcloud.models import JumpCloud
+    from sim.jumpcloud.api import common as api
+    from sim.jumpcloud.api import v1 as api_v1
+    from sim.jumpcloud.api import v2 as api_v2
+    from sim.jumpcloud.api import insights as insights_api
+    from sim.jumpcloud.state import JumpCloud
 
     merged = {k: os.environ.get("SIM_" + k, v) for k, v in JUMPCLOUD_DEFAULTS.items()}
     merged.update(config.settings())
@@ -38,13 +38,13 @@ def create_app(store: Store | None = None, *, settings: dict | None = None) -> F
     app.register_blueprint(api_v2.bp)
     app.register_blueprint(insights_api.bp)
     app.register_error_handler(Exception, api.handle_error)
-    from sim import faults
+    from sim.faults import middleware as faults
 
     faults.install_from_settings(app, merged)
-    from sim.jumpcloud import pusher
+    from sim.jumpcloud.pusher import worker as pusher
 
     pusher.install(app)  # Identity Management; its worker starts only once an app is activated
-    from sim.jumpcloud import console
+    from sim.jumpcloud.console import common as console
 
     console.install(app)  # the Console UI at `/`
     return app

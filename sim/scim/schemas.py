@@ -3,11 +3,11 @@
 import copy
 
 from sim.scim.errors import ERROR_URN as ERROR_URN  # re-exported: every URN is found here
-from sim.scim.schema_defs import COMMON_ATTRIBUTES
-from sim.scim.schema_defs import ENTERPRISE_ATTRIBUTES
-from sim.scim.schema_defs import GROUP_ATTRIBUTES
-from sim.scim.schema_defs import USER_ATTRIBUTES
-from sim.scim.schema_defs import Attribute
+from sim.scim.attributes import COMMON_ATTRIBUTES
+from sim.scim.attributes import ENTERPRISE_ATTRIBUTES
+from sim.scim.attributes import GROUP_ATTRIBUTES
+from sim.scim.attributes import USER_ATTRIBUTES
+from sim.scim.attributes import Attribute
 
 USER_URN = "urn:ietf:params:scim:schemas:core:2.0:User"
 ENTERPRISE_URN = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"

@@ -10,13 +10,13 @@ from sim.scim.errors import ScimError
 from sim.scim.schemas import list_response
 from sim.store import Store
 from sim.strongdm.activities import Activities
-from sim.strongdm.discovery import Discovery
-from sim.strongdm.models import Accounts
+from sim.strongdm.receiver.discovery import Discovery
+from sim.strongdm.accounts import Accounts
 from sim.strongdm.org import PASSWORDS_DDL
 from sim.strongdm.org import Org
-from sim.strongdm.scim_common import Profile
-from sim.strongdm.scim_groups import ScimGroups
-from sim.strongdm.scim_users import ScimUsers
+from sim.strongdm.receiver.common import Profile
+from sim.strongdm.receiver.groups import ScimGroups
+from sim.strongdm.receiver.users import ScimUsers
 
 PROFILES = ("strongdm", "rfc")
 
@@ -47,7 +47,7 @@ class StrongDM:
         """Users then Groups matching one query, paged together (RFC 7644 §3.4.3)."""
         from dataclasses import replace
 
-        from sim.strongdm.scim_common import page_size
+        from sim.strongdm.receiver.common import page_size
 
         size, offset = page_size(query, self.profile), query.start_index - 1
         users = self.users.list(replace(query, start_index=offset + 1, count=size), call)
@@ -92,15 +92,15 @@ def create_app(store: Store | None = None, *, profile: str = "strongdm", token: 
         state.org.activate_scim("generic", token)
     app.extensions["strongdm"] = state
 
-    from sim import web
-    from sim.strongdm import admin
-    from sim.strongdm import scim_api
+    from sim.web import console as web
+    from sim.strongdm.admin import pages as admin
+    from sim.strongdm.receiver import views as scim_api
 
     app.register_blueprint(scim_api.bp)
     web.init_console(app, state.store, admin.console_settings())
     app.register_blueprint(admin.bp)
     register_error_boundary(app)
-    from sim import faults
+    from sim.faults import middleware as faults
 
     faults.install_from_settings(app, settings)
     return app
@@ -110,8 +110,8 @@ def register_error_boundary(app: Flask) -> None:
     """One place turns every error into a SCIM body (under /provisioning) or a console message page, never a stack trace."""
     from flask import request
 
-    from sim import web
-    from sim.strongdm.scim_api import scim_response
+    from sim.web import console as web
+    from sim.strongdm.receiver.views import scim_response
 
     def is_scim() -> bool:
         return request.path.startswith("/provisioning/")

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from sim.jumpcloud import create_app as create_jumpcloud
-from sim.jumpcloud.models import seed_if_empty
+from sim.jumpcloud.state import seed_if_empty
 from sim.store import Store
 from sim.strongdm import create_app as create_strongdm
 

@@ -1,0 +1,1 @@
+"""`sim bench`: the simulator's speed on loopback beside a floor measured in the same run."""

@@ -1,0 +1,1 @@
+"""Deterministic fixtures written by `sim export`."""

@@ -1,0 +1,1 @@
+"""The Faker-seeded directory: the only module family that imports Faker."""

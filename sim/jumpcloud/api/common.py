@@ -1,0 +1,146 @@
+"""HTTP plumbing shared by the JumpCloud API blueprints: x-api-key auth, JSON bodies, the one error handler."""
+
+import json
+import logging
+import re
+
+from flask import current_app
+from flask import g
+from flask import jsonify
+from flask import redirect
+from flask import request
+from werkzeug.exceptions import HTTPException
+
+from sim.jumpcloud.errors import BadRequestError
+from sim.jumpcloud.errors import ForbiddenError
+from sim.jumpcloud.errors import InternalError
+from sim.jumpcloud.errors import JumpCloudError
+from sim.jumpcloud.errors import MethodNotAllowedError
+from sim.jumpcloud.errors import NotFoundError
+from sim.jumpcloud.errors import PayloadTooLargeError
+from sim.jumpcloud.errors import UnauthorizedError
+from sim.jumpcloud.org import can
+from sim.jumpcloud.directory.shapes import OBJECT_ID
+
+log = logging.getLogger(__name__)
+
+API_PREFIXES = ("/api", "/insights")
+READ_POSTS = re.compile(r"^/(api/search/|insights/)")
+APP_PATHS = re.compile(r"^/api/(applications|v2/applications|v2/usergroups/[^/]+/associations|v2/users/[^/]+/associations)")
+
+
+def jc():
+    """The app's JumpCloud state (`app.extensions["jumpcloud"]`)."""
+    return current_app.extensions["jumpcloud"]
+
+
+def is_api_path(path: str) -> bool:
+    """True for paths served by the JSON APIs (their errors are JSON)."""
+    return any(path == p or path.startswith(p + "/") for p in API_PREFIXES)
+
+
+def required_permission(method: str, path: str) -> str:
+    """What the caller's role must allow: reads (GET, searches, DI queries) or user/app writes."""
+    if method in ("GET", "HEAD", "OPTIONS") or READ_POSTS.match(path):
+        return "read"
+    return "write_apps" if APP_PATHS.match(path) else "write_users"
+
+
+def authenticate():
+    """`before_request` for the API blueprints: check `x-org-id`, the `x-api-key` and the key's role."""
+    state = jc()
+    key = request.headers.get("x-api-key")
+    if not key:
+        # A third party measured 302 -> /login for a missing key (reference §2.1); 401 is the default.
+        if current_app.config.get("JUMPCLOUD_MISSING_KEY") == "redirect":
+            return redirect("/login", code=302)
+        raise UnauthorizedError()
+    admin = state.org.authenticate(key)
+    if admin is None:
+        raise UnauthorizedError()
+    org_id = request.headers.get("x-org-id")
+    if org_id:
+        # Documented multi-tenant codes (reference §2.1): 400 malformed, 404 unknown organisation.
+        if not OBJECT_ID.match(org_id):
+            raise BadRequestError("Malformed ID")
+        if org_id != state.org.id:
+            raise NotFoundError("Organization ID Not Found")
+    if not can(admin, required_permission(request.method, request.path)):
+        raise ForbiddenError(f"Forbidden: the {admin.get('role')} role cannot do this")
+    g.jumpcloud_admin = admin
+
+
+def actor() -> dict | None:
+    """The administrator behind this request's API key, with the client address (for DI events)."""
+    admin = g.get("jumpcloud_admin")
+    return {**admin, "client_ip": request.remote_addr} if admin else None
+
+
+def json_body(*, required: bool = True):
+    """The request body parsed as JSON (any content type; clients differ). Empty is {} unless required."""
+    raw = request.get_data(cache=True)
+    if not raw.strip():
+        if required:
+            raise BadRequestError("request body is required")
+        return {}
+    try:
+        data = json.loads(raw.decode("utf-8"))
+        json.dumps(data, ensure_ascii=False).encode("utf-8")  # a lone surrogate (\ud800) cannot be stored
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        raise BadRequestError("request body is not valid JSON") from None
+    if too_deep(data, MAX_JSON_DEPTH):
+        raise BadRequestError(f"request body is nested deeper than {MAX_JSON_DEPTH} levels")
+    return data
+
+
+MAX_JSON_DEPTH = 64
+
+
+def too_deep(data, limit: int) -> bool:
+    """True if lists and objects nest deeper than `limit` (checked without recursion)."""
+    stack = [(data, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, dict | list):
+            if depth > limit:
+                return True
+            stack.extend((child, depth + 1) for child in (node.values() if isinstance(node, dict) else node))
+    return False
+
+
+def no_content():
+    """A 204 with no body, as the v2 graph POSTs answer."""
+    return current_app.response_class(status=204)
+
+
+def api_flavour(path: str) -> str:
+    """Which error shape a path gets: `v1` ErrorDetails, or the v2 `Error` (v2 and Directory Insights)."""
+    return "v1" if path.startswith("/api") and not path.startswith("/api/v2") else "v2"
+
+
+HTTP_ERRORS = {404: NotFoundError, 405: MethodNotAllowedError, 413: PayloadTooLargeError}
+
+
+def from_http(exc: HTTPException) -> JumpCloudError:
+    """Translate werkzeug's routing and body-size errors into JumpCloud errors."""
+    if exc.code in HTTP_ERRORS:
+        return HTTP_ERRORS[exc.code]()
+    if exc.code and exc.code < 500:
+        return BadRequestError(exc.description)
+    return InternalError()
+
+
+def handle_error(exc: Exception):
+    """The one error handler: JumpCloud-shaped JSON on API paths, Flask's default elsewhere."""
+    if isinstance(exc, HTTPException):
+        if not is_api_path(request.path):
+            return exc
+        exc = from_http(exc)
+    elif not isinstance(exc, JumpCloudError):
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        exc = InternalError()
+    body = exc.v1_body() if api_flavour(request.path) == "v1" else exc.v2_body()
+    response = jsonify(body)
+    response.status_code = exc.status
+    response.headers.update(exc.headers)
+    return response

@@ -1,0 +1,1 @@
+"""The mock JumpCloud Console: login, Users, User Groups, SSO apps and Identity Management."""

@@ -1,0 +1,1 @@
+"""JumpCloud's directory: the only reader and writer of the jc_* tables."""

@@ -1,0 +1,1 @@
+"""JumpCloud's Identity Management: settings, sync decisions, durable queue, SCIM client, worker."""

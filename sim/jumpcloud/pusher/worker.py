@@ -1,0 +1,351 @@
+"""JumpCloud Identity Management's pusher: outbox -> durable queue -> background worker -> SCIM.
+
+Every directory mutation writes an outbox row in its own transaction; the worker turns new rows
+into queue rows (moving the cursor in the same transaction), then pushes due rows, users before
+groups, users on a small thread pool (JumpCloud's ordering only requires that a group's members
+exist before the group is given them). Retry policy (undocumented for JumpCloud, reference §1.6;
+ours): 429 waits `Retry-After`, 5xx/408/connection errors back off exponentially with seeded
+jitter up to a cap, other 4xx park the row until the object changes. No row is ever dropped.
+"""
+
+import logging
+import os
+import random
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+from sim.jumpcloud.directory.schema import BOUND_USERS
+from sim.jumpcloud.errors import JumpCloudError
+from sim.jumpcloud.pusher.settings import IdentityManagement
+from sim.jumpcloud.pusher.client import DEFAULT_CONTENT_TYPE
+from sim.jumpcloud.pusher.client import DEFAULT_USER_AGENT
+from sim.jumpcloud.pusher.client import ScimClientError
+from sim.jumpcloud.pusher.sync import AppContext
+from sim.jumpcloud.pusher.sync import SyncEngine
+from sim.jumpcloud.pusher.queue import SyncState
+from sim.store import dumps
+from sim.store import loads
+
+log = logging.getLogger(__name__)
+
+PUSH_DEFAULTS = {
+    "PUSH_WORKERS": 4,  # concurrent user pushes per process
+    "PUSH_BATCH": 256,  # queue rows claimed per round
+    "PUSH_DELAY": 0.0,  # seconds a change waits before it is pushed (debounce)
+    "PUSH_RETRY_BASE": 1.0,  # first backoff, doubled per attempt
+    "PUSH_RETRY_CAP": 240.0,  # longest backoff (JumpCloud's own API advice tops out at 240 s: reference §1.6)
+    "PUSH_SEED": 0,  # seed of the jitter
+    "PUSH_TIMEOUT": 30.0,
+    "PUSH_MEMBER_CHUNK": 1000,  # members per PATCH
+    "PUSH_USER_AGENT": DEFAULT_USER_AGENT,
+    "PUSH_CONTENT_TYPE": DEFAULT_CONTENT_TYPE,
+}
+
+
+def push_settings(overrides: dict | None = None) -> dict:
+    """PUSH_DEFAULTS, then SIM_PUSH_* environment variables, then `overrides` (PUSH_* keys only)."""
+    out = dict(PUSH_DEFAULTS)
+    for key, default in PUSH_DEFAULTS.items():
+        raw = os.environ.get("SIM_" + key)
+        if raw is not None:
+            out[key] = type(default)(raw)
+    out.update({k: v for k, v in (overrides or {}).items() if k in PUSH_DEFAULTS and v is not None})
+    return out
+
+
+def affected(db, change: dict, configs: list[dict]) -> list[tuple[str, str, str]]:
+    """Queue items (app_id, kind, JumpCloud id) one outbox row calls for in each active app."""
+    kind, object_id, action, detail = change["object_type"], change["object_id"], change["action"], change["detail"]
+    out = []
+    for config in configs:
+        app, groups_on = config["app_id"], bool(config.get("group_management"))
+        if kind == "user":
+            out.append((app, "user", object_id))
+        elif kind == "membership":
+            out.append((app, "user", detail["user_id"]))
+            if groups_on:
+                out.append((app, "group", object_id))
+        elif kind == "user_group" and action in ("update", "delete"):
+            if groups_on:
+                out.append((app, "group", object_id))
+            out += [(app, "user", u) for u in detail.get("members", [])]  # a deleted group may unbind them
+        elif kind == "association" and object_id == app:
+            target = detail["target_id"]
+            if detail["target_type"] == "user":
+                out.append((app, "user", target))
+            else:
+                if groups_on:
+                    out.append((app, "group", target))
+                out += [(app, "user", r[0]) for r in db.execute(
+                    "SELECT user_id FROM jc_memberships WHERE group_id = ?", (target,))]
+    return out
+
+
+class Pusher:
+    """One per JumpCloud app process: `app.extensions["jumpcloud"].pusher`."""
+
+    def __init__(self, jc, settings: dict | None = None):
+        self.jc = jc
+        self.store = jc.store
+        self.directory = jc.directory
+        self.settings = push_settings(settings)
+        self.idm = IdentityManagement(self.store, jc.directory, jc.insights, self.settings)
+        self.state = SyncState(self.store)
+        self.engine = SyncEngine(self.store, jc.directory, jc.insights, self.state,
+                                 member_chunk=int(self.settings["PUSH_MEMBER_CHUNK"]))
+        self._rng = random.Random(self.settings["PUSH_SEED"])
+        self._rng_lock = threading.Lock()
+        self._clients: dict[str, tuple[tuple, object]] = {}
+        self._paused: dict[str, float] = {}
+        self._wake = threading.Event()
+        self._stopping = threading.Event()
+        self._idle = threading.Condition()
+        self._thread: threading.Thread | None = None
+        self._lifecycle = threading.Lock()
+        self._pool: ThreadPoolExecutor | None = None
+        self._unsubscribe = self.directory.subscribe(lambda changes: self._wake.set())
+
+    # -- what the console, CLI and control endpoints call ----------------------------------------------
+
+    def configure(self, app_id: str, **fields) -> dict:
+        """Store Identity Management settings (see IdentityManagement.configure); pushing pauses until Activate."""
+        return self.idm.configure(app_id, **fields)
+
+    def activate(self, app_id: str, test_user_email: str | None = None) -> dict:
+        """Run the connection test; on success queue a full reconcile of the app and start the worker."""
+        # The full reconcile is queued in the transaction that makes the app active: a crash cannot leave an
+        # active app with nothing queued.
+        public = self.idm.activate(app_id, test_user_email, on_active=lambda db: self.reconcile(app_id))
+        self.start()
+        return public
+
+    def deactivate(self, app_id: str) -> dict:
+        """Stop pushing for an app; its queue rows stay for the next activation."""
+        return self.idm.deactivate(app_id)
+
+    def reconcile(self, app_id: str | None = None, *, force: bool = True) -> int:
+        """Queue every user and group an active app has or had; `force` re-sends even unchanged ones."""
+        queued = 0
+        with self.store.write() as db:
+            for config in self.idm.active():
+                app = config["app_id"]
+                if app_id is not None and app != app_id:
+                    continue
+                users = {r[0] for r in db.execute(BOUND_USERS, (app,))} | set(self.state.user_ids(app))
+                items = [(app, "user", u) for u in sorted(users)]
+                if config.get("group_management"):
+                    groups = {r[0] for r in db.execute(
+                        "SELECT target_id FROM jc_bindings WHERE app_id = ? AND target_type = 'user_group'", (app,))}
+                    items += [(app, "group", g) for g in sorted(groups | set(self.state.group_ids(app)))]
+                queued += self.state.enqueue(db, items, force=force)
+        self._wake.set()
+        return queued
+
+    def status(self) -> dict:
+        """`{"idle", "pending", "failing"}`: idle when the outbox is consumed and nothing is due or in flight."""
+        apps = {c["app_id"] for c in self.idm.active()}
+        # Read the cursor before the queue: a feed that commits in between has queued its rows by the time
+        # the count runs. Counting first could miss rows fed after the count yet seen by the cursor read.
+        caught_up = not apps or self.state.cursor() >= self.directory.last_seq()
+        pending = self.state.pending(apps)
+        return {"idle": pending == 0 and caught_up, "pending": pending, "failing": self.state.failing()}
+
+    def wait_idle(self, timeout: float) -> dict:
+        """Wait up to `timeout` seconds for the queue to empty; returns `status()`."""
+        deadline = time.monotonic() + max(0.0, timeout)
+        while True:
+            status = self.status()
+            remaining = deadline - time.monotonic()
+            if status["idle"] or remaining <= 0:
+                return status
+            with self._idle:
+                self._idle.wait(min(0.05, remaining))
+
+    def drain(self, progress=None, *, timeout: float, poll: float = 0.1) -> dict:
+        """Wait up to `timeout` for the queue to empty, calling `progress(done, total)`; returns `status()`."""
+        total = max(self.status()["pending"], 1)
+        deadline = time.monotonic() + timeout
+        while True:
+            status = self.wait_idle(poll)
+            total = max(total, status["pending"])
+            if progress:
+                progress(total - status["pending"], total)
+            if status["idle"] or time.monotonic() >= deadline:
+                return status
+
+    # -- worker ---------------------------------------------------------------------------------------
+
+    def start(self) -> "Pusher":
+        """Start the background worker (idempotent: never two workers, whoever calls at the same time)."""
+        with self._lifecycle:
+            if self._thread is not None and self._thread.is_alive():
+                self._stopping.clear()  # a stop that timed out mid-push: that same worker carries on
+            else:
+                self._stopping.clear()
+                self._pool = ThreadPoolExecutor(max_workers=int(self.settings["PUSH_WORKERS"]),
+                                                thread_name_prefix="push")
+                self._thread = threading.Thread(target=self._run, name="jumpcloud-pusher", daemon=True)
+                self._thread.start()
+        self._wake.set()
+        return self
+
+    def stop(self) -> None:
+        """Stop the worker after the request in flight; queued work stays in the store (`start()` resumes)."""
+        with self._lifecycle:
+            self._stopping.set()
+            self._wake.set()
+            if self._thread is not None:
+                self._thread.join(timeout=30)
+                if self._thread.is_alive():
+                    return  # still in a slow push: it exits at its next check; keep its pool and clients
+                self._thread = None
+            self._release()
+
+    def _release(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
+            self._pool = None
+        for _, client in self._clients.values():
+            client.close()
+        self._clients.clear()
+
+    def close(self) -> None:
+        """Stop for good: the worker, and the directory's wake-up calls."""
+        self.stop()
+        self._unsubscribe()
+
+    def _run(self) -> None:
+        while not self._stopping.is_set():
+            self._wake.clear()
+            try:
+                worked = self.run_once()
+            except Exception:  # the worker must outlive any one bad round; the row stays queued
+                if getattr(self.store, "_closed", False):
+                    return  # the app was torn down without close(): nothing left to push from
+                log.exception("pusher round failed")
+                worked = 0
+                self._stopping.wait(1.0)
+            with self._idle:
+                self._idle.notify_all()
+            if not worked and not self._stopping.is_set():
+                self._wake.wait(self._sleep_time())
+
+    def _sleep_time(self) -> float:
+        now = time.time()
+        # An app paused by Retry-After has due rows the round skips: sleep until its pause ends, not 5 ms.
+        paused = {a: until for a, until in self._paused.items() if until > now}
+        apps = {c["app_id"] for c in self.idm.active()} - set(paused)
+        wake = [t for t in (self.state.next_due(apps), min(paused.values(), default=None)) if t is not None]
+        if not wake:
+            return 5.0
+        return min(5.0, max(0.005, min(wake) - now))
+
+    def feed(self, limit: int = 1000) -> int:
+        """Turn new outbox rows into queue rows; cursor and rows commit together. Returns rows consumed."""
+        consumed = 0
+        while True:
+            with self.store.write() as db:
+                changes = self.directory.changes_since(self.state.cursor(db), limit)
+                if not changes:
+                    return consumed
+                configs = self.idm.active()
+                items = set()
+                for change in changes:
+                    items.update(affected(db, change, configs))
+                    if change["object_type"] == "application" and change["action"] == "delete":
+                        self._forget_app(db, change["object_id"])
+                self.state.enqueue(db, sorted(items), delay=float(self.settings["PUSH_DELAY"]))
+                self.state.set_cursor(db, changes[-1]["seq"])
+            consumed += len(changes)
+            if len(changes) < limit:
+                return consumed
+
+    def _forget_app(self, db, app_id: str) -> None:
+        """A deleted application stops pushing, and its queue goes (nothing could ever push it)."""
+        db.execute("DELETE FROM idm_queue WHERE app_id = ?", (app_id,))
+        row = db.execute("SELECT doc FROM idm_configs WHERE app_id = ?", (app_id,)).fetchone()
+        if row is not None:
+            db.execute("UPDATE idm_configs SET active = 0, doc = ? WHERE app_id = ?",
+                       (dumps({**loads(row[0]), "status": "configured"}), app_id))
+
+    def run_once(self) -> int:
+        """One round: feed the queue, push one batch (users first); returns how many rows were tried."""
+        self.feed()
+        now = time.time()
+        contexts = {}
+        for config in self.idm.active():
+            if self._paused.get(config["app_id"], 0) > now:
+                continue
+            try:
+                app = self.directory.get_app(config["app_id"])
+            except JumpCloudError:
+                continue
+            contexts[config["app_id"]] = AppContext(config["app_id"], app.get("displayLabel") or app.get("name"),
+                                                    config, self._client(config))
+        items = self.state.ready(set(contexts), int(self.settings["PUSH_BATCH"]))
+        if any(i["kind"] == "user" for i in items):
+            items = [i for i in items if i["kind"] == "user"]
+        if not items:
+            return 0
+        if self._pool is not None and len(items) > 1:
+            list(self._pool.map(lambda i: self._push_one(contexts[i["app_id"]], i), items))
+        else:
+            for item in items:
+                self._push_one(contexts[item["app_id"]], item)
+        return len(items)
+
+    def _client(self, config: dict):
+        key = (config["base_url"], config["token"])
+        cached = self._clients.get(config["app_id"])
+        if cached and cached[0] == key:
+            return cached[1]
+        if cached:
+            cached[1].close()
+        client = self.idm.client(config)
+        self._clients[config["app_id"]] = (key, client)
+        return client
+
+    def _push_one(self, ctx: AppContext, item: dict) -> None:
+        try:
+            self.engine.push(ctx, item)
+        except ScimClientError as exc:
+            self._failed(ctx, item, exc)
+        except Exception as exc:  # our bug, not the SP's: keep the row and retry later
+            log.exception("pushing %s %s failed", item["kind"], item["object_id"])
+            self._failed(ctx, item, ScimClientError("-", "-", None, f"internal error: {type(exc).__name__}"))
+
+    def backoff(self, attempts: int) -> float:
+        """Exponential backoff with seeded jitter: uniform in [cap/2, cap], cap = base * 2**attempts, bounded."""
+        ceiling = min(float(self.settings["PUSH_RETRY_CAP"]), float(self.settings["PUSH_RETRY_BASE"]) * 2 ** min(attempts, 30))
+        with self._rng_lock:
+            return ceiling / 2 + self._rng.uniform(0, ceiling / 2)
+
+    def _failed(self, ctx: AppContext, item: dict, exc: ScimClientError) -> None:
+        error = f"{exc.method} {exc.path}: {exc.detail}"
+        with self.store.write() as db:
+            if not exc.transient:
+                self.state.park(db, item, exc.status, error)
+                return
+            delay = self.backoff(item["attempts"])
+            if exc.status == 429 and exc.retry_after is not None:
+                # Retry-After speaks for the whole service provider, not just this object (RFC 6585 §4).
+                delay = exc.retry_after
+                self._paused[ctx.app_id] = time.time() + delay
+            self.state.retry_later(db, item, delay, exc.status, error)
+
+
+def install(app, settings: dict | None = None) -> Pusher:
+    """Attach a pusher and the /_sim control endpoints to a JumpCloud Flask app; start it if an app is active."""
+    jc = app.extensions["jumpcloud"]
+    if getattr(jc, "pusher", None) is None:
+        from sim.jumpcloud import control
+
+        merged = {k: app.config[k] for k in PUSH_DEFAULTS if k in app.config}
+        merged.update(settings or {})
+        jc.pusher = Pusher(jc, merged)
+        if "sim_control" not in app.blueprints:
+            app.register_blueprint(control.bp)
+        if jc.pusher.idm.active():
+            jc.pusher.start()
+    return jc.pusher

@@ -1,0 +1,27 @@
+"""Run the mock JumpCloud alone: open its state, seed it once, serve it on loopback."""
+
+from sim.jumpcloud import create_app
+from sim.jumpcloud.state import seed_if_empty
+from sim.serve import ServerThread
+from sim.store import open_store
+
+
+def start_jumpcloud(state_dir: str | None, *, host: str = "127.0.0.1", port: int = 0, seed: int = 42,
+                    users: int = 50, groups: int = 8, settings: dict | None = None,
+                    previous: dict | None = None):
+    """Serve JumpCloud; returns (server, credentials) where credentials carry the API key and admin login.
+
+    API keys are stored hashed, so the key shown at seeding is kept by the caller (in endpoints.json)
+    and passed back as `previous` on a restart; a restart without it reports the key as unknown.
+    """
+    store = open_store(state_dir, "jumpcloud")
+    app = create_app(store, settings=settings)
+    jc = app.extensions["jumpcloud"]
+    seeded = seed_if_empty(jc, seed=seed, users=users, groups=groups)
+    credentials = dict(previous or {})
+    if seeded:
+        credentials.update(seeded, seeded_now=True)
+    credentials.update(org_id=jc.org.id, users=jc.directory.user_count())
+    server = ServerThread(app, host, port).start()
+    credentials["url"] = server.url
+    return server, credentials

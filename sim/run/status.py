@@ -1,0 +1,181 @@
+"""`sim status` and `sim reset`: summarise a state dir (counts, wiring, pushes) and clear it. Never shows a secret."""
+
+import contextlib
+import glob
+import json
+import os
+import sqlite3
+
+from sim.run import runner
+
+STATE_PATTERNS = ("*.sqlite3", "*.sqlite3-wal", "*.sqlite3-shm", "endpoints.json")
+
+
+def state_files(state_dir: str) -> list[str]:
+    """The files `sim reset` removes: the SQLite state and endpoints.json (nothing else in the directory)."""
+    found = []
+    for pattern in STATE_PATTERNS:
+        found += glob.glob(os.path.join(glob.escape(state_dir), pattern))
+    return sorted(found)
+
+
+def reset_state(state_dir: str) -> list[str]:
+    """Delete the state files of a state dir; returns their paths. Stop `sim up` first."""
+    removed = []
+    for path in state_files(state_dir):
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(path)
+            removed.append(path)
+    return removed
+
+
+@contextlib.contextmanager
+def _open(path: str):
+    """A connection to an existing database (mode=rw: never creates one); None when the file is missing."""
+    if not os.path.exists(path):
+        yield None
+        return
+    db = sqlite3.connect(f"file:{path}?mode=rw", uri=True, timeout=30)
+    db.execute("PRAGMA busy_timeout=30000")
+    try:
+        yield db
+    finally:
+        db.close()
+
+
+def _count(db, sql: str, *args) -> int | None:
+    """A COUNT(*), or None when the table does not exist yet (the app never ran that far)."""
+    try:
+        return db.execute(sql, args).fetchone()[0]
+    except sqlite3.OperationalError:
+        return None
+
+
+def _meta(db, key: str):
+    try:
+        row = db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+    except sqlite3.OperationalError:
+        return None
+    return json.loads(row[0]) if row else None
+
+
+def _wiring(db) -> list[dict]:
+    """Identity Management settings per application, without the token."""
+    try:
+        rows = db.execute("SELECT c.doc, a.display_label FROM idm_configs c LEFT JOIN jc_apps a ON a.id = c.app_id "
+                          "ORDER BY c.app_id").fetchall()
+    except sqlite3.OperationalError:
+        return []
+    out = []
+    for doc, label in rows:
+        config = json.loads(doc)
+        out.append({"app_id": config["app_id"], "app": label, "base_url": config.get("base_url"),
+                    "status": config.get("status"), "group_management": config.get("group_management"),
+                    "token_set": bool(config.get("token")), "last_error": config.get("last_error")})
+    return out
+
+
+def _failing(db, limit: int = 20) -> list[dict]:
+    try:
+        rows = db.execute("SELECT kind, object_id, attempts, parked, last_status, last_error FROM idm_queue "
+                          "WHERE last_error IS NOT NULL ORDER BY queued_at LIMIT ?", (limit,)).fetchall()
+    except sqlite3.OperationalError:
+        return []
+    return [{"type": k, "id": o, "attempts": a, "parked": bool(p), "status": s, "error": e}
+            for k, o, a, p, s, e in rows]
+
+
+def jumpcloud_summary(path: str) -> dict | None:
+    """Counts, wiring and queue of a JumpCloud state file, or None when there is none."""
+    with _open(path) as db:
+        if db is None:
+            return None
+        return {
+            "users": _count(db, "SELECT COUNT(*) FROM jc_users"),
+            "user_groups": _count(db, "SELECT COUNT(*) FROM jc_groups"),
+            "memberships": _count(db, "SELECT COUNT(*) FROM jc_memberships"),
+            "applications": _count(db, "SELECT COUNT(*) FROM jc_apps"),
+            "api_keys": _count(db, "SELECT COUNT(*) FROM jc_api_keys WHERE revoked IS NULL"),
+            "identity_management": _wiring(db),
+            "pending": _count(db, "SELECT COUNT(*) FROM idm_queue WHERE parked = 0"),
+            "failing": _count(db, "SELECT COUNT(*) FROM idm_queue WHERE last_error IS NOT NULL"),
+            "parked": _count(db, "SELECT COUNT(*) FROM idm_queue WHERE parked = 1"),
+            "failing_items": _failing(db),
+        }
+
+
+def strongdm_summary(path: str) -> dict | None:
+    """Counts and SCIM activation of a StrongDM state file, or None when there is none."""
+    with _open(path) as db:
+        if db is None:
+            return None
+        scim = _meta(db, "scim") or {}
+        return {
+            "users": _count(db, "SELECT COUNT(*) FROM users"),
+            "scim_managed_users": _count(db, "SELECT COUNT(*) FROM users WHERE managed_by != ''"),
+            "suspended_users": _count(db, "SELECT COUNT(*) FROM users WHERE suspended = 1"),
+            "roles": _count(db, "SELECT COUNT(*) FROM roles"),
+            "attachments": _count(db, "SELECT COUNT(*) FROM attachments"),
+            "activities": _count(db, "SELECT COUNT(*) FROM activities"),
+            "scim_provider": scim.get("provider"),
+            "scim_token_set": bool(scim.get("token_hash")),
+            "scim_token_created_at": scim.get("token_created_at"),
+        }
+
+
+def summarize(state_dir: str) -> dict:
+    """Everything `sim status` prints, as a dict (no API key, token or password: only whether one is set)."""
+    endpoints = runner.read_endpoints(state_dir)
+    jc, sdm = endpoints.get("jumpcloud") or {}, endpoints.get("strongdm") or {}
+    return {
+        "state_dir": state_dir,
+        "exists": os.path.isdir(state_dir),
+        "jumpcloud": jumpcloud_summary(os.path.join(state_dir, "jumpcloud.sqlite3")),
+        "strongdm": strongdm_summary(os.path.join(state_dir, "strongdm.sqlite3")),
+        "endpoints": {"jumpcloud_url": jc.get("url"), "strongdm_url": sdm.get("url"),
+                      "scim_base_url": sdm.get("scim_base_url"), "app_id": jc.get("app_id")},
+    }
+
+
+def _n(value) -> str:
+    return "-" if value is None else str(value)
+
+
+def format_summary(summary: dict) -> str:
+    """The summary as the aligned text `sim status` prints."""
+    lines = [f"State dir   {summary['state_dir']}"]
+    jc, sdm, ends = summary["jumpcloud"], summary["strongdm"], summary["endpoints"]
+    if jc is None and sdm is None:
+        lines.append("            no state here (sim up creates it)")
+        return "\n".join(lines)
+    if jc is None:
+        lines.append("JumpCloud   no state")
+    else:
+        lines.append(f"JumpCloud   {_n(jc['users'])} users, {_n(jc['user_groups'])} user groups, "
+                     f"{_n(jc['memberships'])} memberships, {_n(jc['applications'])} applications, "
+                     f"{_n(jc['api_keys'])} API keys")
+        if ends["jumpcloud_url"]:
+            lines.append(f"            last served at {ends['jumpcloud_url']}")
+        for w in jc["identity_management"]:
+            lines.append(f"Wiring      {w['app'] or w['app_id']} ({w['app_id']}) -> {w['base_url']}  [{w['status']}]"
+                         f"  group management {'on' if w['group_management'] else 'off'}"
+                         f"  token {'set' if w['token_set'] else 'missing'}")
+            if w["last_error"]:
+                lines.append(f"            last error: {w['last_error']}")
+        if not jc["identity_management"]:
+            lines.append("Wiring      Identity Management not configured")
+        lines.append(f"Pushes      {_n(jc['pending'])} pending, {_n(jc['failing'])} failing "
+                     f"({_n(jc['parked'])} parked until the object changes)")
+        for item in jc["failing_items"]:
+            lines.append(f"            {item['type']} {item['id']}: {_n(item['status'])} {item['error']} "
+                         f"({item['attempts']} attempts{', parked' if item['parked'] else ''})")
+    if sdm is None:
+        lines.append("StrongDM    no state")
+    else:
+        lines.append(f"StrongDM    {_n(sdm['users'])} users ({_n(sdm['scim_managed_users'])} SCIM-managed, "
+                     f"{_n(sdm['suspended_users'])} suspended), {_n(sdm['roles'])} roles, "
+                     f"{_n(sdm['attachments'])} attachments, {_n(sdm['activities'])} activities")
+        provider = sdm["scim_provider"]
+        lines.append(f"            SCIM {provider + ' provider, token set' if provider else 'not activated'}"
+                     + (f" at {ends['scim_base_url']}" if provider and ends["scim_base_url"] else ""))
+    return "\n".join(lines)

@@ -1,0 +1,1 @@
+"""The mock StrongDM Admin UI: login, Users, Roles, Activities, Settings."""

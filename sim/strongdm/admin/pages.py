@@ -1,0 +1,276 @@
+"""The mock StrongDM Admin UI: the blueprint, login, Users, Roles, Activities (Settings pages: admin_settings)."""
+
+from flask import Blueprint
+from flask import current_app
+from flask import flash
+from flask import g
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import url_for
+from werkzeug.exceptions import NotFound
+
+from sim.web import console as web
+from sim.faults.middleware import fault_log
+from sim.scim.errors import ScimError
+from sim.strongdm.org import PERMISSION_LABELS
+from sim.strongdm.org import PERMISSION_LEVELS
+from sim.strongdm.org import PROVIDER_LABELS
+
+bp = Blueprint("admin", __name__, template_folder="templates")
+
+ADMIN_LEVELS = frozenset({"admin", "root-admin"})
+INJECTED_SHOWN = 20  # recent injected faults listed beside the activity log
+REFUSAL = ("Only users with the Administrator permission level can open this page. "
+           "Ask an administrator of your organization to change your permission level.")
+
+
+def sdm():
+    """This app's StrongDM state."""
+    return current_app.extensions["strongdm"]
+
+
+def console_settings() -> web.Console:
+    """How the shared console plumbing sees StrongDM's users."""
+    def load_user(user_id: str) -> dict | None:
+        user = sdm().accounts.find_user(user_id)
+        return None if user is None or user.get("suspended") else user
+
+    return web.Console(product="StrongDM Admin UI", cookie="strongdm_admin_session", login_endpoint="admin.login",
+                       logout_endpoint="admin.logout", home_endpoint="admin.home", load_user=load_user,
+                       is_admin=lambda user: user.get("permission_level") in ADMIN_LEVELS, refusal=REFUSAL,
+                       is_console_path=lambda path: not path.startswith(("/provisioning/", "/_sim")), theme="strongdm")
+
+
+def actor() -> dict:
+    """The signed-in admin as an activity actor."""
+    user = g.user
+    return {"id": user["id"], "email": user["email"], "first_name": user.get("first_name", ""),
+            "last_name": user.get("last_name", "")}
+
+
+def is_managed(user: dict) -> bool:
+    """Provisioned by an identity provider (SCIM) rather than native to StrongDM."""
+    return bool(user.get("managed_by"))
+
+
+@bp.app_template_filter("level")
+def level_label(level: str) -> str:
+    """A permission level's display name."""
+    return PERMISSION_LABELS.get(level, level or "—")
+
+
+@bp.app_template_filter("provider")
+def provider_label(provider: str) -> str:
+    """A SCIM provider's display name."""
+    return PROVIDER_LABELS.get(provider, provider or "StrongDM")
+
+
+# -- session ----------------------------------------------------------------------------------------------
+
+
+@bp.get("/")
+def home():
+    """The landing page: Users for signed-in admins, the login form otherwise."""
+    return redirect(url_for("admin.users" if g.user else "admin.login"))
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    """Email and password sign-in (suspended users and unknown emails get the same answer)."""
+    if request.method == "GET":
+        return render_template("sdm_login.html", email="")
+    email = request.form.get("email", "").strip()
+    password = request.form.get("password", "")
+    user = sdm().accounts.find_user_by_email(email) if email else None
+    # Always check a password, so an unknown or suspended email answers as slowly as a wrong password.
+    valid = sdm().org.check_password(user["id"] if user else "", password)
+    if user is None or user.get("suspended") or not valid:
+        flash("The email or password is incorrect.", "error")
+        return render_template("sdm_login.html", email=email), 401
+    web.login_user(user["id"])
+    sdm().activities.record_login(user, ip_address=request.remote_addr or "", user_agent=request.user_agent.string)
+    return redirect(web.safe_next(request.args.get("next"), url_for("admin.users")))
+
+
+@bp.post("/logout")
+def logout():
+    """End the session."""
+    web.logout_user()
+    flash("You have logged out.", "ok")
+    return redirect(url_for("admin.login"))
+
+
+# -- users ------------------------------------------------------------------------------------------------
+
+
+@bp.get("/users")
+@web.login_required
+def users():
+    """Users, searchable and paged, with suspension and who manages them."""
+    number, size, offset = web.page_args()
+    search = request.args.get("q", "").strip()[:200] or None
+    accounts = sdm().accounts
+    page = web.Page(accounts.list_users(offset, size, search=search), number, size, accounts.count_users(search=search))
+    return render_template("sdm_users.html", page=page, search=search, scim=sdm().org.scim_settings())
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@web.admin_required
+def new_user():
+    """Invite a native (StrongDM-managed) user."""
+    form = request.form if request.method == "POST" else {"permission_level": "user"}
+    if request.method == "POST":
+        try:
+            fields = _user_fields(form)
+            user = sdm().accounts.create_user(fields, actor=actor())
+        except (ValueError, ScimError) as error:
+            flash(_message(error), "error")
+            return render_template("sdm_user_form.html", form=form, user=None, levels=PERMISSION_LEVELS), 400
+        flash(f"Added {user['email']}.", "ok")
+        return redirect(url_for("admin.user", user_id=user["id"]))
+    return render_template("sdm_user_form.html", form=form, user=None, levels=PERMISSION_LEVELS)
+
+
+@bp.get("/users/<user_id>")
+@web.login_required
+def user(user_id):
+    """One user: details, roles, and the edit form for native users."""
+    account = _user_or_404(user_id)
+    return render_template("sdm_user.html", user=account, roles=sdm().accounts.roles_of(user_id),
+                           managed=is_managed(account), form=account, levels=PERMISSION_LEVELS)
+
+
+@bp.post("/users/<user_id>")
+@web.admin_required
+def edit_user(user_id):
+    """Save a native user's details; provisioned users are refused (their IdP owns them)."""
+    account = _user_or_404(user_id)
+    refused = _refuse_managed(account) or _refuse_self(account, demote=request.form.get("permission_level"))
+    if refused:
+        return refused
+    try:
+        fields = _user_fields(request.form)
+        sdm().accounts.update_user({**account, **fields}, actor=actor())
+    except (ValueError, ScimError) as error:
+        flash(_message(error), "error")
+        return render_template("sdm_user.html", user=account, roles=sdm().accounts.roles_of(user_id), managed=False,
+                               form=request.form, levels=PERMISSION_LEVELS), 400
+    flash("Saved.", "ok")
+    return redirect(url_for("admin.user", user_id=user_id))
+
+
+@bp.post("/users/<user_id>/suspend")
+@web.admin_required
+def suspend_user(user_id):
+    """Suspend a native user."""
+    return _set_suspended(user_id, True)
+
+
+@bp.post("/users/<user_id>/reinstate")
+@web.admin_required
+def reinstate_user(user_id):
+    """Reinstate a suspended native user."""
+    return _set_suspended(user_id, False)
+
+
+def _set_suspended(user_id: str, suspended: bool):
+    account = _user_or_404(user_id)
+    refused = _refuse_managed(account) or (_refuse_self(account, demote="suspended") if suspended else None)
+    if refused:
+        return refused
+    sdm().accounts.update_user({**account, "suspended": suspended}, actor=actor())
+    flash(f"{'Suspended' if suspended else 'Reinstated'} {account['email']}.", "ok")
+    return redirect(url_for("admin.user", user_id=user_id))
+
+
+def _user_or_404(user_id: str) -> dict:
+    account = sdm().accounts.find_user(user_id)
+    if account is None:
+        raise NotFound()
+    return account
+
+
+def _refuse_managed(account: dict):
+    """StrongDM does not let the Admin UI edit users an identity provider manages."""
+    if not is_managed(account):
+        return None
+    return web.error_page(409, f"{account['email']} is managed by {provider_label(account['managed_by'])} "
+                               "through SCIM provisioning. Change this user in your identity provider; "
+                               "StrongDM does not allow edits here.", title="Managed by your identity provider")
+
+
+def _refuse_self(account: dict, *, demote: str | None):
+    """An admin cannot lock themselves out (suspend or demote their own account)."""
+    if account["id"] != g.user["id"] or demote in (None, *ADMIN_LEVELS):
+        return None
+    return web.error_page(409, "You cannot suspend your own account or remove your own Administrator "
+                               "permission level.", title="Not allowed")
+
+
+def _user_fields(form) -> dict:
+    """Validate the small user form; raises ValueError with a message for the page."""
+    email = form.get("email", "").strip()
+    first = form.get("first_name", "").strip()
+    last = form.get("last_name", "").strip()
+    level = form.get("permission_level", "user")
+    if "@" not in email or len(email) > 254 or any(c.isspace() for c in email):
+        raise ValueError("Enter a valid email address.")
+    if not first or not last:
+        raise ValueError("First name and last name are required.")
+    if len(first) > 100 or len(last) > 100:
+        raise ValueError("Names are limited to 100 characters.")
+    if level not in PERMISSION_LEVELS:
+        raise ValueError("Choose a permission level from the list.")
+    return {"email": email, "first_name": first, "last_name": last, "permission_level": level}
+
+
+def _message(error: Exception) -> str:
+    if isinstance(error, ScimError) and error.status == 409:
+        return "A user with that email address already exists."
+    return str(error)
+
+
+# -- roles ------------------------------------------------------------------------------------------------
+
+
+@bp.get("/roles")
+@web.login_required
+def roles():
+    """Roles, paged, with member counts."""
+    number, size, offset = web.page_args()
+    accounts = sdm().accounts
+    items = [(role, accounts.count_members(role["id"])) for role in accounts.list_roles(offset, size)]
+    return render_template("sdm_roles.html", page=web.Page(items, number, size, accounts.count_roles()))
+
+
+@bp.get("/roles/<role_id>")
+@web.login_required
+def role(role_id):
+    """One role and its members, paged."""
+    accounts = sdm().accounts
+    found = accounts.find_role(role_id)
+    if found is None:
+        raise NotFound()
+    number, size, offset = web.page_args()
+    members = [m[0] for m in accounts.members(role_id, offset=offset, limit=size)]
+    page = web.Page(members, number, size, accounts.count_members(role_id))
+    return render_template("sdm_role.html", role=found, page=page)
+
+
+# -- activity log -----------------------------------------------------------------------------------------
+
+
+@bp.get("/activities")
+@web.login_required
+def activities():
+    """The audit log, newest first, paged."""
+    number, size, offset = web.page_args()
+    log = sdm().activities
+    return render_template("sdm_activities.html", page=web.Page(log.list(limit=size, offset=offset), number, size,
+                                                                  log.count()),
+                           injected=fault_log(current_app, INJECTED_SHOWN))
+
+
+# Settings pages register their routes on `bp`; imported last because they use the helpers above.
+from sim.strongdm.admin import settings as admin_settings

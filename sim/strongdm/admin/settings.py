@@ -1,0 +1,152 @@
+"""StrongDM Admin UI Settings: User Management (permission levels, SCIM provisioning) and API Keys."""
+
+from flask import current_app
+from flask import flash
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import url_for
+from werkzeug.exceptions import NotFound
+
+from sim.web import console as web
+from sim.strongdm.admin.pages import actor
+from sim.strongdm.admin.pages import bp
+from sim.strongdm.admin.pages import sdm
+from sim.strongdm.api_keys import ApiKeyError
+from sim.strongdm.api_keys import ApiKeys
+from sim.strongdm.org import PERMISSION_LEVELS
+from sim.strongdm.org import PROVIDER_LABELS
+from sim.strongdm.org import OrgError
+
+
+def api_keys() -> ApiKeys:
+    """This app's SDK API keys (one instance per app; the gRPC listener keeps its own over the same store)."""
+    keys = current_app.extensions.get("strongdm_api_keys")
+    if keys is None:
+        keys = current_app.extensions["strongdm_api_keys"] = ApiKeys(sdm().store, sdm().activities)
+    return keys
+
+
+# -- settings ---------------------------------------------------------------------------------------------
+
+
+@bp.get("/settings")
+@web.admin_required
+def settings():
+    """Settings: the sections the simulator has."""
+    return redirect(url_for("admin.user_management"))
+
+
+@bp.get("/settings/user-management")
+@web.admin_required
+def user_management():
+    """Settings > User Management: the permission levels."""
+    return render_template("sdm_settings_levels.html", levels=PERMISSION_LEVELS)
+
+
+@bp.get("/settings/user-management/provisioning")
+@web.admin_required
+def provisioning():
+    """Settings > User Management > Provisioning: the SCIM provider and its token."""
+    return _provisioning_page()
+
+
+@bp.post("/settings/user-management/provisioning/activate")
+@web.admin_required
+def activate_scim():
+    """Activate SCIM with the chosen provider; the token is shown in this response only."""
+    try:
+        token = sdm().org.activate_scim(request.form.get("provider", ""), actor=actor())
+    except OrgError as error:
+        flash(str(error), "error")
+        return _provisioning_page(status=400)
+    flash("SCIM is active. Copy the token now: it is shown one time only.", "ok")
+    return _provisioning_page(token)
+
+
+@bp.post("/settings/user-management/provisioning/regenerate")
+@web.admin_required
+def regenerate_scim_token():
+    """Replace the token; the old one stops working at once."""
+    try:
+        token = sdm().org.rekey_scim(actor=actor())
+    except OrgError as error:
+        flash(str(error), "error")
+        return _provisioning_page(status=400)
+    flash("A new token was generated; the old one no longer works. Copy it now: it is shown one time only.", "ok")
+    return _provisioning_page(token)
+
+
+@bp.post("/settings/user-management/provisioning/deactivate")
+@web.admin_required
+def deactivate_scim():
+    """Turn SCIM off; the token stops working."""
+    try:
+        sdm().org.deactivate_scim(actor=actor())
+    except OrgError as error:
+        flash(str(error), "error")
+        return _provisioning_page(status=400)
+    flash("SCIM provisioning is deactivated; the token no longer works.", "ok")
+    return redirect(url_for("admin.provisioning"))
+
+
+def _provisioning_page(token: str | None = None, status: int = 200):
+    scim = sdm().org.scim_settings()
+    base_url = None
+    if scim.get("provider"):
+        base_url = f"{request.host_url.rstrip('/')}/provisioning/{scim['provider']}/v2"
+    page = render_template("sdm_settings_provisioning.html", scim=scim, token=token, base_url=base_url,
+                           providers=PROVIDER_LABELS)
+    # The token must not linger in caches or history.
+    return page, status, {"Cache-Control": "no-store"}
+
+
+# -- Settings > API Keys (the SDK's credentials) ----------------------------------------------------------
+
+
+@bp.get("/settings/api-keys")
+@web.admin_required
+def list_api_keys():
+    """Settings > API Keys: every key's name, access key and creation time (never a secret)."""
+    return _api_keys_page()
+
+
+@bp.post("/settings/api-keys")
+@web.admin_required
+def create_api_key():
+    """Create a key; its secret is in this response only."""
+    try:
+        key = api_keys().create_api_key(request.form.get("name", ""), actor=actor())
+    except ApiKeyError as error:
+        flash(str(error), "error")
+        return _api_keys_page(status=400, name=request.form.get("name", "")[:300])
+    flash(f"Created API key {key['name']}. Copy the secret now: it is shown one time only.", "ok")
+    return _api_keys_page(created=key)
+
+
+@bp.get("/settings/api-keys/<access_key>/revoke")
+@web.admin_required
+def confirm_revoke_api_key(access_key):
+    """Ask before revoking: a revoked key stops working at once and cannot be restored."""
+    key = api_keys().find_api_key(access_key)
+    if key is None:
+        raise NotFound()
+    return render_template("sdm_api_key_revoke.html", key=key)
+
+
+@bp.post("/settings/api-keys/<access_key>/revoke")
+@web.admin_required
+def revoke_api_key(access_key):
+    """Revoke (delete) a key; calls signed with it fail from now on."""
+    try:
+        key = api_keys().revoke_api_key(access_key, actor=actor())
+    except ApiKeyError:
+        raise NotFound() from None
+    flash(f"Revoked API key {key['name']} ({key['access_key']}); it no longer works.", "ok")
+    return redirect(url_for("admin.list_api_keys"))
+
+
+def _api_keys_page(created: dict | None = None, status: int = 200, name: str = ""):
+    page = render_template("sdm_settings_api_keys.html", keys=api_keys().list_api_keys(), created=created, name=name)
+    # The secret must not linger in caches or history.
+    return page, status, {"Cache-Control": "no-store"}

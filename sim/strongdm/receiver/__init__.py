@@ -1,0 +1,1 @@
+"""StrongDM's SCIM receiver at /provisioning/{generic,okta,azure}/v2."""

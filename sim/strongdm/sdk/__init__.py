@@ -1,0 +1,1 @@
+"""StrongDM's SDK API over gRPC, for the official `strongdm` Python SDK."""

@@ -1,0 +1,312 @@
+"""StrongDM's SDK API over gRPC: v1.Accounts, v1.Roles and v1.AccountAttachments over the SCIM state.
+
+Servicers are the wheel's own generated classes (strongdm/*_pb2_grpc.py), so the unmodified SDK talks
+to them with `strongdm.Client(key, secret, host="127.0.0.1:PORT", insecure=True)`. Every call is
+authenticated by the SDK's HMAC signature (grpc_auth.py); errors carry the status-details trailer
+so the SDK raises its typed exceptions (grpc_errors.py). Changes go through the same model methods
+as SCIM, so they write the same activities, with the API key as the actor.
+"""
+
+import json
+import logging
+from concurrent import futures
+
+import grpc
+from strongdm import account_attachments_pb2
+from strongdm import account_attachments_pb2_grpc
+from strongdm import accounts_pb2
+from strongdm import accounts_pb2_grpc
+from strongdm import roles_pb2
+from strongdm import roles_pb2_grpc
+
+from sim.scim.errors import NotFoundError as ModelNotFound
+from sim.scim.errors import UniquenessError
+from sim.serve import LOOPBACK
+from sim.store import loads
+from sim.strongdm.sdk import auth as grpc_auth
+from sim.strongdm.sdk import convert as grpc_convert
+from sim.strongdm.sdk import filters as grpc_filters
+from sim.strongdm.sdk import paging as grpc_paging
+from sim.strongdm.api_keys import ApiKeys
+from sim.strongdm.api_keys import actor_for
+from sim.strongdm.sdk.errors import AlreadyExistsError
+from sim.strongdm.sdk.errors import ApiError
+from sim.strongdm.sdk.errors import BadRequestError
+from sim.strongdm.sdk.errors import InternalError
+from sim.strongdm.sdk.errors import NotFoundError
+from sim.strongdm.sdk.errors import PermissionError
+from sim.strongdm.sdk.errors import abort
+
+log = logging.getLogger(__name__)
+
+
+
+class Api:
+    """What every servicer shares: the StrongDM state, API keys and the call wrapper."""
+
+    def __init__(self, sdm, api_keys: ApiKeys, *, check_signature: bool = True, today=None):
+        self.sdm = sdm
+        self.accounts = sdm.accounts
+        self.store = sdm.store
+        self.api_keys = api_keys
+        self.check_signature = check_signature
+        self.today = today
+
+    def call(self, method: str, request, context, handler):
+        """Authenticate `request` for `method` (e.g. "Accounts.List"), run `handler(actor)`, map errors."""
+        try:
+            access_key = grpc_auth.verify(context.invocation_metadata(), method, request.SerializeToString(),
+                                          self.api_keys.signing_secret, today=self.today() if self.today else None,
+                                          check_signature=self.check_signature)
+            key = self.api_keys.find_api_key(access_key)
+            if key is None:  # revoked between the two reads
+                raise grpc_auth.AuthenticationError("invalid API access key")
+            if asks_for_snapshot(request):
+                raise BadRequestError("snapshot_at is not simulated: the simulator keeps no history")
+            return handler(actor_for(key))
+        except ApiError as exc:
+            error = exc
+        except grpc_filters.FilterError as exc:
+            error = BadRequestError(str(exc))
+        except ModelNotFound as exc:
+            error = NotFoundError(exc.detail)
+        except UniquenessError:
+            error = AlreadyExistsError("one or more of the attribute values are already in use")
+        except Exception:
+            log.exception("unexpected error in %s", method)
+            error = InternalError("internal error: see the simulator's log")
+        abort(context, error)
+
+    # -- reads (keyset order: the table's insertion sequence) ------------------------------------------
+
+    def user_rows(self) -> list[tuple[int, dict]]:
+        """Every user as (seq, doc)."""
+        return [(r[0], loads(r[1])) for r in self.store.read().execute("SELECT seq, doc FROM users ORDER BY seq")]
+
+    def role_rows(self) -> list[tuple[int, dict]]:
+        """Every role as (seq, doc)."""
+        return [(r[0], loads(r[1])) for r in self.store.read().execute("SELECT seq, doc FROM roles ORDER BY seq")]
+
+    def attachment_rows(self) -> list[tuple[int, dict]]:
+        """Every attachment as (seq, {id, account_id, role_id})."""
+        rows = self.store.read().execute("SELECT seq, id, account_id, role_id FROM attachments ORDER BY seq")
+        return [(r[0], {"id": r[1], "account_id": r[2], "role_id": r[3]}) for r in rows]
+
+    def find_attachment(self, attachment_id: str = "", account_id: str = "", role_id: str = "") -> dict | None:
+        """One attachment by id, or by (account, role)."""
+        if attachment_id:
+            query, args = "SELECT id, account_id, role_id FROM attachments WHERE id = ?", (attachment_id,)
+        else:
+            query = "SELECT id, account_id, role_id FROM attachments WHERE account_id = ? AND role_id = ?"
+            args = (account_id, role_id)
+        row = self.store.read().execute(query, args).fetchone()
+        return None if row is None else dict(row)
+
+    def user(self, user_id: str) -> dict:
+        """A user by id, or NotFoundError."""
+        user = self.accounts.find_user(user_id) if user_id else None
+        if user is None:
+            raise NotFoundError(f"cannot find account {user_id!r}")
+        return user
+
+    def role(self, role_id: str) -> dict:
+        """A role by id, or NotFoundError."""
+        role = self.accounts.find_role(role_id) if role_id else None
+        if role is None:
+            raise NotFoundError(f"cannot find role {role_id!r}")
+        return role
+
+
+def asks_for_snapshot(request) -> bool:
+    """True when a read asks for a historical snapshot (`client.snapshot_at(...)`)."""
+    meta = request.meta if request.HasField("meta") else None
+    return meta is not None and "snapshot_at" in meta.DESCRIPTOR.fields_by_name and meta.HasField("snapshot_at")
+
+
+def refuse_managed(kind: str, item: dict) -> None:
+    """SCIM-provisioned users and roles are changed only by their IdP (reference §1.8, §2.1)."""
+    if item.get("managed_by"):
+        raise PermissionError(f"{kind} {item['id']} is managed by SCIM provider {item['managed_by']!r}; "
+                              "change it in the identity provider")
+
+
+class AccountsServicer(accounts_pb2_grpc.AccountsServicer):
+    """v1.Accounts: users only (service and token accounts are not simulated)."""
+
+    def __init__(self, api: Api):
+        self.api = api
+
+    def List(self, request, context):
+        """List accounts matching a filter, a page at a time."""
+        def handler(actor):
+            page = grpc_paging.paginate(self.api.user_rows(), grpc_filters.account_filter(request.filter),
+                                        request.meta)
+            response = accounts_pb2.AccountListResponse(accounts=[grpc_convert.account_message(u) for u in page.items])
+            response.meta.next_cursor, response.meta.total = page.next_cursor, page.total
+            return response
+        return self.api.call("Accounts.List", request, context, handler)
+
+    def Get(self, request, context):
+        """Read one account by id."""
+        def handler(actor):
+            return accounts_pb2.AccountGetResponse(account=grpc_convert.account_message(self.api.user(request.id)))
+        return self.api.call("Accounts.Get", request, context, handler)
+
+    def Create(self, request, context):
+        """Create a StrongDM-managed user."""
+        def handler(actor):
+            fields = grpc_convert.user_fields(request.account)
+            user = self.api.accounts.create_user({**fields, "managed_by": ""}, actor=actor)
+            return accounts_pb2.AccountCreateResponse(account=grpc_convert.account_message(user))
+        return self.api.call("Accounts.Create", request, context, handler)
+
+    def Update(self, request, context):
+        """Replace the fields of a user that no SCIM provider manages."""
+        def handler(actor):
+            current = self.api.user(request.id or request.account.user.id)
+            refuse_managed("account", current)
+            fields = grpc_convert.user_fields(request.account)
+            user = self.api.accounts.update_user({**current, **fields}, actor=actor)
+            return accounts_pb2.AccountUpdateResponse(account=grpc_convert.account_message(user))
+        return self.api.call("Accounts.Update", request, context, handler)
+
+    def Delete(self, request, context):
+        """Delete a user that no SCIM provider manages."""
+        def handler(actor):
+            refuse_managed("account", self.api.user(request.id))
+            self.api.accounts.delete_user(request.id, actor=actor)
+            return accounts_pb2.AccountDeleteResponse()
+        return self.api.call("Accounts.Delete", request, context, handler)
+
+
+class RolesServicer(roles_pb2_grpc.RolesServicer):
+    """v1.Roles: list and get every role; create, update and delete roles no SCIM provider manages."""
+
+    def __init__(self, api: Api):
+        self.api = api
+
+    def List(self, request, context):
+        """List roles matching a filter, a page at a time."""
+        def handler(actor):
+            page = grpc_paging.paginate(self.api.role_rows(), grpc_filters.role_filter(request.filter), request.meta)
+            response = roles_pb2.RoleListResponse(roles=[grpc_convert.role_message(r) for r in page.items])
+            response.meta.next_cursor, response.meta.total = page.next_cursor, page.total
+            return response
+        return self.api.call("Roles.List", request, context, handler)
+
+    def Get(self, request, context):
+        """Read one role by id."""
+        def handler(actor):
+            return roles_pb2.RoleGetResponse(role=grpc_convert.role_message(self.api.role(request.id)))
+        return self.api.call("Roles.Get", request, context, handler)
+
+    def Create(self, request, context):
+        """Create a StrongDM-managed role (no access rules are simulated)."""
+        def handler(actor):
+            role = self.api.accounts.create_role(role_fields(request.role), [], actor=actor)
+            return roles_pb2.RoleCreateResponse(role=grpc_convert.role_message(role))
+        return self.api.call("Roles.Create", request, context, handler)
+
+    def Update(self, request, context):
+        """Rename or re-tag a role that no SCIM provider manages."""
+        def handler(actor):
+            current = self.api.role(request.id or request.role.id)
+            refuse_managed("role", current)
+            role = self.api.accounts.update_role({**current, **role_fields(request.role)}, actor=actor)
+            return roles_pb2.RoleUpdateResponse(role=grpc_convert.role_message(role))
+        return self.api.call("Roles.Update", request, context, handler)
+
+    def Delete(self, request, context):
+        """Delete a role that no SCIM provider manages."""
+        def handler(actor):
+            refuse_managed("role", self.api.role(request.id))
+            self.api.accounts.delete_role(request.id, actor=actor)
+            return roles_pb2.RoleDeleteResponse()
+        return self.api.call("Roles.Delete", request, context, handler)
+
+
+def role_fields(message: roles_pb2.Role) -> dict:
+    """The writable fields of a `v1.Role`; BadRequestError for a blank name or bad access rules."""
+    name = message.name.strip()
+    if not name:
+        raise BadRequestError("name cannot be empty")
+    if len(name) > 255 or "\x00" in name:
+        raise BadRequestError("name must be at most 255 characters and contain no NUL")
+    try:
+        rules = json.loads(message.access_rules) if message.access_rules else []
+    except ValueError:
+        raise BadRequestError("access_rules must be JSON") from None
+    return {"name": name, "tags": grpc_convert.tags_dict(message.tags), "access_rules": rules}
+
+
+class AccountAttachmentsServicer(account_attachments_pb2_grpc.AccountAttachmentsServicer):
+    """v1.AccountAttachments: who holds which role."""
+
+    def __init__(self, api: Api):
+        self.api = api
+
+    def List(self, request, context):
+        """List attachments matching a filter, a page at a time."""
+        def handler(actor):
+            page = grpc_paging.paginate(self.api.attachment_rows(), grpc_filters.attachment_filter(request.filter),
+                                        request.meta)
+            response = account_attachments_pb2.AccountAttachmentListResponse(
+                account_attachments=[grpc_convert.attachment_message(a) for a in page.items])
+            response.meta.next_cursor, response.meta.total = page.next_cursor, page.total
+            return response
+        return self.api.call("AccountAttachments.List", request, context, handler)
+
+    def Get(self, request, context):
+        """Read one attachment by id."""
+        def handler(actor):
+            attachment = self.api.find_attachment(request.id) if request.id else None
+            if attachment is None:
+                raise NotFoundError(f"cannot find account attachment {request.id!r}")
+            return account_attachments_pb2.AccountAttachmentGetResponse(
+                account_attachment=grpc_convert.attachment_message(attachment))
+        return self.api.call("AccountAttachments.Get", request, context, handler)
+
+    def Create(self, request, context):
+        """Attach an account to a role whose membership no SCIM provider manages."""
+        def handler(actor):
+            wanted = request.account_attachment
+            self.api.user(wanted.account_id)
+            role = self.api.role(wanted.role_id)
+            # The IdP owns a provisioned role's membership (inferred: StrongDM documents SCIM-managed
+            # roles as not editable in StrongDM).
+            refuse_managed("role", role)
+            if not self.api.accounts.add_members(role["id"], [wanted.account_id], actor=actor):
+                raise AlreadyExistsError(f"account {wanted.account_id} is already attached to role {role['id']}")
+            attachment = self.api.find_attachment(account_id=wanted.account_id, role_id=role["id"])
+            return account_attachments_pb2.AccountAttachmentCreateResponse(
+                account_attachment=grpc_convert.attachment_message(attachment))
+        return self.api.call("AccountAttachments.Create", request, context, handler)
+
+    def Delete(self, request, context):
+        """Detach an account from a role whose membership no SCIM provider manages."""
+        def handler(actor):
+            attachment = self.api.find_attachment(request.id) if request.id else None
+            if attachment is None:
+                raise NotFoundError(f"cannot find account attachment {request.id!r}")
+            refuse_managed("role", self.api.role(attachment["role_id"]))
+            self.api.accounts.remove_members(attachment["role_id"], [attachment["account_id"]], actor=actor)
+            return account_attachments_pb2.AccountAttachmentDeleteResponse()
+        return self.api.call("AccountAttachments.Delete", request, context, handler)
+
+
+def start_grpc(sdm, host: str = "127.0.0.1", port: int = 0, *, api_keys: ApiKeys | None = None,
+               check_signature: bool = True, max_workers: int = 8, today=None) -> tuple[grpc.Server, int]:
+    """Serve the SDK API for `sdm` (a StrongDM state) on host:port (0 picks a free port); returns (server, port)."""
+    if host not in LOOPBACK:
+        log.warning("gRPC API bound to %s, not loopback: anyone who can reach it can call the API", host)
+    api = Api(sdm, api_keys or ApiKeys(sdm.store, sdm.activities), check_signature=check_signature, today=today)
+    server = grpc.server(futures.ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="sdm-grpc"))
+    accounts_pb2_grpc.add_AccountsServicer_to_server(AccountsServicer(api), server)
+    roles_pb2_grpc.add_RolesServicer_to_server(RolesServicer(api), server)
+    account_attachments_pb2_grpc.add_AccountAttachmentsServicer_to_server(AccountAttachmentsServicer(api), server)
+    address = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    bound = server.add_insecure_port(address)
+    if not bound:
+        raise OSError(f"cannot bind the gRPC API to {address}")
+    server.start()
+    return server, bound
