@@ -8,7 +8,7 @@ from faults_fixtures import strongdm_app
 from faults_fixtures import user
 from faults_fixtures import user_count
 
-from sim.strongdm import ratelimit
+from sim.faults import ratelimit
 
 # -- rate limits ----------------------------------------------------------------------------------------------
 
@@ -56,8 +56,8 @@ def test_rate_limits_are_off_unless_asked_for():
 
 
 def test_callers_whose_window_has_emptied_are_forgotten():
-    from sim.strongdm.ratelimit import SWEEP_EVERY
-    from sim.strongdm.ratelimit import RateLimiter
+    from sim.faults.ratelimit import SWEEP_EVERY
+    from sim.faults.ratelimit import RateLimiter
 
     now = [0.0]
     limiter = RateLimiter(window=60, clock=lambda: now[0])

@@ -1,4 +1,4 @@
-"""Faults on demand: rules, a seeded random source, a WSGI middleware that applies them, and `/_sim/faults`.
+"""Faults on demand: each rule with its seeded random source, and the WSGI middleware that applies them.
 
 A rule is written `KIND[:ARG][:OPTION...][@[METHOD ]PATH]` (see `SYNTAX`) or as JSON (see `FaultRule.to_dict`).
 Rules without a path apply to the app's API paths only (the SCIM receiver, the JumpCloud API), never to
@@ -6,26 +6,16 @@ Rules without a path apply to the app's API paths only (the SCIM receiver, the J
 seeded from (seed, position, rule), so the k-th request a rule sees gets the same fate in every run.
 """
 
-import json
 import random
 import threading
 import time
 from dataclasses import dataclass
 from dataclasses import field
+from http import HTTPStatus
 
-from flask import Blueprint
-from flask import current_app
-from flask import jsonify
-from flask import request
-
-from sim.faults.rules import SYNTAX
+from sim.faults import control
 from sim.faults.rules import FaultRule
-from sim.faults.rules import FaultSyntaxError
-from sim.faults.rules import parse_rule
 from sim.faults.rules import rule_from
-
-__all__ = ["SYNTAX", "FaultRule", "FaultSyntaxError", "parse_rule", "install", "set_faults", "clear_faults",
-           "active_faults", "fault_log"]
 
 LOG_DDL = """
 CREATE TABLE IF NOT EXISTS faults_log (
@@ -205,81 +195,30 @@ def _run(wsgi_app, environ) -> tuple[str, list, bytes]:
 
 
 def _reason(status: int) -> str:
-    from http import HTTPStatus
-
     return HTTPStatus(status).phrase
 
 
-# -- what each app answers, and who may steer it ---------------------------------------------------------
+def install(app, store, *, render, paths: tuple[str, ...], authorize, rules=(), seed: int | None = None,
+            clock=time.time, sleep=time.sleep) -> Faults:
+    """Wrap `app` in the fault middleware and register `/_sim/faults`; the factory says how its product answers.
 
-DETAILS = {401: None, 429: "Too many requests.", 500: "Internal error.", 502: "Bad gateway.",
-           503: "Service temporarily unavailable.", 504: "Gateway timeout."}
-
-
-def render_scim(status: int, path: str) -> tuple[bytes, str, dict]:
-    """StrongDM's answer: a SCIM error body (RFC 7644 §3.12); a revoked token looks like a wrong one."""
-    from sim.scim.errors import ScimError
-    from sim.scim.errors import UnauthorizedError
-
-    error = UnauthorizedError() if status == 401 else ScimError(DETAILS.get(status))
-    body = error.to_dict() | {"status": str(status)}
-    return json.dumps(body).encode(), "application/json", dict(error.headers)
-
-
-def render_jumpcloud(status: int, path: str) -> tuple[bytes, str, dict]:
-    """JumpCloud's answer: the v1 or v2 error shape, as its own error handler would render it."""
-    from sim.jumpcloud.api.common import api_flavour
-    from sim.jumpcloud.errors import JumpCloudError
-    from sim.jumpcloud.errors import UnauthorizedError
-
-    if status == 401:
-        error = UnauthorizedError()
-    else:
-        error = JumpCloudError(_reason(status))
-        error.status = status
-        error.code = {429: "tooManyRequests", 500: "internalError", 502: "badGateway", 503: "serviceUnavailable",
-                      504: "gatewayTimeout"}.get(status, "error")
-    body = error.v1_body() if api_flavour(path) == "v1" else error.v2_body()
-    return json.dumps(body).encode(), "application/json", {}
-
-
-def authorize_strongdm(req) -> bool:
-    """The SCIM bearer token, or a signed-in Admin UI session."""
-    from flask import session
-
-    sdm = current_app.extensions["strongdm"]
-    scheme, _, token = req.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() == "bearer" and sdm.org.check_token(token.strip()):
-        return True
-    # The console's signed session (sim.web.console); PUT and DELETE cannot be forged cross-site, so no CSRF token.
-    from sim.strongdm.admin.pages import ADMIN_LEVELS
-
-    user = sdm.accounts.find_user(session["uid"]) if isinstance(session.get("uid"), str) else None
-    return bool(user and not user.get("suspended") and user.get("permission_level") in ADMIN_LEVELS)
-
-
-def authorize_jumpcloud(req) -> bool:
-    """A live x-api-key."""
-    return current_app.extensions["jumpcloud"].org.authenticate(req.headers.get("x-api-key")) is not None
-
-
-def install(app, rules=(), *, seed: int | None = None, clock=time.time, sleep=time.sleep) -> Faults:
-    """Wrap `app` in the fault middleware, register `/_sim/faults`, and load `rules` (strings or dicts)."""
-    if "strongdm" in app.extensions:
-        store, render, paths, authorize = (app.extensions["strongdm"].store, render_scim, ("/provisioning/*",),
-                                           authorize_strongdm)
-    elif "jumpcloud" in app.extensions:
-        store, render, paths, authorize = (app.extensions["jumpcloud"].store, render_jumpcloud,
-                                           ("/api/*", "/insights/*"), authorize_jumpcloud)
-    else:
-        raise ValueError("install() needs the StrongDM or JumpCloud app")
+    `render(status, path) -> (body, content_type, headers)` is the product's error body, `paths` the
+    patterns a rule without a path applies to, `authorize(request) -> bool` who may steer faults.
+    """
     faults = Faults(store, render, paths, seed=0 if seed is None else seed, authorize=authorize, clock=clock,
                     sleep=sleep)
     faults.replace(rules or ())
     app.extensions["faults"] = faults
     app.wsgi_app = FaultMiddleware(app.wsgi_app, faults)
-    app.register_blueprint(bp)
+    app.register_blueprint(control.bp)
     return faults
+
+
+def rules_from_settings(settings: dict, name: str) -> tuple[list, int]:
+    """The rules and seed `settings` give app `name`: FAULTS, then `<NAME>_FAULTS` (rules for this app only, as
+    `sim up` passes one settings dict to both), FAULT_SEED (else SEED)."""
+    seed = settings.get("FAULT_SEED", settings.get("SEED", 0))
+    return [*(settings.get("FAULTS") or ()), *(settings.get(f"{name.upper()}_FAULTS") or ())], int(seed)
 
 
 def set_faults(app, rules, *, seed: int | None = None) -> list[dict]:
@@ -303,65 +242,3 @@ def fault_log(app, limit: int = 50) -> list[dict]:
     """The most recent injected faults, newest first (for the consoles)."""
     faults = app.extensions.get("faults")
     return faults.log(limit) if faults else []
-
-
-# -- /_sim/faults --------------------------------------------------------------------------------------------
-
-bp = Blueprint("sim_faults", __name__, url_prefix="/_sim/faults")
-
-
-@bp.before_request
-def require_credential():
-    """The app's own credential (StrongDM: SCIM token or admin session; JumpCloud: x-api-key)."""
-    if not current_app.extensions["faults"].authorize(request):
-        return jsonify({"error": "unauthorized", "detail": "Send the app's credential."}), 401
-
-
-def _document():
-    faults = current_app.extensions["faults"]
-    return jsonify({"seed": faults.seed, "rules": faults.active(), "injected": faults.count(),
-                    "delayed": faults.delayed, "recent": faults.log(20), "syntax": SYNTAX})
-
-
-@bp.get("")
-def get_faults():
-    """The active rules, how many faults were injected, and the most recent ones."""
-    return _document()
-
-
-@bp.put("")
-def put_faults():
-    """Replace the rule set: `{"rules": [...], "seed": n}` or a bare list (strings or objects)."""
-    data = request.get_json(force=True, silent=True)
-    if isinstance(data, list):
-        data = {"rules": data}
-    if not isinstance(data, dict) or not isinstance(data.get("rules", []), list):
-        return jsonify({"error": "invalid", "detail": 'Send {"rules": [...], "seed": n}.'}), 400
-    seed = data.get("seed")
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
-        return jsonify({"error": "invalid", "detail": "seed must be an integer"}), 400
-    try:
-        current_app.extensions["faults"].replace(data.get("rules", []), seed)
-    except FaultSyntaxError as exc:
-        return jsonify({"error": "invalid", "detail": str(exc)[:500], "syntax": SYNTAX}), 400
-    return _document()
-
-
-@bp.delete("")
-def delete_faults():
-    """Clear every rule."""
-    current_app.extensions["faults"].replace(())
-    return _document()
-
-
-def install_from_settings(app, settings: dict) -> Faults:
-    """`install` from settings: FAULTS, then STRONGDM_FAULTS or JUMPCLOUD_FAULTS (rules for this app only, as
-    `sim up` passes one settings dict to both), FAULT_SEED (else SEED), RATE_LIMITS (StrongDM's limits)."""
-    name = "strongdm" if "strongdm" in app.extensions else "jumpcloud"
-    if settings.get("RATE_LIMITS") and name == "strongdm":
-        from sim.strongdm import ratelimit
-
-        ratelimit.install(app)
-    seed = settings.get("FAULT_SEED", settings.get("SEED", 0))
-    rules = [*(settings.get("FAULTS") or ()), *(settings.get(f"{name.upper()}_FAULTS") or ())]
-    return install(app, rules, seed=int(seed))

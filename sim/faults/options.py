@@ -35,7 +35,7 @@ rate_limits_option = click.option("--rate-limits", is_flag=True,
 
 def fault_settings(faults=(), *, seed: int | None = None, rate_limits: bool = False,
                    jumpcloud_faults=()) -> dict:
-    """The settings that carry these options to `create_app` (see `sim.faults.middleware.install_from_settings`).
+    """The settings that carry these options to `create_app` (see `sim.faults.middleware.rules_from_settings`).
 
     `faults` go to the StrongDM receiver and `jumpcloud_faults` to the JumpCloud API, so `sim up` can pass
     one dict to both apps; `sim jumpcloud` passes its rules as `jumpcloud_faults`.

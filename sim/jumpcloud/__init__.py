@@ -40,7 +40,10 @@ def create_app(store: Store | None = None, *, settings: dict | None = None) -> F
     app.register_error_handler(Exception, api.handle_error)
     from sim.faults import middleware as faults
 
-    faults.install_from_settings(app, merged)
+    jc = app.extensions["jumpcloud"]
+    rules, seed = faults.rules_from_settings(merged, "jumpcloud")
+    faults.install(app, jc.store, render=api.fault_response, paths=api.FAULT_PATHS, rules=rules, seed=seed,
+                   authorize=lambda req: jc.org.authenticate(req.headers.get("x-api-key")) is not None)
     from sim.jumpcloud.pusher import worker as pusher
 
     pusher.install(app)  # Identity Management; its worker starts only once an app is activated

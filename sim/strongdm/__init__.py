@@ -101,8 +101,14 @@ def create_app(store: Store | None = None, *, profile: str = "strongdm", token: 
     app.register_blueprint(admin.bp)
     register_error_boundary(app)
     from sim.faults import middleware as faults
+    from sim.faults import ratelimit
+    from sim.strongdm.receiver import common as receiver
 
-    faults.install_from_settings(app, settings)
+    if settings.get("RATE_LIMITS"):
+        ratelimit.install(app)  # StrongDM's documented limits (sim.faults.ratelimit)
+    rules, seed = faults.rules_from_settings(settings, "strongdm")
+    faults.install(app, state.store, render=receiver.fault_response, paths=receiver.FAULT_PATHS, rules=rules,
+                   seed=seed, authorize=lambda req: admin.may_steer_faults(state, req))
     return app
 
 

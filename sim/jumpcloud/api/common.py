@@ -3,6 +3,7 @@
 import json
 import logging
 import re
+from http import HTTPStatus
 
 from flask import current_app
 from flask import g
@@ -25,6 +26,9 @@ from sim.jumpcloud.directory.shapes import OBJECT_ID
 log = logging.getLogger(__name__)
 
 API_PREFIXES = ("/api", "/insights")
+FAULT_PATHS = ("/api/*", "/insights/*")  # what a fault rule without a path applies to
+FAULT_CODES = {429: "tooManyRequests", 500: "internalError", 502: "badGateway", 503: "serviceUnavailable",
+               504: "gatewayTimeout"}
 READ_POSTS = re.compile(r"^/(api/search/|insights/)")
 APP_PATHS = re.compile(r"^/api/(applications|v2/applications|v2/usergroups/[^/]+/associations|v2/users/[^/]+/associations)")
 
@@ -144,3 +148,15 @@ def handle_error(exc: Exception):
     response.status_code = exc.status
     response.headers.update(exc.headers)
     return response
+
+
+def fault_response(status: int, path: str) -> tuple[bytes, str, dict]:
+    """An injected fault as JumpCloud answers it: the v1 or v2 error shape `handle_error` would render."""
+    if status == 401:
+        error = UnauthorizedError()
+    else:
+        error = JumpCloudError(HTTPStatus(status).phrase)
+        error.status = status
+        error.code = FAULT_CODES.get(status, "error")
+    body = error.v1_body() if api_flavour(path) == "v1" else error.v2_body()
+    return json.dumps(body).encode(), "application/json", {}

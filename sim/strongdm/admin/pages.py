@@ -7,6 +7,7 @@ from flask import g
 from flask import redirect
 from flask import render_template
 from flask import request
+from flask import session
 from flask import url_for
 from werkzeug.exceptions import NotFound
 
@@ -23,6 +24,19 @@ ADMIN_LEVELS = frozenset({"admin", "root-admin"})
 INJECTED_SHOWN = 20  # recent injected faults listed beside the activity log
 REFUSAL = ("Only users with the Administrator permission level can open this page. "
            "Ask an administrator of your organization to change your permission level.")
+
+
+def may_steer_faults(state, req) -> bool:
+    """Who may manage `/_sim/faults`: the SCIM bearer token, or a signed-in admin's console session (sim.web).
+
+    PUT and DELETE cannot be forged cross-site, so the session needs no CSRF token here.
+    """
+    scheme, _, token = req.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() == "bearer" and state.org.check_token(token.strip()):
+        return True
+    uid = session.get("uid")
+    user = state.accounts.find_user(uid) if isinstance(uid, str) else None
+    return bool(user and not user.get("suspended") and user.get("permission_level") in ADMIN_LEVELS)
 
 
 def sdm():

@@ -1,6 +1,7 @@
 """What the receiver's Users and Groups share: request options, paging, filtering, member ids."""
 
 import copy
+import json
 import re
 from dataclasses import dataclass
 
@@ -9,11 +10,17 @@ from sim.scim.errors import BadRequestError
 from sim.scim.errors import InvalidFilterError
 from sim.scim.errors import InvalidSyntaxError
 from sim.scim.errors import InvalidValueError
+from sim.scim.errors import ScimError
+from sim.scim.errors import UnauthorizedError
 from sim.scim.schemas import list_response
 from sim.scim.schemas import project
 
 # StrongDM ids: `a-`/`r-` + hex. Docs also show toy ids such as `a-0001`, so any hex length is well-formed.
 ACCOUNT_ID = re.compile(r"^a-[0-9a-f]{1,32}$")
+
+FAULT_PATHS = ("/provisioning/*",)  # what a fault rule without a path applies to
+FAULT_DETAILS = {401: None, 429: "Too many requests.", 500: "Internal error.", 502: "Bad gateway.",
+                 503: "Service temporarily unavailable.", 504: "Gateway timeout."}
 
 
 def copy_json(value):
@@ -244,3 +251,10 @@ def member_values(members) -> list[str]:
             raise BadRequestError(f"cannot parse member id: {value}"[:300])
         out.append(value)
     return list(dict.fromkeys(out))
+
+
+def fault_response(status: int, path: str) -> tuple[bytes, str, dict]:
+    """An injected fault as the receiver answers it: a SCIM error (RFC 7644 §3.12); a revoked token looks like a wrong one."""
+    error = UnauthorizedError() if status == 401 else ScimError(FAULT_DETAILS.get(status))
+    body = error.to_dict() | {"status": str(status)}
+    return json.dumps(body).encode(), "application/json", dict(error.headers)
