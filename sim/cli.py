@@ -32,19 +32,11 @@ def cli():
 def strongdm(port, host, state_dir, token, profile, grpc_port, faults, fault_seed, rate_limits):
     """Serve the mock StrongDM (SCIM receiver, Admin UI and, with the [sdk] extra, the SDK API) alone."""
     from sim.run import runner
-    from sim.strongdm.sdk.serve import start_sdk_api
 
-    previous = runner.read_endpoints(state_dir).get("strongdm", {})
-    server, admin = runner.start_strongdm(state_dir, host=host, port=port, token=token, profile=profile,
-                                          admin=previous.get("admin"),
-                                          settings=fault_settings(faults, seed=fault_seed, rate_limits=rate_limits))
-    base = f"{server.url}/provisioning/generic/v2"
-    endpoints = runner.read_endpoints(state_dir)
-    endpoints["strongdm"] = {"url": server.url, "scim_base_url": base,
-                             "scim_token": token or previous.get("scim_token"), "admin": admin}
-    sdk = start_sdk_api(server.app.extensions["strongdm"], host, grpc_port, previous=previous)
-    endpoints["strongdm"].update(sdk.endpoints() if sdk else {})
-    runner.write_endpoints(state_dir, endpoints)
+    server, sdk, endpoints = runner.serve_strongdm(
+        state_dir, host=host, port=port, token=token, profile=profile, grpc_port=grpc_port,
+        settings=fault_settings(faults, seed=fault_seed, rate_limits=rate_limits))
+    admin, base = endpoints["admin"], endpoints["scim_base_url"]
     click.echo(f"StrongDM Admin UI  {server.url}/  (admin {admin['email']} / {admin['password']})")
     click.echo(f"SCIM base URL      {base}")
     click.echo(f"SCIM token         {token or '(activate SCIM in the Admin UI, or pass --token)'}")
@@ -138,16 +130,10 @@ def strongdm_keys_revoke(state_dir, access_key):
 def jumpcloud(port, host, state_dir, seed, users, groups, faults, fault_seed, scim_url, scim_token):
     """Serve the mock JumpCloud (REST API v1/v2, Directory Insights) alone; seeds only an empty state."""
     from sim.run import runner
-    from sim.run.jumpcloud import start_jumpcloud
 
-    previous = runner.read_endpoints(state_dir).get("jumpcloud", {})
-    server, creds = start_jumpcloud(state_dir, host=host, port=port, seed=seed, users=users, groups=groups,
-                                    settings=fault_settings(jumpcloud_faults=faults, seed=fault_seed),
-                                    previous={k: previous[k] for k in ("api_key", "admin") if k in previous})
-    seeded = creds.pop("seeded_now", False)
-    endpoints = runner.read_endpoints(state_dir)
-    endpoints["jumpcloud"] = creds
-    runner.write_endpoints(state_dir, endpoints)
+    server, creds, seeded = runner.serve_jumpcloud(state_dir, host=host, port=port, seed=seed, users=users,
+                                                   groups=groups,
+                                                   settings=fault_settings(jumpcloud_faults=faults, seed=fault_seed))
     key = creds.get("api_key") or "(unknown: shown when the state was first seeded)"
     click.echo(f"JumpCloud Console  {server.url}/")
     click.echo(f"JumpCloud API      {server.url}/api  (v2 {server.url}/api/v2)")
@@ -199,9 +185,9 @@ def jumpcloud(port, host, state_dir, seed, users, groups, faults, fault_seed, sc
 def up(seed, users, groups, jumpcloud_port, strongdm_port, grpc_port, state_dir, fresh, blank, faults,
        jumpcloud_faults, fault_seed, rate_limits):
     """Run the whole loop: JumpCloud pushing users and groups to StrongDM over SCIM, on loopback."""
+    from sim.jumpcloud.pusher.settings import ActivationError
     from sim.run import runner
     from sim.run import up as loop_up
-    from sim.jumpcloud.pusher.settings import ActivationError
 
     try:
         loop = loop_up.start(seed=seed, users=users, groups=groups, jumpcloud_port=jumpcloud_port,

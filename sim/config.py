@@ -18,10 +18,10 @@ DEFAULTS = {
 }
 
 
-def env_overrides(prefix: str = "SIM_") -> dict:
-    """Return DEFAULTS keys overridden in the environment, with the default's type."""
+def env_overrides(defaults: dict | None = None, prefix: str = "SIM_") -> dict:
+    """Return the keys of `defaults` (DEFAULTS when None) overridden in the environment, with the default's type."""
     out = {}
-    for key, default in DEFAULTS.items():
+    for key, default in (DEFAULTS if defaults is None else defaults).items():
         raw = os.environ.get(prefix + key)
         if raw is None:
             continue
@@ -35,3 +35,13 @@ def settings(**overrides) -> dict:
     merged.update(env_overrides())
     merged.update({k: v for k, v in overrides.items() if v is not None})
     return merged
+
+
+def sqlite_synchronous() -> str | None:
+    """SIM_SQLITE_SYNC: the `PRAGMA synchronous` of stores opened without one (None when unset or empty)."""
+    return os.environ.get("SIM_SQLITE_SYNC") or None
+
+
+def wsgi_server() -> str:
+    """SIM_SERVER: the WSGI server `sim.serve.ServerThread` uses when not told (werkzeug unless set)."""
+    return os.environ.get("SIM_SERVER") or "werkzeug"

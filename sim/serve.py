@@ -2,11 +2,12 @@
 
 import functools
 import logging
-import os
 import sys
 import threading
 
 from werkzeug.serving import make_server
+
+from sim import config
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 SERVERS = ("werkzeug", "waitress")
@@ -26,7 +27,7 @@ class ServerThread:
                   file=sys.stderr)
         if quiet:
             logging.getLogger("werkzeug").setLevel(logging.WARNING)
-        server = server or os.environ.get("SIM_SERVER") or "werkzeug"
+        server = server or config.wsgi_server()
         if server not in SERVERS:
             raise ValueError(f"unknown server {server!r}; choose one of {', '.join(SERVERS)}")
         self.app = app

@@ -16,6 +16,8 @@ import threading
 import weakref
 from collections.abc import Iterator
 
+from sim import config
+
 # Idle connections kept for the next new thread. Servers that start a thread per connection (werkzeug's
 # closes every connection after one response) would otherwise open, and leak, one SQLite connection
 # (three file descriptors and its page cache) per request.
@@ -99,10 +101,12 @@ class Store:
         self.path = os.fspath(path)
         self.clock = clock or SystemClock()
         # FULL makes every acknowledged commit durable across power loss; NORMAL (WAL) survives a
-        # process kill, which is what tests and benchmarks need. Env override for speed.
-        self._synchronous = (synchronous or os.environ.get("SIM_SQLITE_SYNC") or "FULL").upper()
-        if self._synchronous not in {"OFF", "NORMAL", "FULL", "EXTRA"}:
-            raise ValueError(f"bad synchronous mode {self._synchronous!r}")
+        # process kill, which is what tests and benchmarks need; SIM_SQLITE_SYNC overrides for speed. A
+        # temporary store is deleted on close, so an fsync buys it nothing: OFF unless told.
+        default = "OFF" if self._temporary else "FULL"
+        self.synchronous = (synchronous or config.sqlite_synchronous() or default).upper()
+        if self.synchronous not in {"OFF", "NORMAL", "FULL", "EXTRA"}:
+            raise ValueError(f"bad synchronous mode {self.synchronous!r}")
         self._local = threading.local()
         self._write_lock = threading.RLock()
         self._connections: list[sqlite3.Connection] = []
@@ -118,7 +122,7 @@ class Store:
         db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
         db.row_factory = sqlite3.Row
         db.execute("PRAGMA journal_mode=WAL")
-        db.execute(f"PRAGMA synchronous={self._synchronous}")
+        db.execute(f"PRAGMA synchronous={self.synchronous}")
         db.execute("PRAGMA foreign_keys=ON")
         db.execute("PRAGMA busy_timeout=30000")
         db.execute("PRAGMA cache_size=-65536")

@@ -14,12 +14,12 @@ from collections import Counter
 
 import pytest
 
-from sim.fake.directory import admin_identity
-from sim.fake.directory import directory_summary
-from sim.fake.directory import make_directory
 from sim.fake.data import DEPARTMENTS
 from sim.fake.data import EXECUTIVE
 from sim.fake.data import OFFICES
+from sim.fake.directory import admin_identity
+from sim.fake.directory import directory_summary
+from sim.fake.directory import make_directory
 
 OBJECT_ID = re.compile(r"^[0-9a-f]{24}$")
 ISO_MS = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")

@@ -5,11 +5,11 @@ from collections import Counter
 
 import pytest
 
-from sim.fake.directory import ascii_fold
-from sim.fake.directory import make_directory
 from sim.fake.data import DEPARTMENTS
 from sim.fake.data import EXECUTIVE
 from sim.fake.data import OFFICES
+from sim.fake.directory import make_directory
+from sim.fake.people import ascii_fold
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9.-]*$")
 STATES = {"ACTIVATED", "STAGED", "SUSPENDED"}

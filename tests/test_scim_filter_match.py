@@ -6,8 +6,8 @@ from hypothesis import settings
 from hypothesis import strategies as st
 
 from sim.scim.errors import InvalidFilterError
+from sim.scim.filter.match import matches
 from sim.scim.filter.parse import filter_resources
-from sim.scim.filter.parse import matches
 from sim.scim.filter.parse import parse
 
 CORE = "urn:ietf:params:scim:schemas:core:2.0:User"

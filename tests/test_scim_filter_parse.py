@@ -7,14 +7,14 @@ from hypothesis import strategies as st
 
 from sim.scim.errors import InvalidFilterError
 from sim.scim.errors import InvalidPathError
-from sim.scim.filter.parse import And
-from sim.scim.filter.parse import AttrPath
-from sim.scim.filter.parse import Compare
-from sim.scim.filter.parse import Not
-from sim.scim.filter.parse import Or
-from sim.scim.filter.parse import PatchPath
-from sim.scim.filter.parse import Present
-from sim.scim.filter.parse import ValuePath
+from sim.scim.filter.nodes import And
+from sim.scim.filter.nodes import AttrPath
+from sim.scim.filter.nodes import Compare
+from sim.scim.filter.nodes import Not
+from sim.scim.filter.nodes import Or
+from sim.scim.filter.nodes import PatchPath
+from sim.scim.filter.nodes import Present
+from sim.scim.filter.nodes import ValuePath
 from sim.scim.filter.parse import parse
 from sim.scim.filter.parse import parse_path
 from sim.scim.filter.parse import referenced_paths

@@ -12,8 +12,9 @@ from scim2_models import Schema
 from scim2_models import ServiceProviderConfig
 from scim2_models import User
 
-from sim.scim.filter import parse as scim_filter
 from sim.scim import schemas
+from sim.scim.filter import parse as scim_filter
+from sim.scim.filter.match import matches
 from sim.scim.schemas import ENTERPRISE_URN
 from sim.scim.schemas import GROUP_URN
 from sim.scim.schemas import USER_URN
@@ -138,7 +139,7 @@ def test_is_case_exact(resource_type, path, expected):
 )
 def test_is_case_exact_works_as_the_filter_hook(text, expected):
     hook = functools.partial(schemas.is_case_exact, "User")
-    assert scim_filter.matches(scim_filter.parse(text), USER, case_exact=hook) is expected
+    assert matches(scim_filter.parse(text), USER, case_exact=hook) is expected
 
 
 def _validated(model, document):

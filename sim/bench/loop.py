@@ -13,9 +13,9 @@ import time
 
 import requests
 
-from sim.bench.server import FLOOR_PATH
-from sim.bench.server import add_floor
-from sim.bench.server import user_body
+from sim.bench.floor import FLOOR_PATH
+from sim.bench.floor import add_floor
+from sim.bench.floor import user_body
 
 
 class RequestCounter:
@@ -74,10 +74,10 @@ def floor_rate(url: str, workers: int, total: int) -> float:
 
 def start_seeded(*, users: int, groups: int, state_dir: str, seed: int):
     """Both apps as `sim up` starts them (same functions, same server class), directory seeded, nothing wired."""
-    from sim.run import runner
-    from sim.run import up
     from sim.jumpcloud import create_app
     from sim.jumpcloud.state import seed_if_empty
+    from sim.run import runner
+    from sim.run import up
     from sim.serve import ServerThread
     from sim.store import open_store
 
@@ -94,8 +94,8 @@ def start_seeded(*, users: int, groups: int, state_dir: str, seed: int):
 def run(*, users: int, groups: int, state_dir: str, seed: int = 42, floor_requests: int = 2000,
         timeout: float = 900.0) -> dict:
     """Seed (untimed), then time SCIM activation + the first sync to converged; returns the figure."""
-    from sim.run import up
     from sim.jumpcloud.pusher.worker import push_settings
+    from sim.run import up
 
     loop = start_seeded(users=users, groups=groups, state_dir=state_dir, seed=seed)
     try:
@@ -121,7 +121,7 @@ def run(*, users: int, groups: int, state_dir: str, seed: int = 42, floor_reques
         return {
             "users": users, "groups": groups, "seconds": seconds, "converged": bool(status["idle"]),
             # As `sim up` runs: the store's default durability unless SIM_SQLITE_SYNC says otherwise.
-            "synchronous": (os.environ.get("SIM_SQLITE_SYNC") or "FULL").upper(),
+            "synchronous": sdm.store.synchronous,
             "pending": status["pending"], "failing": len(status["failing"]),
             "strongdm_users": sdm.accounts.count_users(), "strongdm_roles": sdm.accounts.count_roles(),
             "attachments": sdm.accounts.count_attachments(),

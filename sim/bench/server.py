@@ -2,7 +2,8 @@
 
 Run as `python -m sim.bench.server <role> ...`; each role prints one JSON line when ready, then obeys
 one-line commands on stdin (`grow N`, `rss`, `quit`) and answers each with a JSON line. Servers run in
-their own process so the client does not share their interpreter lock.
+their own process so the client does not share their interpreter lock. Each role imports what it runs
+inside its own function, so a memory probe's process holds only the app it measures.
 """
 
 import argparse
@@ -10,22 +11,10 @@ import json
 import sys
 import time
 
-from flask import Response
-from flask import request
+from sim.bench.floor import add_floor
+from sim.bench.floor import user_body
 
 TOKEN = "bench-token-0123456789abcdef"
-# Under /_sim, outside the Admin UI (no session, no CSRF check), as the control endpoints are.
-FLOOR_PATH = "/_sim/bench-ping"
-FLOOR_BODY = b'{"ok":true}'
-
-
-def add_floor(app) -> None:
-    """A trivial route on the app itself: same server, same Flask, same middleware; no work."""
-    def ping():
-        request.get_data()  # read the body as a real view would
-        return Response(FLOOR_BODY, mimetype="application/json")
-
-    app.add_url_rule(FLOOR_PATH, "bench_ping", ping, methods=["GET", "POST"])
 
 
 def memory() -> dict:
@@ -38,19 +27,6 @@ def memory() -> dict:
         import resource
 
         return {"peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "rss_mb": None}
-
-
-def user_body(n: int, tag: str = "seed") -> dict:
-    """A SCIM User like the one JumpCloud's pusher sends (RFC 7643 §4.1), numbered to stay unique."""
-    email = f"{tag}.user{n:06d}@bench.example.com"
-    return {
-        "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
-        "userName": email,
-        "externalId": f"{tag}{n:020x}",
-        "name": {"givenName": f"Given{n}", "familyName": f"Family{n}"},
-        "emails": [{"value": email, "type": "work", "primary": True}],
-        "active": True,
-    }
 
 
 def load_users(sdm, start: int, stop: int) -> None:

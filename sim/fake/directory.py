@@ -16,13 +16,13 @@ from faker import Faker
 
 from sim.fake.data import NAME_LOCALES
 from sim.fake.data import OFFICES
-from sim.fake.groups import _groups
-from sim.fake.org import _organise
-from sim.fake.people import _iso
-from sim.fake.people import _ObjectIds
-from sim.fake.people import _Pools
-from sim.fake.people import _users
+from sim.fake.groups import make_groups
+from sim.fake.org import organise
+from sim.fake.people import ObjectIds
+from sim.fake.people import Pools
 from sim.fake.people import ascii_fold
+from sim.fake.people import iso_ms
+from sim.fake.people import make_users
 
 DEFAULT_NOW = "2026-01-01T00:00:00.000Z"
 ORG_AGE = dt.timedelta(days=6 * 365)
@@ -87,7 +87,7 @@ def _street(gen, locale: str) -> str:
     return f"{name} {number}"
 
 
-def _pools(fake: Faker) -> _Pools:
+def _pools(fake: Faker) -> Pools:
     """Draw every pool from Faker once; the draws do not depend on directory size, so sizes share a prefix."""
     folded: dict[str, str] = {}
 
@@ -109,7 +109,7 @@ def _pools(fake: Faker) -> _Pools:
             lasts[locale] = [pair(gen.last_name(), False) for _ in range(POOL_DRAWS)]
     streets = [_street(fake[office.locale], office.locale) for office in OFFICES]
     agencies = [fake["en_US"].company() for _ in range(AGENCY_COUNT)]
-    return _Pools(firsts, lasts, streets, agencies)
+    return Pools(firsts, lasts, streets, agencies)
 
 
 @contextlib.contextmanager
@@ -132,7 +132,7 @@ def make_directory(seed: int, users: int, groups: int, *, now: str = DEFAULT_NOW
     fake, rng = _seeded(seed)
     identity = _identity(fake["en_US"])
     pools = _pools(fake)
-    ids = _ObjectIds(rng)
+    ids = ObjectIds(rng)
     now_t = dt.datetime.fromisoformat(now)
     if now_t.tzinfo is None:
         now_t = now_t.replace(tzinfo=dt.UTC)
@@ -140,10 +140,10 @@ def make_directory(seed: int, users: int, groups: int, *, now: str = DEFAULT_NOW
     start_ms = now_ms - ORG_AGE // dt.timedelta(milliseconds=1)
     org_id = org_id or ids.next(start_ms // 1000)
     with _gc_paused():
-        org = _organise(rng, users)
-        people = _users(rng, ids, org, pools, identity, org_id, start_ms, now_ms)
-        group_docs, memberships = _groups(rng, ids, org, people, identity, groups, start_ms, now_ms)
-    return Directory(seed, org_id, identity["company"], identity["domain"], _iso(now_ms), people, group_docs,
+        org = organise(rng, users)
+        people = make_users(rng, ids, org, pools, identity, org_id, start_ms, now_ms)
+        group_docs, memberships = make_groups(rng, ids, org, people, identity, groups, start_ms, now_ms)
+    return Directory(seed, org_id, identity["company"], identity["domain"], iso_ms(now_ms), people, group_docs,
                      memberships)
 
 

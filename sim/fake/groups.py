@@ -7,7 +7,7 @@ from collections import deque
 from sim.fake.data import EMPTY_GROUP
 from sim.fake.data import PROJECT_ADJECTIVES
 from sim.fake.data import PROJECT_NOUNS
-from sim.fake.org import _Org
+from sim.fake.org import Org
 from sim.fake.people import ascii_fold
 
 MAX_GROUPS_PER_USER = 4
@@ -30,7 +30,7 @@ def _project_names(rng: random.Random):
         k += 1
 
 
-def _group_specs(rng: random.Random, org: _Org, users: list[dict], domain: str, company: str, count: int):
+def _group_specs(rng: random.Random, org: Org, users: list[dict], domain: str, company: str, count: int):
     """Groups in priority order as (name, description, email, attributes, members or a project marker)."""
     n = len(users)
     yield "All Staff", f"Everyone at {company}", f"all-staff@{domain}", {}, range(n)
@@ -65,7 +65,7 @@ def _group_specs(rng: random.Random, org: _Org, users: list[dict], domain: str, 
         yield name, f"{name} working group", f"{_slug(name)}@{domain}", None, None
 
 
-def _groups(rng, ids, org, users, identity, count, start_ms, now_ms):
+def make_groups(rng, ids, org, users, identity, count, start_ms, now_ms):
     """Exactly `count` v2 UserGroups and memberships; nobody joins more than four groups."""
     groups: list[dict] = []
     memberships: list[tuple[str, str]] = []
@@ -104,7 +104,7 @@ def _groups(rng, ids, org, users, identity, count, start_ms, now_ms):
     return groups, memberships
 
 
-def _queues(rng: random.Random, org: _Org, load: list[int]) -> list[deque]:
+def _queues(rng: random.Random, org: Org, load: list[int]) -> list[deque]:
     """Shuffled per-department queues of users who can still join a group."""
     queues: list[deque] = [deque() for _ in org.departments]
     order = [i for i in range(1, len(load)) if load[i] < MAX_GROUPS_PER_USER]

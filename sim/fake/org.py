@@ -14,7 +14,7 @@ STATE_SHARE = 0.03  # of users, each for STAGED and SUSPENDED
 
 
 @dataclass
-class _Org:
+class Org:
     """The shape of the company: who is where, in which department, reporting to whom, with what title."""
 
     offices: list[Office]
@@ -44,7 +44,7 @@ def _choose_departments(rng: random.Random, n: int) -> list[Department]:
     return [d for d in DEPARTMENTS if d in chosen]
 
 
-def _organise(rng: random.Random, n: int) -> _Org:
+def organise(rng: random.Random, n: int) -> Org:
     """Build the manager tree: CEO, a head per department, then a span-of-control tree inside each department."""
     offices, office_weights = _choose_offices(rng, n)
     office = rng.choices(range(len(offices)), office_weights, k=n)
@@ -88,7 +88,7 @@ def _organise(rng: random.Random, n: int) -> _Org:
             employee_type[i] = kind
             title[i] = d.intern if kind == "Intern" else rng.choice(d.titles)
     state = _states(rng, n, reports)
-    return _Org(offices, office, departments, dept, manager, reports, title, employee_type, state)
+    return Org(offices, office, departments, dept, manager, reports, title, employee_type, state)
 
 
 def _cumulative(weighted: tuple[tuple[str, float], ...]) -> list[tuple[float, str]]:

@@ -15,7 +15,7 @@ from sim.fake.data import NAME_LOCALES
 from sim.fake.data import OFFICES
 from sim.fake.data import PERSONAL_DOMAINS
 from sim.fake.data import PLUS_TAGS
-from sim.fake.org import _Org
+from sim.fake.org import Org
 
 MAX_USERNAME = 40
 _NAIVE_EPOCH = dt.datetime(1970, 1, 1)
@@ -27,7 +27,7 @@ def ascii_fold(text: str) -> str:
     return re.sub(r"[^a-z0-9-]", "", decomposed.encode("ascii", "ignore").decode().lower())
 
 
-class _ObjectIds:
+class ObjectIds:
     """MongoDB-style ObjectIds: 4-byte timestamp, 5 bytes fixed per directory, 3-byte counter (unique below 2**24)."""
 
     def __init__(self, rng: random.Random):
@@ -41,7 +41,7 @@ class _ObjectIds:
 
 
 @dataclass
-class _Pools:
+class Pools:
     """What Faker contributes: (display, ascii) names per locale, a street per office, staffing agencies."""
 
     firsts: dict[str, list[tuple[str, str]]]
@@ -50,7 +50,7 @@ class _Pools:
     agencies: list[str]
 
 
-def _iso(ms: int) -> str:
+def iso_ms(ms: int) -> str:
     """Milliseconds since the epoch as JumpCloud writes times: ISO 8601, milliseconds, `Z`."""
     # isoformat is C-fast where strftime is not, and 100,000 users each need one.
     return (_NAIVE_EPOCH + dt.timedelta(milliseconds=ms)).isoformat(timespec="milliseconds") + "Z"
@@ -72,7 +72,7 @@ class _Phones:
         return template.format(*f"{self._rng.randrange(10**k):0{k}d}")
 
 
-def _names(rng: random.Random, org: _Org, pools: _Pools, n: int) -> list[tuple]:
+def _names(rng: random.Random, org: Org, pools: Pools, n: int) -> list[tuple]:
     """(first, middle, last, first_ascii, last_ascii, family_first) per user, edge people placed by the seed."""
     names = []
     for i in range(n):
@@ -118,8 +118,8 @@ def _usernames(rng: random.Random, names: list[tuple]) -> list[str]:
     return out
 
 
-def _users(rng, ids, org, pools, identity, org_id, start_ms, now_ms) -> list[dict]:
-    """Assemble systemuser documents in the v1 wire shape (§2.2 of the JumpCloud notes)."""
+def make_users(rng, ids, org, pools, identity, org_id, start_ms, now_ms) -> list[dict]:
+    """Assemble systemuser documents in the v1 wire shape (`systemuserreturn`, JumpCloud API v1 spec, docs/api/1.0/index.yaml)."""
     n = len(org.dept)
     names = _names(rng, org, pools, n)
     usernames = _usernames(rng, names)
@@ -185,7 +185,7 @@ def _users(rng, ids, org, pools, identity, org_id, start_ms, now_ms) -> list[dic
             }],
             "alternateEmail": alternate,
             "description": description,
-            "created": _iso(created[i]),
+            "created": iso_ms(created[i]),
             "account_locked": False,
             "password_expired": False,
             "mfa": {"configured": False, "exclusion": False},

@@ -45,11 +45,12 @@ def write_endpoints(state_dir: str, endpoints: dict) -> str:
 
 
 def start_strongdm(state_dir: str | None, *, host: str = "127.0.0.1", port: int = 0, token: str | None = None,
-                   profile: str = "strongdm", admin: dict | None = None, settings: dict | None = None):
+                   profile: str = "strongdm", admin: dict | None = None, settings: dict | None = None,
+                   synchronous: str | None = None):
     """Open StrongDM's state, make sure an admin exists, serve it; returns (server, admin credentials)."""
     from sim.strongdm import create_app
 
-    store = open_store(state_dir, "strongdm")
+    store = open_store(state_dir, "strongdm", synchronous=synchronous)
     app = create_app(store, profile=profile, token=token, settings=settings)
     sdm = app.extensions["strongdm"]
     admin = dict(admin or {})
@@ -58,3 +59,42 @@ def start_strongdm(state_dir: str | None, *, host: str = "127.0.0.1", port: int 
     sdm.ensure_admin(admin["email"], admin["password"])
     server = ServerThread(app, host, port).start()
     return server, admin
+
+
+def serve_strongdm(state_dir: str, *, host: str, port: int, token: str | None, profile: str, grpc_port: int,
+                   settings: dict | None = None):
+    """`sim strongdm`: serve StrongDM and its SDK API, keeping admin and token in endpoints.json across restarts.
+
+    Returns (server, SDK API server or None, the endpoints.json entry written for StrongDM).
+    """
+    from sim.strongdm.sdk.serve import start_sdk_api
+
+    previous = read_endpoints(state_dir).get("strongdm", {})
+    server, admin = start_strongdm(state_dir, host=host, port=port, token=token, profile=profile,
+                                   admin=previous.get("admin"), settings=settings)
+    endpoints = read_endpoints(state_dir)
+    endpoints["strongdm"] = {"url": server.url, "scim_base_url": f"{server.url}/provisioning/generic/v2",
+                             "scim_token": token or previous.get("scim_token"), "admin": admin}
+    sdk = start_sdk_api(server.app.extensions["strongdm"], host, grpc_port, previous=previous)
+    endpoints["strongdm"].update(sdk.endpoints() if sdk else {})
+    write_endpoints(state_dir, endpoints)
+    return server, sdk, endpoints["strongdm"]
+
+
+def serve_jumpcloud(state_dir: str, *, host: str, port: int, seed: int, users: int, groups: int,
+                    settings: dict | None = None):
+    """`sim jumpcloud`: serve JumpCloud, seeded once, keeping its API key and admin in endpoints.json.
+
+    Returns (server, credentials as written to endpoints.json, whether the directory was seeded now).
+    """
+    from sim.run.jumpcloud import start_jumpcloud
+
+    previous = read_endpoints(state_dir).get("jumpcloud", {})
+    server, creds = start_jumpcloud(state_dir, host=host, port=port, seed=seed, users=users, groups=groups,
+                                    settings=settings,
+                                    previous={k: previous[k] for k in ("api_key", "admin") if k in previous})
+    seeded = creds.pop("seeded_now", False)
+    endpoints = read_endpoints(state_dir)
+    endpoints["jumpcloud"] = creds
+    write_endpoints(state_dir, endpoints)
+    return server, creds, seeded

@@ -1,6 +1,6 @@
 """SCIM errors (RFC 7644 §3.12): one exception class per scimType, status as a class attribute."""
 
-ERROR_URN = "urn:ietf:params:scim:api:messages:2.0:Error"
+from sim.scim.schemas import ERROR_URN
 
 
 class ScimError(Exception):

@@ -2,7 +2,6 @@
 
 import copy
 
-from sim.scim.errors import ERROR_URN as ERROR_URN  # re-exported: every URN is found here
 from sim.scim.attributes import COMMON_ATTRIBUTES
 from sim.scim.attributes import ENTERPRISE_ATTRIBUTES
 from sim.scim.attributes import GROUP_ATTRIBUTES
@@ -15,6 +14,7 @@ GROUP_URN = "urn:ietf:params:scim:schemas:core:2.0:Group"
 LIST_RESPONSE_URN = "urn:ietf:params:scim:api:messages:2.0:ListResponse"
 PATCH_OP_URN = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
 SEARCH_REQUEST_URN = "urn:ietf:params:scim:api:messages:2.0:SearchRequest"
+ERROR_URN = "urn:ietf:params:scim:api:messages:2.0:Error"
 SCHEMA_URN = "urn:ietf:params:scim:schemas:core:2.0:Schema"
 RESOURCE_TYPE_URN = "urn:ietf:params:scim:schemas:core:2.0:ResourceType"
 SPC_URN = "urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"

@@ -7,9 +7,9 @@ from datetime import UTC
 from datetime import datetime
 
 from sim.scim.errors import InvalidFilterError
-from sim.scim.filter.nodes import _CORE_URNS
-from sim.scim.filter.nodes import _ORDERING
-from sim.scim.filter.nodes import _SUBSTRING
+from sim.scim.filter.nodes import CORE_URNS
+from sim.scim.filter.nodes import ORDERING_OPS
+from sim.scim.filter.nodes import SUBSTRING_OPS
 from sim.scim.filter.nodes import And
 from sim.scim.filter.nodes import AttrPath
 from sim.scim.filter.nodes import Node
@@ -81,7 +81,7 @@ def _flatten(value: object) -> list:
 def _resolve(obj: dict, path: AttrPath) -> list:
     """Every non-null value at `path`; extension URNs select their sub-object, core URNs mean top level."""
     base = obj
-    if path.urn and path.urn.lower() not in _CORE_URNS:
+    if path.urn and path.urn.lower() not in CORE_URNS:
         base = _get(obj, path.urn)
     found = _flatten(_get(base, path.attr))
     if path.sub is None:
@@ -116,25 +116,25 @@ def _compare(op: str, actual: object, wanted: object, exact: bool, name: str) ->
     if isinstance(actual, dict):
         # A complex value compares through its `value` sub-attribute (RFC 7643 §2.4), e.g. `emails co "x"`.
         if _get(actual, "value") is None:
-            if op in _ORDERING:
+            if op in ORDERING_OPS:
                 raise InvalidFilterError(
                     f"Invalid filter: '{op}' cannot order the complex attribute '{name}'."
                 )
             return False
         actual = _get(actual, "value")
     if isinstance(actual, bool):
-        if op in _ORDERING:
+        if op in ORDERING_OPS:
             raise InvalidFilterError(f"Invalid filter: '{op}' cannot compare the boolean attribute '{name}'.")
         return op == "eq" and actual is wanted
     if isinstance(wanted, bool):
         return False
     if isinstance(actual, str) and isinstance(wanted, str):
-        dates = _datetimes(actual, wanted) if op not in _SUBSTRING else None
+        dates = _datetimes(actual, wanted) if op not in SUBSTRING_OPS else None
         if dates:
             actual, wanted = dates
         elif not exact:
             actual, wanted = actual.casefold(), wanted.casefold()
-    elif not (isinstance(actual, int | float) and isinstance(wanted, int | float) and op not in _SUBSTRING):
+    elif not (isinstance(actual, int | float) and isinstance(wanted, int | float) and op not in SUBSTRING_OPS):
         return False
     return _OPERATORS[op](actual, wanted)
 

@@ -2,13 +2,14 @@
 
 from dataclasses import dataclass
 
-USER_URN = "urn:ietf:params:scim:schemas:core:2.0:User"
-GROUP_URN = "urn:ietf:params:scim:schemas:core:2.0:Group"
-_CORE_URNS = frozenset({USER_URN.lower(), GROUP_URN.lower()})
+from sim.scim.schemas import GROUP_URN
+from sim.scim.schemas import USER_URN
+
+CORE_URNS = frozenset({USER_URN.lower(), GROUP_URN.lower()})
 
 COMPARE_OPS = ("eq", "ne", "co", "sw", "ew", "gt", "ge", "lt", "le")
-_ORDERING = frozenset({"gt", "ge", "lt", "le"})
-_SUBSTRING = frozenset({"co", "sw", "ew"})
+ORDERING_OPS = frozenset({"gt", "ge", "lt", "le"})
+SUBSTRING_OPS = frozenset({"co", "sw", "ew"})
 
 
 @dataclass(frozen=True)

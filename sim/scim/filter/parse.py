@@ -6,9 +6,6 @@ from typing import NoReturn
 
 from sim.scim.errors import InvalidFilterError
 from sim.scim.errors import InvalidPathError
-from sim.scim.filter.match import DEFAULT_CASE_EXACT
-from sim.scim.filter.match import CaseExact
-from sim.scim.filter.match import matches
 from sim.scim.filter.lexer import EOF
 from sim.scim.filter.lexer import MAX_FILTER_LENGTH
 from sim.scim.filter.lexer import NUMBER
@@ -19,12 +16,12 @@ from sim.scim.filter.lexer import Token
 from sim.scim.filter.lexer import is_attr_name
 from sim.scim.filter.lexer import split_attr_path
 from sim.scim.filter.lexer import tokenize
-from sim.scim.filter.nodes import _CORE_URNS
-from sim.scim.filter.nodes import _ORDERING
-from sim.scim.filter.nodes import _SUBSTRING
+from sim.scim.filter.match import CaseExact
+from sim.scim.filter.match import matches
 from sim.scim.filter.nodes import COMPARE_OPS
-from sim.scim.filter.nodes import GROUP_URN
-from sim.scim.filter.nodes import USER_URN
+from sim.scim.filter.nodes import CORE_URNS
+from sim.scim.filter.nodes import ORDERING_OPS
+from sim.scim.filter.nodes import SUBSTRING_OPS
 from sim.scim.filter.nodes import And
 from sim.scim.filter.nodes import AttrPath
 from sim.scim.filter.nodes import Compare
@@ -34,31 +31,8 @@ from sim.scim.filter.nodes import Or
 from sim.scim.filter.nodes import PatchPath
 from sim.scim.filter.nodes import Present
 from sim.scim.filter.nodes import ValuePath
-
-__all__ = [
-    "COMPARE_OPS",
-    "DEFAULT_CASE_EXACT",
-    "GROUP_URN",
-    "MAX_DEPTH",
-    "USER_URN",
-    "And",
-    "AttrPath",
-    "CaseExact",
-    "Compare",
-    "Node",
-    "Not",
-    "Or",
-    "PatchPath",
-    "Present",
-    "ValuePath",
-    "filter_resources",
-    "matches",
-    "parse",
-    "parse_path",
-    "referenced_paths",
-    "simple_equality",
-    "strongdm_subset",
-]
+from sim.scim.schemas import GROUP_URN
+from sim.scim.schemas import USER_URN
 
 # Each "(" or "[" is one level; the cap keeps parser recursion far from Python's limit.
 MAX_DEPTH = 64
@@ -233,11 +207,11 @@ class _Parser:
 def _check_operands(path: AttrPath, op: str, value: object, op_token: Token) -> None:
     """Reject comparisons RFC 7644 §3.4.2.2 gives no meaning to (gt/ge/lt/le on booleans SHALL fail)."""
     literal = "null" if value is None else str(value).lower() if isinstance(value, bool) else "a number"
-    if op in _ORDERING and (isinstance(value, bool) or value is None):
+    if op in ORDERING_OPS and (isinstance(value, bool) or value is None):
         raise FilterSyntax(f"'{op}' cannot compare with {literal}", op_token.pos)
-    if op in _ORDERING and (path.sub or path.attr).lower() in _KNOWN_BOOLEANS:
+    if op in ORDERING_OPS and (path.sub or path.attr).lower() in _KNOWN_BOOLEANS:
         raise FilterSyntax(f"'{op}' cannot compare the boolean attribute '{path.dotted()}'", op_token.pos)
-    if op in _SUBSTRING and not isinstance(value, str):
+    if op in SUBSTRING_OPS and not isinstance(value, str):
         raise FilterSyntax(f"'{op}' needs a string value, found {literal}", op_token.pos)
 
 
@@ -256,7 +230,7 @@ def filter_resources(text: str, resources: Iterable[dict], case_exact: CaseExact
 
 
 def _is_core(urn: str | None) -> bool:
-    return urn is None or urn.lower() in _CORE_URNS
+    return urn is None or urn.lower() in CORE_URNS
 
 
 def _qualified(path: AttrPath) -> str:

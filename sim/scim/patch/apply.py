@@ -14,15 +14,16 @@ Everything else is shared: path-less values (Okta), path-less keys that are path
 import copy
 from dataclasses import dataclass
 
+from sim.scim.attributes import Attribute
 from sim.scim.errors import InvalidPathError
 from sim.scim.errors import InvalidSyntaxError
 from sim.scim.errors import InvalidValueError
 from sim.scim.errors import MutabilityError
 from sim.scim.errors import NoTargetError
 from sim.scim.errors import ScimError
-from sim.scim.filter.parse import And
-from sim.scim.filter.parse import Compare
-from sim.scim.filter.parse import matches
+from sim.scim.filter.match import matches
+from sim.scim.filter.nodes import And
+from sim.scim.filter.nodes import Compare
 from sim.scim.filter.parse import parse_path
 from sim.scim.patch.values import coerce
 from sim.scim.patch.values import coerce_multi
@@ -30,7 +31,6 @@ from sim.scim.patch.values import enforce_primary
 from sim.scim.patch.values import removal_match
 from sim.scim.patch.values import same_element
 from sim.scim.patch.values import set_sub
-from sim.scim.attributes import Attribute
 from sim.scim.schemas import PATCH_OP_URN
 from sim.scim.schemas import attribute
 from sim.scim.schemas import extension_urns

@@ -1,8 +1,8 @@
 """Value checks for PATCH: type coercion against the schema, multi-valued lists, primary and equality rules."""
 
+from sim.scim.attributes import Attribute
 from sim.scim.errors import InvalidValueError
 from sim.scim.errors import MutabilityError
-from sim.scim.attributes import Attribute
 
 _STRING_TYPES = ("string", "reference", "dateTime", "binary")
 

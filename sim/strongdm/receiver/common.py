@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from sim.scim.filter import parse as scim_filter
+from sim.scim.filter.match import matches
 from sim.scim.errors import BadRequestError
 from sim.scim.errors import InvalidFilterError
 from sim.scim.errors import InvalidSyntaxError
@@ -184,7 +185,7 @@ def list_resources(source: Collection, query: ListQuery, profile: Profile) -> di
         total, resources = len(matched), matched[offset:offset + size]
     else:
         every = [source.to_scim(r) for r in source.every()]
-        matched = [r for r in every if scim_filter.matches(node, r)] if node is not None else every
+        matched = [r for r in every if matches(node, r)] if node is not None else every
         if query.sort_by:
             matched.sort(key=sort_key(query.sort_by), reverse=query.sort_order == "descending")
         total, resources = len(matched), matched[offset:offset + size]
