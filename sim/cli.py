@@ -35,7 +35,7 @@ def strongdm(port, host, state_dir, token, profile, grpc_port, faults, fault_see
 
     server, sdk, endpoints = runner.serve_strongdm(
         state_dir, host=host, port=port, token=token, profile=profile, grpc_port=grpc_port,
-        settings=fault_settings(faults, seed=fault_seed, rate_limits=rate_limits))
+        settings=fault_settings({"strongdm": faults}, seed=fault_seed, rate_limits=rate_limits))
     admin, base = endpoints["admin"], endpoints["scim_base_url"]
     click.echo(f"StrongDM Admin UI  {server.url}/  (admin {admin['email']} / {admin['password']})")
     click.echo(f"SCIM base URL      {base}")
@@ -133,7 +133,7 @@ def jumpcloud(port, host, state_dir, seed, users, groups, faults, fault_seed, sc
 
     server, creds, seeded = runner.serve_jumpcloud(state_dir, host=host, port=port, seed=seed, users=users,
                                                    groups=groups,
-                                                   settings=fault_settings(jumpcloud_faults=faults, seed=fault_seed))
+                                                   settings=fault_settings({"jumpcloud": faults}, seed=fault_seed))
     key = creds.get("api_key") or "(unknown: shown when the state was first seeded)"
     click.echo(f"JumpCloud Console  {server.url}/")
     click.echo(f"JumpCloud API      {server.url}/api  (v2 {server.url}/api/v2)")
@@ -193,8 +193,8 @@ def up(seed, users, groups, jumpcloud_port, strongdm_port, grpc_port, state_dir,
         loop = loop_up.start(seed=seed, users=users, groups=groups, jumpcloud_port=jumpcloud_port,
                              strongdm_port=strongdm_port, grpc_port=grpc_port, state_dir=state_dir,
                              fresh=fresh, blank=blank,
-                             settings=fault_settings(faults, jumpcloud_faults=jumpcloud_faults, seed=fault_seed,
-                                                     rate_limits=rate_limits))
+                             settings=fault_settings({"strongdm": faults, "jumpcloud": jumpcloud_faults},
+                                                     seed=fault_seed, rate_limits=rate_limits))
     except ActivationError as exc:
         raise click.ClickException(exc.message) from None
     try:

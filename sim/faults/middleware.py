@@ -153,6 +153,7 @@ class FaultMiddleware:
         if plan.truncate is not None:
             self.faults.record(plan.truncate, method, path)
             body = body[:int(len(body) * plan.truncate.keep)]
+            # Fewer octets than Content-Length, then a close: an incomplete message to the client (RFC 9112 §8).
             headers = [(k, v) for k, v in headers if k.lower() != "connection"] + [("Connection", "close")]
         if plan.slow is not None:
             self.faults.record(plan.slow, method, path)
@@ -164,7 +165,7 @@ class FaultMiddleware:
     def _error(self, rule: FaultRule, path: str, start_response):
         body, content_type, extra = self.faults.render(rule.status, path)
         headers = [("Content-Type", content_type), ("Content-Length", str(len(body)))]
-        if rule.retry_after is not None:
+        if rule.retry_after is not None:  # delay-seconds, RFC 9110 §10.2.3
             headers.append(("Retry-After", str(rule.retry_after)))
         headers.extend(extra.items())
         start_response(f"{rule.status} {_reason(rule.status)}", headers)

@@ -33,15 +33,14 @@ rate_limits_option = click.option("--rate-limits", is_flag=True,
                                        "per token, then 429 with Retry-After.")
 
 
-def fault_settings(faults=(), *, seed: int | None = None, rate_limits: bool = False,
-                   jumpcloud_faults=()) -> dict:
+def fault_settings(rules_by_app: dict | None = None, *, seed: int | None = None, rate_limits: bool = False) -> dict:
     """The settings that carry these options to `create_app` (see `sim.faults.middleware.rules_from_settings`).
 
-    `faults` go to the StrongDM receiver and `jumpcloud_faults` to the JumpCloud API, so `sim up` can pass
-    one dict to both apps; `sim jumpcloud` passes its rules as `jumpcloud_faults`.
+    `rules_by_app` maps an app's name, as its factory passes it to `rules_from_settings`, to that app's
+    rules, so `sim up` can pass one dict to both apps.
     """
-    settings = {"STRONGDM_FAULTS": list(faults), "JUMPCLOUD_FAULTS": list(jumpcloud_faults),
-                "RATE_LIMITS": rate_limits}
+    settings = {f"{name.upper()}_FAULTS": list(rules) for name, rules in (rules_by_app or {}).items()}
+    settings["RATE_LIMITS"] = rate_limits
     if seed is not None:
         settings["FAULT_SEED"] = seed
     return settings
