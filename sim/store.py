@@ -266,7 +266,7 @@ def _give_back(store_ref, db: sqlite3.Connection) -> None:
 
 
 def open_store(state_dir: str | os.PathLike | None, name: str, **kwargs) -> Store:
-    """Open `<state_dir>/<name>.sqlite3`, or a temporary store when `state_dir` is None."""
+    """Open `<state_dir>/<name>.sqlite3`, or a temporary store (no fsync unless told) when `state_dir` is None."""
     if state_dir is None:
         return Store(None, **kwargs)
     os.makedirs(state_dir, exist_ok=True)

@@ -88,6 +88,15 @@ def test_a_temporary_store_removes_its_files():
     assert not os.path.exists(path)
 
 
+def test_a_temporary_store_skips_fsync_and_a_state_file_fsyncs_every_commit(tmp_path, monkeypatch):
+    monkeypatch.delenv("SIM_SQLITE_SYNC", raising=False)
+    temporary, kept, told = Store(None), Store(tmp_path / "kept.sqlite3"), Store(None, synchronous="normal")
+    assert (temporary.synchronous, kept.synchronous, told.synchronous) == ("OFF", "FULL", "NORMAL")
+    assert temporary.db.execute("PRAGMA synchronous").fetchone()[0] == 0  # OFF
+    for store in (temporary, kept, told):
+        store.close()
+
+
 def test_open_store_creates_the_state_dir(tmp_path):
     store = open_store(tmp_path / "new" / "dir", "strongdm")
     assert store.path.endswith(os.path.join("dir", "strongdm.sqlite3"))
