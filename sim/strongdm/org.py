@@ -20,6 +20,14 @@ PERMISSION_LABELS = {
 }
 
 
+PASSWORDS_DDL = """
+CREATE TABLE IF NOT EXISTS passwords (
+    account_id TEXT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+    hash TEXT NOT NULL
+);
+"""
+
+
 class OrgError(Exception):
     """A refused org operation (shown to the admin as a message)."""
 
@@ -40,6 +48,7 @@ class Org:
         self.store = store
         self.activities = activities
         self.password_method = password_method  # a werkzeug `generate_password_hash` method
+        store.schema(PASSWORDS_DDL)  # after the accounts' tables: a password belongs to a user
         if store.get_meta("org_id") is None:
             store.set_meta("org_id", "o-" + store.new_hex("org", 16))
         # Read once: it never changes, and every activity carries it (a meta query per audit row otherwise).
@@ -135,11 +144,3 @@ def scim_census(db: sqlite3.Connection) -> dict:
     scim = read_meta(db, "scim") or {}
     return {"scim_provider": scim.get("provider"), "scim_token_set": bool(scim.get("token_hash")),
             "scim_token_created_at": scim.get("token_created_at")}
-
-
-PASSWORDS_DDL = """
-CREATE TABLE IF NOT EXISTS passwords (
-    account_id TEXT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
-    hash TEXT NOT NULL
-);
-"""

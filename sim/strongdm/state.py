@@ -13,7 +13,6 @@ from sim.strongdm import org as org_meta
 from sim.strongdm.accounts import Accounts
 from sim.strongdm.activities import Activities
 from sim.strongdm.org import DEFAULT_PASSWORD_METHOD
-from sim.strongdm.org import PASSWORDS_DDL
 from sim.strongdm.org import Org
 from sim.strongdm.receiver.common import Profile
 from sim.strongdm.receiver.common import page_size
@@ -72,7 +71,6 @@ def make_strongdm(store: Store, *, profile: str = "strongdm", settings: dict | N
     org_holder = {}
     activities = Activities(store, lambda: org_holder["org"].org_id)
     accounts = Accounts(store, activities)
-    store.schema(PASSWORDS_DDL)
     # Tests pass a cheap PASSWORD_HASH_METHOD; the default stays werkzeug's scrypt.
     password_method = settings.get("PASSWORD_HASH_METHOD") or DEFAULT_PASSWORD_METHOD
     org = org_holder["org"] = Org(store, activities, password_method=password_method)

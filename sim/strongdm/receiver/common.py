@@ -65,9 +65,9 @@ class Call:
         return "azure" if self.provider == "azure" else "generic"
 
 
-def parse_query(params: dict, profile: Profile) -> ListQuery:
+def parse_list_query(params: dict, profile: Profile) -> ListQuery:
     """The list parameters; StrongDM does not sort, so sortBy is refused outside the rfc profile."""
-    return scim_query.parse_query(params, sort_supported=profile.rfc)
+    return scim_query.parse_list_query(params, sort_supported=profile.rfc)
 
 
 def page_size(query: ListQuery, profile: Profile) -> int:

@@ -15,7 +15,6 @@ from sim.scim.errors import InvalidSyntaxError
 from sim.scim.errors import MethodNotAllowedError
 from sim.scim.errors import NotFoundError
 from sim.scim.errors import UnauthorizedError
-from sim.scim.query import not_modified
 from sim.strongdm.receiver.common import Call
 from sim.strongdm.receiver.common import parse_list_query
 from sim.strongdm.receiver.common import require_object
@@ -119,7 +118,7 @@ def scim_response(payload: dict | None, status: int = 200, headers: dict | None 
 
 def _not_modified(payload: dict) -> bool:
     """If-None-Match is honoured in the rfc profile only (StrongDM documents no ETags)."""
-    return sdm().profile.rfc and not_modified(payload["meta"].get("version"), request.headers.get("If-None-Match"))
+    return sdm().profile.rfc and scim_query.not_modified(payload["meta"].get("version"), request.headers.get("If-None-Match"))
 
 
 def projected(resource: dict, resource_type: str) -> dict:
