@@ -118,7 +118,8 @@ def scim_response(payload: dict | None, status: int = 200, headers: dict | None 
 
 def _not_modified(payload: dict) -> bool:
     """If-None-Match is honoured in the rfc profile only (StrongDM documents no ETags)."""
-    return sdm().profile.rfc and scim_query.not_modified(payload["meta"].get("version"), request.headers.get("If-None-Match"))
+    wanted = request.headers.get("If-None-Match")
+    return sdm().profile.rfc and scim_query.not_modified(payload["meta"].get("version"), wanted)
 
 
 def projected(resource: dict, resource_type: str) -> dict:
