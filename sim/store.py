@@ -272,3 +272,20 @@ def open_store(state_dir: str | os.PathLike | None, name: str, **kwargs) -> Stor
     os.makedirs(state_dir, exist_ok=True)
     return Store(os.path.join(state_dir, f"{name}.sqlite3"), **kwargs)
 
+
+
+def count_or_none(db: sqlite3.Connection, sql: str, *args) -> int | None:
+    """A COUNT(*) over any connection (a read-only one for `sim status`), or None when the table is missing."""
+    try:
+        return db.execute(sql, args).fetchone()[0]
+    except sqlite3.OperationalError:
+        return None
+
+
+def read_meta(db: sqlite3.Connection, key: str, default=None):
+    """A meta value over any connection (a read-only one for `sim status`); `default` when unset or never created."""
+    try:
+        row = db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+    except sqlite3.OperationalError:
+        return default
+    return default if row is None else json.loads(row[0])

@@ -17,7 +17,7 @@ from sim.jumpcloud.state import JumpCloud
 from sim.serve import ServerThread
 from sim.store import open_store
 from sim.strongdm import create_app as create_strongdm
-from sim.strongdm import make_strongdm
+from sim.strongdm.state import make_strongdm
 
 FAST = {"PUSH_RETRY_BASE": 0.01, "PUSH_RETRY_CAP": 0.2, "PUSH_SEED": 5}
 TEST_USER = up.TEST_USER_EMAIL

@@ -9,12 +9,12 @@ from click.testing import CliRunner
 
 from sim.cli import cli
 from sim.store import Store
-from sim.strongdm import make_strongdm
 from sim.strongdm.api_keys import ApiKeyError
 from sim.strongdm.api_keys import ApiKeys
 from sim.strongdm.sdk.serve import sdk_available
 from sim.strongdm.sdk.serve import start_sdk_api
 from sim.strongdm.sdk.serve import usable_key
+from sim.strongdm.state import make_strongdm
 
 
 @pytest.fixture

@@ -79,9 +79,8 @@ def receiver(args) -> None:
 
 
 def _max_seed_number(sdm) -> int:
-    row = sdm.store.read().execute(
-        "SELECT email_lower FROM users WHERE email_lower LIKE 'seed.user%' ORDER BY email_lower DESC LIMIT 1").fetchone()
-    return -1 if row is None else int(row[0].split("@")[0].removeprefix("seed.user"))
+    email = sdm.accounts.last_email_with_prefix("seed.user")
+    return -1 if email is None else int(email.split("@")[0].removeprefix("seed.user"))
 
 
 def memory_strongdm(args) -> None:

@@ -1,8 +1,8 @@
 """StrongDM's documented rate limits as an option: per-credential reads and writes a minute, then 429.
 
 StrongDM documents 5,000 reads and 500 writes a minute per user, API key or admin token, and 150,000 reads
-and 15,000 writes a minute per organisation; every request counts, Admin UI ones included
-(reference/strongdm-behaviour.md §1.10). Whether the SCIM endpoint answers 429 with `Retry-After` is not
+and 15,000 writes a minute per organisation; every request counts, Admin UI ones included (StrongDM docs,
+"Rate Limits", https://www.strongdm.com/docs/get-started/security/rate-limits/). Whether the SCIM endpoint answers 429 with `Retry-After` is not
 documented: that part is our assumption.
 """
 

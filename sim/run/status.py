@@ -51,14 +51,6 @@ def _count(db, sql: str, *args) -> int | None:
         return None
 
 
-def _meta(db, key: str):
-    try:
-        row = db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-    except sqlite3.OperationalError:
-        return None
-    return json.loads(row[0]) if row else None
-
-
 def _wiring(db) -> list[dict]:
     """Identity Management settings per application, without the token."""
     try:
@@ -106,21 +98,10 @@ def jumpcloud_summary(path: str) -> dict | None:
 
 def strongdm_summary(path: str) -> dict | None:
     """Counts and SCIM activation of a StrongDM state file, or None when there is none."""
+    from sim.strongdm import state as strongdm_state
+
     with _open(path) as db:
-        if db is None:
-            return None
-        scim = _meta(db, "scim") or {}
-        return {
-            "users": _count(db, "SELECT COUNT(*) FROM users"),
-            "scim_managed_users": _count(db, "SELECT COUNT(*) FROM users WHERE managed_by != ''"),
-            "suspended_users": _count(db, "SELECT COUNT(*) FROM users WHERE suspended = 1"),
-            "roles": _count(db, "SELECT COUNT(*) FROM roles"),
-            "attachments": _count(db, "SELECT COUNT(*) FROM attachments"),
-            "activities": _count(db, "SELECT COUNT(*) FROM activities"),
-            "scim_provider": scim.get("provider"),
-            "scim_token_set": bool(scim.get("token_hash")),
-            "scim_token_created_at": scim.get("token_created_at"),
-        }
+        return None if db is None else strongdm_state.summary(db)
 
 
 def summarize(state_dir: str) -> dict:

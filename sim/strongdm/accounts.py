@@ -5,6 +5,7 @@ import sqlite3
 from sim.scim.errors import NotFoundError
 from sim.scim.errors import UniquenessError
 from sim.store import Store
+from sim.store import count_or_none
 from sim.store import dumps
 from sim.store import loads
 from sim.strongdm.activities import Activities
@@ -107,6 +108,16 @@ class Accounts:
         """Every user, in creation order."""
         return [loads(r["doc"]) for r in self.store.read().execute("SELECT doc FROM users ORDER BY seq")]
 
+    def user_rows(self) -> list[tuple[int, dict]]:
+        """Every user as (seq, doc): the insertion sequence is the SDK API's keyset order."""
+        return [(r[0], loads(r[1])) for r in self.store.read().execute("SELECT seq, doc FROM users ORDER BY seq")]
+
+    def last_email_with_prefix(self, prefix: str) -> str | None:
+        """The greatest lowercased email starting with `prefix` (LIKE wildcards in it stay wildcards)."""
+        row = self.store.read().execute("SELECT email_lower FROM users WHERE email_lower LIKE ? "
+                                        "ORDER BY email_lower DESC LIMIT 1", (prefix + "%",)).fetchone()
+        return None if row is None else row[0]
+
     def create_user(self, user: dict, *, actor: dict | None = None, db=None) -> dict:
         """Insert a user (`user` has email, first_name, last_name, …); a taken email is a 409."""
         user = dict(user)
@@ -200,6 +211,10 @@ class Accounts:
         """Every role, in creation order."""
         return [loads(r["doc"]) for r in self.store.read().execute("SELECT doc FROM roles ORDER BY seq")]
 
+    def role_rows(self) -> list[tuple[int, dict]]:
+        """Every role as (seq, doc): the insertion sequence is the SDK API's keyset order."""
+        return [(r[0], loads(r[1])) for r in self.store.read().execute("SELECT seq, doc FROM roles ORDER BY seq")]
+
     def create_role(self, role: dict, member_ids: list[str], *, actor: dict | None = None) -> dict:
         """Insert a role and attach its members; a taken name is a 409."""
         role = dict(role)
@@ -281,6 +296,21 @@ class Accounts:
             "SELECT id, account_id, role_id FROM attachments ORDER BY seq LIMIT ? OFFSET ?", (limit, offset))
         return [dict(r) for r in rows]
 
+    def attachment_rows(self) -> list[tuple[int, dict]]:
+        """Every attachment as (seq, {id, account_id, role_id}), in attachment order."""
+        rows = self.store.read().execute("SELECT seq, id, account_id, role_id FROM attachments ORDER BY seq")
+        return [(r[0], {"id": r[1], "account_id": r[2], "role_id": r[3]}) for r in rows]
+
+    def find_attachment(self, attachment_id: str = "", account_id: str = "", role_id: str = "") -> dict | None:
+        """One attachment `{id, account_id, role_id}` by id, or by (account, role); None when there is none."""
+        if attachment_id:
+            query, args = "SELECT id, account_id, role_id FROM attachments WHERE id = ?", (attachment_id,)
+        else:
+            query = "SELECT id, account_id, role_id FROM attachments WHERE account_id = ? AND role_id = ?"
+            args = (account_id, role_id)
+        row = self.store.read().execute(query, args).fetchone()
+        return None if row is None else dict(row)
+
     def count_attachments(self) -> int:
         """How many account attachments exist."""
         return self.store.read().execute("SELECT COUNT(*) FROM attachments").fetchone()[0]
@@ -344,3 +374,14 @@ class Accounts:
                 self.activities.record(db, "user deleted from role",
                                        f"Removed {user['email']} from role {role['name']}.",
                                        [user_entity(user), role_entity(role)], actor)
+
+
+def census(db: sqlite3.Connection) -> dict:
+    """User, role and attachment counts over a read-only connection (`sim status`); None for a missing table."""
+    return {
+        "users": count_or_none(db, "SELECT COUNT(*) FROM users"),
+        "scim_managed_users": count_or_none(db, "SELECT COUNT(*) FROM users WHERE managed_by != ''"),
+        "suspended_users": count_or_none(db, "SELECT COUNT(*) FROM users WHERE suspended = 1"),
+        "roles": count_or_none(db, "SELECT COUNT(*) FROM roles"),
+        "attachments": count_or_none(db, "SELECT COUNT(*) FROM attachments"),
+    }

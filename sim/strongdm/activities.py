@@ -1,6 +1,9 @@
 """StrongDM's audit log: activities with StrongDM's verbs, in the log-stream JSON shape."""
 
+import sqlite3
+
 from sim.store import Store
+from sim.store import count_or_none
 from sim.store import dumps
 from sim.store import loads
 
@@ -14,8 +17,8 @@ CREATE TABLE IF NOT EXISTS activities (
 CREATE INDEX IF NOT EXISTS activities_verb ON activities(verb);
 """
 
-# Verbs follow the SDK's ActivityVerb constants (reference/strongdm-behaviour.md §2.3): `user added`,
-# `user suspended`, `user added to role`, `SCIM token rekeyed`, ...
+# Verbs follow the SDK's ActivityVerb constants (strongdm/constants.py in the `strongdm` wheel on PyPI):
+# `user added`, `user suspended`, `user added to role`, `SCIM token rekeyed`, ...
 SCIM_ACTOR = {"id": "", "email": "", "first_name": "SCIM", "last_name": "Provisioning"}
 
 
@@ -74,6 +77,11 @@ class Activities:
         if verb:
             return self.store.read().execute("SELECT COUNT(*) FROM activities WHERE verb = ?", (verb,)).fetchone()[0]
         return self.store.read().execute("SELECT COUNT(*) FROM activities").fetchone()[0]
+
+
+def census(db: sqlite3.Connection) -> int | None:
+    """How many activities a state file holds, over a read-only connection (`sim status`); None before any."""
+    return count_or_none(db, "SELECT COUNT(*) FROM activities")
 
 
 def user_entity(user: dict) -> dict:

@@ -94,7 +94,7 @@ class ApiKeys:
 def open_api_keys(state_dir: str):
     """The API keys of the StrongDM state in `state_dir` (for the CLI; the store stays open until exit)."""
     from sim.store import open_store
-    from sim.strongdm import make_strongdm
+    from sim.strongdm.state import make_strongdm
 
     sdm = make_strongdm(open_store(state_dir, "strongdm"))
     return ApiKeys(sdm.store, sdm.activities)

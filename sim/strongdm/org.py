@@ -3,11 +3,13 @@
 import hashlib
 import hmac
 import secrets
+import sqlite3
 
 from werkzeug.security import check_password_hash
 from werkzeug.security import generate_password_hash
 
 from sim.store import Store
+from sim.store import read_meta
 
 PROVIDERS = ("generic", "okta", "azure")
 PROVIDER_LABELS = {"generic": "Generic", "okta": "Okta", "azure": "Azure"}
@@ -16,6 +18,14 @@ PERMISSION_LABELS = {
     "admin": "Administrator", "database-admin": "Database Administrator", "database-operator": "Database Operator",
     "multi-team-leader": "Team Leader", "user": "User", "auditor": "Auditor", "suspended": "Suspended",
 }
+
+
+PASSWORDS_DDL = """
+CREATE TABLE IF NOT EXISTS passwords (
+    account_id TEXT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+    hash TEXT NOT NULL
+);
+"""
 
 
 class OrgError(Exception):
@@ -34,10 +44,11 @@ def hash_token(token: str) -> str:
 class Org:
     """One StrongDM organisation; SCIM settings live in the store's meta table."""
 
-    def __init__(self, store: Store, activities=None):
+    def __init__(self, store: Store, activities=None, *, password_method: str = DEFAULT_PASSWORD_METHOD):
         self.store = store
         self.activities = activities
-        self.password_method = DEFAULT_PASSWORD_METHOD
+        self.password_method = password_method  # a werkzeug `generate_password_hash` method
+        store.schema(PASSWORDS_DDL)  # after the accounts' tables: a password belongs to a user
         if store.get_meta("org_id") is None:
             store.set_meta("org_id", "o-" + store.new_hex("org", 16))
         # Read once: it never changes, and every activity carries it (a meta query per audit row otherwise).
@@ -128,9 +139,8 @@ class Org:
         return self._dummy
 
 
-PASSWORDS_DDL = """
-CREATE TABLE IF NOT EXISTS passwords (
-    account_id TEXT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
-    hash TEXT NOT NULL
-);
-"""
+def scim_census(db: sqlite3.Connection) -> dict:
+    """The SCIM provider and whether a token is set, over a read-only connection (`sim status`); never the token."""
+    scim = read_meta(db, "scim") or {}
+    return {"scim_provider": scim.get("provider"), "scim_token_set": bool(scim.get("token_hash")),
+            "scim_token_created_at": scim.get("token_created_at")}

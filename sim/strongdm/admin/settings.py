@@ -8,15 +8,15 @@ from flask import request
 from flask import url_for
 from werkzeug.exceptions import NotFound
 
-from sim.web import console as web
-from sim.strongdm.admin.pages import actor
-from sim.strongdm.admin.pages import bp
-from sim.strongdm.admin.pages import sdm
+from sim.strongdm.admin.common import actor
+from sim.strongdm.admin.common import bp
+from sim.strongdm.admin.common import sdm
 from sim.strongdm.api_keys import ApiKeyError
 from sim.strongdm.api_keys import ApiKeys
 from sim.strongdm.org import PERMISSION_LEVELS
 from sim.strongdm.org import PROVIDER_LABELS
 from sim.strongdm.org import OrgError
+from sim.web import console as web
 
 
 def api_keys() -> ApiKeys:

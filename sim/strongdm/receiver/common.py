@@ -1,20 +1,20 @@
-"""What the receiver's Users and Groups share: request options, paging, filtering, member ids."""
+"""What the receiver's Users and Groups share: the profile, request options, StrongDM's paging and filters, member ids."""
 
 import copy
 import json
 import re
 from dataclasses import dataclass
 
-from sim.scim.filter import parse as scim_filter
-from sim.scim.filter.match import matches
+from sim.scim import query as scim_query
 from sim.scim.errors import BadRequestError
-from sim.scim.errors import InvalidFilterError
 from sim.scim.errors import InvalidSyntaxError
 from sim.scim.errors import InvalidValueError
 from sim.scim.errors import ScimError
 from sim.scim.errors import UnauthorizedError
+from sim.scim.filter import parse as scim_filter
+from sim.scim.filter.match import matches
+from sim.scim.query import ListQuery
 from sim.scim.schemas import list_response
-from sim.scim.schemas import project
 
 # StrongDM ids: `a-`/`r-` + hex. Docs also show toy ids such as `a-0001`, so any hex length is well-formed.
 ACCOUNT_ID = re.compile(r"^a-[0-9a-f]{1,32}$")
@@ -66,75 +66,25 @@ class Call:
         return "azure" if self.provider == "azure" else "generic"
 
 
-@dataclass
-class ListQuery:
-    """Parsed list parameters (RFC 7644 §3.4.2)."""
-
-    filter: str | None = None
-    start_index: int = 1
-    count: int | None = None
-    sort_by: str | None = None
-    sort_order: str = "ascending"
-    attributes: list[str] | None = None
-    excluded: list[str] | None = None
-
-
-MAX_INT = 2**31
-
-
-def _int_param(name: str, raw) -> int | None:
-    if raw is None or raw == "":
-        return None
-    if isinstance(raw, bool):
-        raise InvalidValueError(f"{name} must be an integer.")
-    try:
-        value = raw if isinstance(raw, int) else int(str(raw).strip())
-    except ValueError:
-        raise InvalidValueError(f"{name} must be an integer, not {str(raw)[:40]!r}.") from None
-    return max(-MAX_INT, min(MAX_INT, value))  # beyond SQLite's integers; nothing lies that far anyway
-
-
-def _attr_list(name: str, raw) -> list[str] | None:
-    if raw is None:
-        return None
-    if isinstance(raw, list):
-        if not all(isinstance(a, str) for a in raw):
-            raise InvalidValueError(f"{name} must be a list of attribute names.")
-        return [a.strip() for a in raw if a.strip()] or None
-    if not isinstance(raw, str):
-        raise InvalidValueError(f"{name} must be a comma-separated list of attribute names.")
-    return [a.strip() for a in raw.split(",") if a.strip()] or None
-
-
 def parse_list_query(params: dict, profile: Profile) -> ListQuery:
-    """Read filter, startIndex, count, sortBy, sortOrder, attributes and excludedAttributes."""
-    raw_filter = params.get("filter")
-    if raw_filter is not None and not isinstance(raw_filter, str):
-        raise InvalidFilterError("filter must be a string.")
-    start = _int_param("startIndex", params.get("startIndex"))
-    count = _int_param("count", params.get("count"))
-    order = params.get("sortOrder") or "ascending"
-    if not isinstance(order, str) or order.lower() not in {"ascending", "descending"}:
-        raise InvalidValueError("sortOrder must be 'ascending' or 'descending'.")
-    sort_by = params.get("sortBy")
-    if sort_by is not None and not isinstance(sort_by, str):
-        raise InvalidValueError("sortBy must be an attribute name.")
-    if sort_by and not profile.rfc:
-        raise BadRequestError("Sorting is not supported.")
-    return ListQuery(
-        filter=raw_filter if raw_filter else None,
-        start_index=max(1, start or 1),  # RFC 7644 §3.4.2.4: values below 1 are treated as 1
-        count=None if count is None else max(0, count),  # a negative count is treated as 0
-        sort_by=sort_by or None,
-        sort_order=order.lower(),
-        attributes=_attr_list("attributes", params.get("attributes")),
-        excluded=_attr_list("excludedAttributes", params.get("excludedAttributes")),
-    )
+    """The list parameters; StrongDM does not sort, so sortBy is refused outside the rfc profile."""
+    return scim_query.parse_list_query(params, sort_supported=profile.rfc)
 
 
 def page_size(query: ListQuery, profile: Profile) -> int:
-    """The count to serve: the default when absent, never above the maximum."""
-    return min(profile.default_count if query.count is None else query.count, profile.max_count)
+    """The count to serve under the profile's default and maximum."""
+    return scim_query.page_size(query, profile.default_count, profile.max_count)
+
+
+def etag(record: dict) -> str:
+    """A record's weak ETag, from the version counter accounts.py bumps on every change."""
+    return scim_query.etag(record.get("version", 1))
+
+
+def check_if_match(record: dict, call: Call, profile: Profile) -> None:
+    """Refuse a write whose If-Match names another version (rfc profile; StrongDM documents no ETags)."""
+    if profile.rfc:
+        scim_query.check_if_match(etag(record), call.if_match)
 
 
 def parse_filter(query: ListQuery, profile: Profile, resource_type: str):
@@ -149,8 +99,7 @@ def parse_filter(query: ListQuery, profile: Profile, resource_type: str):
 
 def build_list(resources: list[dict], total: int, query: ListQuery, profile: Profile, resource_type: str) -> dict:
     """Assemble a ListResponse with attribute projection applied."""
-    if query.attributes or query.excluded:
-        resources = [project(r, query.attributes, query.excluded, resource_type) for r in resources]
+    resources = [scim_query.projected(r, query, resource_type) for r in resources]
     # StrongDM echoes the requested page size as itemsPerPage (its own client stops on a short page);
     # RFC 7644 §3.4.2 says "the number of resources returned", which the rfc profile sends.
     per_page = len(resources) if profile.rfc else page_size(query, profile)
@@ -187,32 +136,9 @@ def list_resources(source: Collection, query: ListQuery, profile: Profile) -> di
         every = [source.to_scim(r) for r in source.every()]
         matched = [r for r in every if matches(node, r)] if node is not None else every
         if query.sort_by:
-            matched.sort(key=sort_key(query.sort_by), reverse=query.sort_order == "descending")
+            scim_query.sort_resources(matched, query)
         total, resources = len(matched), matched[offset:offset + size]
     return build_list(resources, total, query, profile, source.resource_type)
-
-
-def sort_key(path: str):
-    """A sort key over representations for sortBy (RFC 7644 §3.4.2.3); missing values sort last."""
-    parts = path.split(".")
-
-    def key(resource):
-        value = resource
-        for part in parts:
-            if isinstance(value, list):
-                primary = [v for v in value if isinstance(v, dict) and v.get("primary")] or value[:1]
-                value = primary[0] if primary else None
-            if not isinstance(value, dict):
-                value = None
-                break
-            value = next((v for k, v in value.items() if k.lower() == part.lower()), None)
-        if isinstance(value, str):
-            return (0, value.casefold())
-        if value is None:
-            return (1, "")
-        return (0, str(value))
-
-    return key
 
 
 def require_object(body, what: str = "request body") -> dict:

@@ -2,25 +2,25 @@
 
 import copy
 
-from sim.scim.filter import parse as scim_filter
 from sim.scim.errors import BadRequestError
 from sim.scim.errors import InvalidValueError
 from sim.scim.errors import NotFoundError
+from sim.scim.filter import parse as scim_filter
 from sim.scim.patch.apply import apply_patch
+from sim.scim.query import ListQuery
 from sim.scim.schemas import GROUP_URN
 from sim.scim.schemas import PATCH_OP_URN
 from sim.strongdm.accounts import Accounts
 from sim.strongdm.receiver.common import Call
 from sim.strongdm.receiver.common import Collection
-from sim.strongdm.receiver.common import ListQuery
 from sim.strongdm.receiver.common import Profile
+from sim.strongdm.receiver.common import check_if_match
 from sim.strongdm.receiver.common import copy_json
+from sim.strongdm.receiver.common import etag
 from sim.strongdm.receiver.common import list_resources
 from sim.strongdm.receiver.common import member_labels
 from sim.strongdm.receiver.common import member_values
 from sim.strongdm.receiver.common import require_object
-from sim.strongdm.receiver.users import check_if_match
-from sim.strongdm.receiver.users import etag
 
 SERVER_OWNED = {"id", "meta", "members", "schemas"}
 _MEMBER_FILTER_PREFIX = "members[value eq "

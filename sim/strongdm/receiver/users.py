@@ -4,35 +4,23 @@ import copy
 
 from sim.scim.errors import BadRequestError
 from sim.scim.errors import InvalidValueError
-from sim.scim.errors import PreconditionFailedError
 from sim.scim.patch.apply import apply_patch
+from sim.scim.query import ListQuery
 from sim.scim.schemas import ENTERPRISE_URN
 from sim.scim.schemas import USER_URN
 from sim.strongdm.accounts import Accounts
 from sim.strongdm.receiver.common import Call
 from sim.strongdm.receiver.common import Collection
-from sim.strongdm.receiver.common import ListQuery
 from sim.strongdm.receiver.common import Profile
+from sim.strongdm.receiver.common import check_if_match
 from sim.strongdm.receiver.common import copy_json
+from sim.strongdm.receiver.common import etag
 from sim.strongdm.receiver.common import list_resources
 from sim.strongdm.receiver.common import require_object
 
 # Attributes the server computes; what a client sends for them is not stored as given.
 SERVER_OWNED = {"id", "meta", "groups", "password", "schemas"}
 _TRUTHY = {"true": True, "false": False}
-
-
-def etag(record: dict) -> str:
-    """A weak ETag from the record's version counter (RFC 7644 §3.14)."""
-    return f'W/"{record.get("version", 1)}"'
-
-
-def check_if_match(record: dict, call: Call, profile: Profile) -> None:
-    """Refuse a write whose If-Match names another version (rfc profile)."""
-    if profile.rfc and call.if_match and call.if_match.strip() != "*":
-        tags = [t.strip() for t in call.if_match.split(",")]
-        if etag(record) not in tags:
-            raise PreconditionFailedError()
 
 
 def _coerce_bool(value, name: str, call: Call):

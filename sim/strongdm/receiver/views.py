@@ -10,11 +10,11 @@ from flask import g
 from flask import request
 from werkzeug.sansio.utils import get_current_url
 
+from sim.scim import query as scim_query
 from sim.scim.errors import InvalidSyntaxError
 from sim.scim.errors import MethodNotAllowedError
 from sim.scim.errors import NotFoundError
 from sim.scim.errors import UnauthorizedError
-from sim.scim.schemas import project
 from sim.strongdm.receiver.common import Call
 from sim.strongdm.receiver.common import parse_list_query
 from sim.strongdm.receiver.common import require_object
@@ -117,16 +117,14 @@ def scim_response(payload: dict | None, status: int = 200, headers: dict | None 
 
 
 def _not_modified(payload: dict) -> bool:
+    """If-None-Match is honoured in the rfc profile only (StrongDM documents no ETags)."""
     wanted = request.headers.get("If-None-Match")
-    return bool(sdm().profile.rfc and wanted and payload["meta"].get("version") in [t.strip() for t in wanted.split(",")])
+    return sdm().profile.rfc and scim_query.not_modified(payload["meta"].get("version"), wanted)
 
 
 def projected(resource: dict, resource_type: str) -> dict:
     """Apply `attributes` / `excludedAttributes` to a single resource (RFC 7644 §3.4.2.5)."""
-    query = parse_list_query(request.args, sdm().profile)
-    if query.attributes or query.excluded:
-        return project(resource, query.attributes, query.excluded, resource_type)
-    return resource
+    return scim_query.projected(resource, parse_list_query(request.args, sdm().profile), resource_type)
 
 
 # -- Users ------------------------------------------------------------------------------------------

@@ -2,8 +2,8 @@
 
 signing key = HMAC-SHA256(HMAC-SHA256(secret, UTC date "YYYY-MM-DD"), "sdm_api_v1");
 signature   = base64(HMAC-SHA256(signing key, SHA-256(short method name + "\\n" + request bytes))).
-The client signs with its own clock's UTC date, so today's and yesterday's dates are both accepted to
-survive a call that crosses midnight (reference §3.5).
+The client signs with its own clock's UTC date (`datetime.now(timezone.utc)` in `Client.sign`), so
+today's and yesterday's dates are both accepted to survive a call that crosses midnight.
 """
 
 import base64

@@ -12,7 +12,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-# Fields each service filters on (terraform-provider-sdm data sources; reference §3.4).
+# Fields each service filters on (github.com/strongdm/terraform-provider-sdm: sdm/data_source_account.go,
+# sdm/data_source_role.go, sdm/data_source_account_attachment.go).
 ACCOUNT_FIELDS = ("type", "email", "firstname", "lastname", "id", "name", "suspended", "tags")
 ROLE_FIELDS = ("name", "id", "tags")
 ATTACHMENT_FIELDS = ("accountid", "roleid", "id")

@@ -2,9 +2,9 @@
 
 Servicers are the wheel's own generated classes (strongdm/*_pb2_grpc.py), so the unmodified SDK talks
 to them with `strongdm.Client(key, secret, host="127.0.0.1:PORT", insecure=True)`. Every call is
-authenticated by the SDK's HMAC signature (grpc_auth.py); errors carry the status-details trailer
-so the SDK raises its typed exceptions (grpc_errors.py). Changes go through the same model methods
-as SCIM, so they write the same activities, with the API key as the actor.
+authenticated by the SDK's HMAC signature (sdk/auth.py); errors carry the status-details trailer
+so the SDK raises its typed exceptions (sdk/errors.py). Reads and changes go through the same
+accounts.py methods as SCIM, so they write the same activities, with the API key as the actor.
 """
 
 import json
@@ -22,13 +22,12 @@ from strongdm import roles_pb2_grpc
 from sim.scim.errors import NotFoundError as ModelNotFound
 from sim.scim.errors import UniquenessError
 from sim.serve import LOOPBACK
-from sim.store import loads
+from sim.strongdm.api_keys import ApiKeys
+from sim.strongdm.api_keys import actor_for
 from sim.strongdm.sdk import auth as grpc_auth
 from sim.strongdm.sdk import convert as grpc_convert
 from sim.strongdm.sdk import filters as grpc_filters
 from sim.strongdm.sdk import paging as grpc_paging
-from sim.strongdm.api_keys import ApiKeys
-from sim.strongdm.api_keys import actor_for
 from sim.strongdm.sdk.errors import AlreadyExistsError
 from sim.strongdm.sdk.errors import ApiError
 from sim.strongdm.sdk.errors import BadRequestError
@@ -40,14 +39,12 @@ from sim.strongdm.sdk.errors import abort
 log = logging.getLogger(__name__)
 
 
-
 class Api:
     """What every servicer shares: the StrongDM state, API keys and the call wrapper."""
 
     def __init__(self, sdm, api_keys: ApiKeys, *, check_signature: bool = True, today=None):
         self.sdm = sdm
         self.accounts = sdm.accounts
-        self.store = sdm.store
         self.api_keys = api_keys
         self.check_signature = check_signature
         self.today = today
@@ -77,30 +74,7 @@ class Api:
             error = InternalError("internal error: see the simulator's log")
         abort(context, error)
 
-    # -- reads (keyset order: the table's insertion sequence) ------------------------------------------
-
-    def user_rows(self) -> list[tuple[int, dict]]:
-        """Every user as (seq, doc)."""
-        return [(r[0], loads(r[1])) for r in self.store.read().execute("SELECT seq, doc FROM users ORDER BY seq")]
-
-    def role_rows(self) -> list[tuple[int, dict]]:
-        """Every role as (seq, doc)."""
-        return [(r[0], loads(r[1])) for r in self.store.read().execute("SELECT seq, doc FROM roles ORDER BY seq")]
-
-    def attachment_rows(self) -> list[tuple[int, dict]]:
-        """Every attachment as (seq, {id, account_id, role_id})."""
-        rows = self.store.read().execute("SELECT seq, id, account_id, role_id FROM attachments ORDER BY seq")
-        return [(r[0], {"id": r[1], "account_id": r[2], "role_id": r[3]}) for r in rows]
-
-    def find_attachment(self, attachment_id: str = "", account_id: str = "", role_id: str = "") -> dict | None:
-        """One attachment by id, or by (account, role)."""
-        if attachment_id:
-            query, args = "SELECT id, account_id, role_id FROM attachments WHERE id = ?", (attachment_id,)
-        else:
-            query = "SELECT id, account_id, role_id FROM attachments WHERE account_id = ? AND role_id = ?"
-            args = (account_id, role_id)
-        row = self.store.read().execute(query, args).fetchone()
-        return None if row is None else dict(row)
+    # -- reads ------------------------------------------------------------------------------------------
 
     def user(self, user_id: str) -> dict:
         """A user by id, or NotFoundError."""
@@ -124,7 +98,13 @@ def asks_for_snapshot(request) -> bool:
 
 
 def refuse_managed(kind: str, item: dict) -> None:
-    """SCIM-provisioned users and roles are changed only by their IdP (reference §1.8, §2.1)."""
+    """SCIM-provisioned users and roles are changed only by their IdP.
+
+    StrongDM: provisioned users "are not able to be individually edited within StrongDM" (Okta SCIM
+    provisioning guide, https://www.strongdm.com/docs/admin/identity-providers/okta-scim-provisioning/), and
+    users or roles used in a SCIM request are "marked as managed by an external party" (SCIM spec, General
+    Notes, https://www.strongdm.com/docs/architecture/scim-spec).
+    """
     if item.get("managed_by"):
         raise PermissionError(f"{kind} {item['id']} is managed by SCIM provider {item['managed_by']!r}; "
                               "change it in the identity provider")
@@ -139,7 +119,7 @@ class AccountsServicer(accounts_pb2_grpc.AccountsServicer):
     def List(self, request, context):
         """List accounts matching a filter, a page at a time."""
         def handler(actor):
-            page = grpc_paging.paginate(self.api.user_rows(), grpc_filters.account_filter(request.filter),
+            page = grpc_paging.paginate(self.api.accounts.user_rows(), grpc_filters.account_filter(request.filter),
                                         request.meta)
             response = accounts_pb2.AccountListResponse(accounts=[grpc_convert.account_message(u) for u in page.items])
             response.meta.next_cursor, response.meta.total = page.next_cursor, page.total
@@ -188,7 +168,7 @@ class RolesServicer(roles_pb2_grpc.RolesServicer):
     def List(self, request, context):
         """List roles matching a filter, a page at a time."""
         def handler(actor):
-            page = grpc_paging.paginate(self.api.role_rows(), grpc_filters.role_filter(request.filter), request.meta)
+            page = grpc_paging.paginate(self.api.accounts.role_rows(), grpc_filters.role_filter(request.filter), request.meta)
             response = roles_pb2.RoleListResponse(roles=[grpc_convert.role_message(r) for r in page.items])
             response.meta.next_cursor, response.meta.total = page.next_cursor, page.total
             return response
@@ -248,7 +228,7 @@ class AccountAttachmentsServicer(account_attachments_pb2_grpc.AccountAttachments
     def List(self, request, context):
         """List attachments matching a filter, a page at a time."""
         def handler(actor):
-            page = grpc_paging.paginate(self.api.attachment_rows(), grpc_filters.attachment_filter(request.filter),
+            page = grpc_paging.paginate(self.api.accounts.attachment_rows(), grpc_filters.attachment_filter(request.filter),
                                         request.meta)
             response = account_attachments_pb2.AccountAttachmentListResponse(
                 account_attachments=[grpc_convert.attachment_message(a) for a in page.items])
@@ -259,7 +239,7 @@ class AccountAttachmentsServicer(account_attachments_pb2_grpc.AccountAttachments
     def Get(self, request, context):
         """Read one attachment by id."""
         def handler(actor):
-            attachment = self.api.find_attachment(request.id) if request.id else None
+            attachment = self.api.accounts.find_attachment(request.id) if request.id else None
             if attachment is None:
                 raise NotFoundError(f"cannot find account attachment {request.id!r}")
             return account_attachments_pb2.AccountAttachmentGetResponse(
@@ -277,7 +257,7 @@ class AccountAttachmentsServicer(account_attachments_pb2_grpc.AccountAttachments
             refuse_managed("role", role)
             if not self.api.accounts.add_members(role["id"], [wanted.account_id], actor=actor):
                 raise AlreadyExistsError(f"account {wanted.account_id} is already attached to role {role['id']}")
-            attachment = self.api.find_attachment(account_id=wanted.account_id, role_id=role["id"])
+            attachment = self.api.accounts.find_attachment(account_id=wanted.account_id, role_id=role["id"])
             return account_attachments_pb2.AccountAttachmentCreateResponse(
                 account_attachment=grpc_convert.attachment_message(attachment))
         return self.api.call("AccountAttachments.Create", request, context, handler)
@@ -285,7 +265,7 @@ class AccountAttachmentsServicer(account_attachments_pb2_grpc.AccountAttachments
     def Delete(self, request, context):
         """Detach an account from a role whose membership no SCIM provider manages."""
         def handler(actor):
-            attachment = self.api.find_attachment(request.id) if request.id else None
+            attachment = self.api.accounts.find_attachment(request.id) if request.id else None
             if attachment is None:
                 raise NotFoundError(f"cannot find account attachment {request.id!r}")
             refuse_managed("role", self.api.role(attachment["role_id"]))

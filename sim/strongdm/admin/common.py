@@ -1,0 +1,70 @@
+"""What the Admin UI's pages share: the blueprint, the signed-in admin, permission levels, labels."""
+
+from flask import Blueprint
+from flask import current_app
+from flask import g
+from flask import session
+
+from sim.strongdm.org import PERMISSION_LABELS
+from sim.strongdm.org import PROVIDER_LABELS
+from sim.web import console as web
+
+bp = Blueprint("admin", __name__, template_folder="templates")
+
+ADMIN_LEVELS = frozenset({"admin", "root-admin"})
+REFUSAL = ("Only users with the Administrator permission level can open this page. "
+           "Ask an administrator of your organization to change your permission level.")
+
+
+def may_steer_faults(state, req) -> bool:
+    """Who may manage `/_sim/faults`: the SCIM bearer token, or a signed-in admin's console session (sim.web).
+
+    PUT and DELETE cannot be forged cross-site, so the session needs no CSRF token here.
+    """
+    scheme, _, token = req.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() == "bearer" and state.org.check_token(token.strip()):
+        return True
+    uid = session.get("uid")
+    user = state.accounts.find_user(uid) if isinstance(uid, str) else None
+    return bool(user and not user.get("suspended") and user.get("permission_level") in ADMIN_LEVELS)
+
+
+def sdm():
+    """This app's StrongDM state."""
+    return current_app.extensions["strongdm"]
+
+
+def console_settings() -> web.Console:
+    """How the shared console plumbing sees StrongDM's users."""
+    def load_user(user_id: str) -> dict | None:
+        user = sdm().accounts.find_user(user_id)
+        return None if user is None or user.get("suspended") else user
+
+    return web.Console(product="StrongDM Admin UI", cookie="strongdm_admin_session", login_endpoint="admin.login",
+                       logout_endpoint="admin.logout", home_endpoint="admin.home", load_user=load_user,
+                       is_admin=lambda user: user.get("permission_level") in ADMIN_LEVELS, refusal=REFUSAL,
+                       is_console_path=lambda path: not path.startswith(("/provisioning/", "/_sim")), theme="strongdm")
+
+
+def actor() -> dict:
+    """The signed-in admin as an activity actor."""
+    user = g.user
+    return {"id": user["id"], "email": user["email"], "first_name": user.get("first_name", ""),
+            "last_name": user.get("last_name", "")}
+
+
+def is_managed(user: dict) -> bool:
+    """Provisioned by an identity provider (SCIM) rather than native to StrongDM."""
+    return bool(user.get("managed_by"))
+
+
+@bp.app_template_filter("level")
+def level_label(level: str) -> str:
+    """A permission level's display name."""
+    return PERMISSION_LABELS.get(level, level or "—")
+
+
+@bp.app_template_filter("provider")
+def provider_label(provider: str) -> str:
+    """A SCIM provider's display name."""
+    return PROVIDER_LABELS.get(provider, provider or "StrongDM")
