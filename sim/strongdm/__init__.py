@@ -92,12 +92,12 @@ def create_app(store: Store | None = None, *, profile: str = "strongdm", token: 
         state.org.activate_scim("generic", token)
     app.extensions["strongdm"] = state
 
-    from sim.web import console as web
+    from sim.web import init_console
     from sim.strongdm.admin import pages as admin
     from sim.strongdm.receiver import views as scim_api
 
     app.register_blueprint(scim_api.bp)
-    web.init_console(app, state.store, admin.console_settings())
+    init_console(app, state.store, admin.console_settings())
     app.register_blueprint(admin.bp)
     register_error_boundary(app)
     from sim.faults import middleware as faults
@@ -116,7 +116,7 @@ def register_error_boundary(app: Flask) -> None:
     """One place turns every error into a SCIM body (under /provisioning) or a console message page, never a stack trace."""
     from flask import request
 
-    from sim.web import console as web
+    from sim.web import error_pages
     from sim.strongdm.receiver.views import scim_response
 
     def is_scim() -> bool:
@@ -125,13 +125,13 @@ def register_error_boundary(app: Flask) -> None:
     @app.errorhandler(ScimError)
     def scim_error(error: ScimError):
         if not is_scim():
-            return web.error_page(error.status, error.detail)
+            return error_pages.error_page(error.status, error.detail)
         return scim_response(error.to_dict(), error.status, error.headers)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         if not is_scim():
-            return web.http_error_page(error)
+            return error_pages.http_error_page(error)
         detail = {404: "Resource not found.", 405: "The HTTP method is not supported on this endpoint.",
                   413: "The request body is larger than the server accepts."}.get(error.code, error.description)
         return scim_response(ScimError(detail).to_dict() | {"status": str(error.code)}, error.code)
@@ -140,6 +140,6 @@ def register_error_boundary(app: Flask) -> None:
     def unexpected(error: Exception):
         app.logger.exception("unexpected error")
         if not is_scim():
-            return web.internal_error_page()
+            return error_pages.internal_error_page()
         return scim_response({"schemas": [ScimError.to_dict(ScimError())["schemas"][0]],
                               "detail": "Internal error.", "status": "500"}, 500)
