@@ -15,6 +15,8 @@ DEFAULTS = {
     "SCIM_MAX_COUNT": 1000,
     # Largest request body either app reads; bigger ones get 413.
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+    # JumpCloud without an x-api-key: "401" (default), or "redirect" for the 302 -> /login one third party measured.
+    "JUMPCLOUD_MISSING_KEY": "401",
 }
 
 

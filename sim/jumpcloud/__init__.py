@@ -1,30 +1,27 @@
 """The mock JumpCloud: `create_app` builds its Flask app (REST API v1/v2 and Directory Insights)."""
 
-import os
+import logging
 
 from flask import Flask
+from flask import request
+from werkzeug.exceptions import HTTPException
 
 from sim import config
 from sim.store import Store
 from sim.store import open_store
 
-# JumpCloud-only settings not (yet) in sim.config.DEFAULTS; SIM_-prefixed env vars override them too.
-JUMPCLOUD_DEFAULTS = {
-    # "401" (default) or "redirect": a missing x-api-key gets 302 -> /login, as one third party measured.
-    "JUMPCLOUD_MISSING_KEY": "401",
-}
+log = logging.getLogger(__name__)
 
 
 def create_app(store: Store | None = None, *, settings: dict | None = None) -> Flask:
     """Build the JumpCloud app over `store` (a temporary store when None); `settings` override sim.config."""
     from sim.jumpcloud.api import common as api
+    from sim.jumpcloud.api import insights as insights_api
     from sim.jumpcloud.api import v1 as api_v1
     from sim.jumpcloud.api import v2 as api_v2
-    from sim.jumpcloud.api import insights as insights_api
     from sim.jumpcloud.state import JumpCloud
 
-    merged = {k: os.environ.get("SIM_" + k, v) for k, v in JUMPCLOUD_DEFAULTS.items()}
-    merged.update(config.settings())
+    merged = config.settings()
     merged.update(settings or {})
     app = Flask(__name__)
     app.config.update(merged)
@@ -37,7 +34,7 @@ def create_app(store: Store | None = None, *, settings: dict | None = None) -> F
     app.register_blueprint(api_v1.bp)
     app.register_blueprint(api_v2.bp)
     app.register_blueprint(insights_api.bp)
-    app.register_error_handler(Exception, api.handle_error)
+    register_error_boundary(app)
     from sim.faults import middleware as faults
 
     jc = app.extensions["jumpcloud"]
@@ -47,7 +44,38 @@ def create_app(store: Store | None = None, *, settings: dict | None = None) -> F
     from sim.jumpcloud.pusher import worker as pusher
 
     pusher.install(app)  # Identity Management; its worker starts only once an app is activated
-    from sim.jumpcloud.console import common as console
+    from sim.jumpcloud import console
 
     console.install(app)  # the Console UI at `/`
     return app
+
+
+def register_error_boundary(app: Flask) -> None:
+    """One place renders every error once: a message page on the console, JumpCloud's JSON elsewhere, never a stack trace.
+
+    API bodies are the v1 `ErrorDetails` or the v2 `Error` (sim.jumpcloud.errors); `/_sim` keeps werkzeug's own
+    HTTP error pages.
+    """
+    from sim.jumpcloud.api import common as api
+    from sim.jumpcloud.console.common import is_console_path
+    from sim.jumpcloud.errors import InternalError
+    from sim.jumpcloud.errors import JumpCloudError
+    from sim.web import error_pages
+
+    @app.errorhandler(Exception)
+    def render(error: Exception):
+        if is_console_path(request.path):
+            if isinstance(error, HTTPException):
+                return error_pages.http_error_page(error)
+            if isinstance(error, JumpCloudError):  # a refused directory change the view did not expect
+                return error_pages.error_page(error.status, error.message)
+            log.exception("console error on %s %s", request.method, request.path)
+            return error_pages.internal_error_page()
+        if isinstance(error, HTTPException):
+            if not api.is_api_path(request.path):
+                return error
+            error = api.from_http(error)
+        elif not isinstance(error, JumpCloudError):
+            log.exception("unhandled error on %s %s", request.method, request.path)
+            error = InternalError()
+        return api.error_response(error)

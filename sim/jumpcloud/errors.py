@@ -64,7 +64,11 @@ class UnauthorizedError(JumpCloudError):
     default_message = "Unauthorized"
 
     def v1_body(self) -> dict:
-        """A bad key gets a bare `{"message": ...}` from JumpCloud's gateway (reference §2.1, §4 item 10)."""
+        """A bare `{"message": ...}`: JumpCloud answers a bad key 401 with JSON whose `message` is the reason.
+
+        Source: a third-party JumpCloud client's notes (`assertNotLoginPage`, measured 2026-08-18); the
+        "API Key" section of https://docs.jumpcloud.com/api/1.0/index.html names no body for it.
+        """
         return {"message": self.message}
 
 

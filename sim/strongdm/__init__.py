@@ -23,10 +23,10 @@ def create_app(store: Store | None = None, *, profile: str = "strongdm", token: 
     from sim.strongdm import admin as admin_ui
     from sim.strongdm.admin import common as admin
     from sim.strongdm.receiver import views as scim_api
-    from sim.web import console as web
+    from sim.web import init_console
 
     app.register_blueprint(scim_api.bp)
-    web.init_console(app, state.store, admin.console_settings())
+    init_console(app, state.store, admin.console_settings())
     admin_ui.install(app)
     register_error_boundary(app)
     from sim.faults import middleware as faults
@@ -46,7 +46,7 @@ def register_error_boundary(app: Flask) -> None:
     from flask import request
 
     from sim.strongdm.receiver.views import scim_response
-    from sim.web import console as web
+    from sim.web import error_pages
 
     def is_scim() -> bool:
         return request.path.startswith("/provisioning/")
@@ -54,13 +54,13 @@ def register_error_boundary(app: Flask) -> None:
     @app.errorhandler(ScimError)
     def scim_error(error: ScimError):
         if not is_scim():
-            return web.error_page(error.status, error.detail)
+            return error_pages.error_page(error.status, error.detail)
         return scim_response(error.to_dict(), error.status, error.headers)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         if not is_scim():
-            return web.http_error_page(error)
+            return error_pages.http_error_page(error)
         detail = {404: "Resource not found.", 405: "The HTTP method is not supported on this endpoint.",
                   413: "The request body is larger than the server accepts."}.get(error.code, error.description)
         return scim_response(ScimError(detail).to_dict() | {"status": str(error.code)}, error.code)
@@ -69,6 +69,6 @@ def register_error_boundary(app: Flask) -> None:
     def unexpected(error: Exception):
         app.logger.exception("unexpected error")
         if not is_scim():
-            return web.internal_error_page()
+            return error_pages.internal_error_page()
         return scim_response({"schemas": [ScimError.to_dict(ScimError())["schemas"][0]],
                               "detail": "Internal error.", "status": "500"}, 500)

@@ -1,7 +1,6 @@
-"""HTTP plumbing shared by the JumpCloud API blueprints: x-api-key auth, JSON bodies, the one error handler."""
+"""HTTP plumbing shared by the JumpCloud API blueprints: x-api-key auth, JSON bodies, JumpCloud's error bodies."""
 
 import json
-import logging
 import re
 from http import HTTPStatus
 
@@ -12,6 +11,7 @@ from flask import redirect
 from flask import request
 from werkzeug.exceptions import HTTPException
 
+from sim.jumpcloud.directory.shapes import OBJECT_ID
 from sim.jumpcloud.errors import BadRequestError
 from sim.jumpcloud.errors import ForbiddenError
 from sim.jumpcloud.errors import InternalError
@@ -21,9 +21,6 @@ from sim.jumpcloud.errors import NotFoundError
 from sim.jumpcloud.errors import PayloadTooLargeError
 from sim.jumpcloud.errors import UnauthorizedError
 from sim.jumpcloud.org import can
-from sim.jumpcloud.directory.shapes import OBJECT_ID
-
-log = logging.getLogger(__name__)
 
 API_PREFIXES = ("/api", "/insights")
 FAULT_PATHS = ("/api/*", "/insights/*")  # what a fault rule without a path applies to
@@ -55,7 +52,8 @@ def authenticate():
     state = jc()
     key = request.headers.get("x-api-key")
     if not key:
-        # A third party measured 302 -> /login for a missing key (reference §2.1); 401 is the default.
+        # A third-party client measured 302 -> /login for a request without x-api-key (2026-08-18); the
+        # JumpCloud API 1.0 docs ("API Key", https://docs.jumpcloud.com/api/1.0/index.html) say nothing, so 401.
         if current_app.config.get("JUMPCLOUD_MISSING_KEY") == "redirect":
             return redirect("/login", code=302)
         raise UnauthorizedError()
@@ -64,7 +62,8 @@ def authenticate():
         raise UnauthorizedError()
     org_id = request.headers.get("x-org-id")
     if org_id:
-        # Documented multi-tenant codes (reference §2.1): 400 malformed, 404 unknown organisation.
+        # JumpCloud API 1.0, "Multi-Tenant Portal Headers" (https://docs.jumpcloud.com/api/1.0/index.html):
+        # 400 "Malformed ID", 404 "Organization ID Not Found".
         if not OBJECT_ID.match(org_id):
             raise BadRequestError("Malformed ID")
         if org_id != state.org.id:
@@ -134,29 +133,25 @@ def from_http(exc: HTTPException) -> JumpCloudError:
     return InternalError()
 
 
-def handle_error(exc: Exception):
-    """The one error handler: JumpCloud-shaped JSON on API paths, Flask's default elsewhere."""
-    if isinstance(exc, HTTPException):
-        if not is_api_path(request.path):
-            return exc
-        exc = from_http(exc)
-    elif not isinstance(exc, JumpCloudError):
-        log.exception("unhandled error on %s %s", request.method, request.path)
-        exc = InternalError()
-    body = exc.v1_body() if api_flavour(request.path) == "v1" else exc.v2_body()
-    response = jsonify(body)
-    response.status_code = exc.status
-    response.headers.update(exc.headers)
+def error_response(error: JumpCloudError):
+    """`error` as JSON in the shape its path gets (v1 `ErrorDetails` or v2 `Error`), with its status and headers."""
+    response = jsonify(error_body(error, request.path))
+    response.status_code = error.status
+    response.headers.update(error.headers)
     return response
 
 
+def error_body(error: JumpCloudError, path: str) -> dict:
+    """The v1 `ErrorDetails` body under /api, the v2 `Error` body under /api/v2 and /insights."""
+    return error.v1_body() if api_flavour(path) == "v1" else error.v2_body()
+
+
 def fault_response(status: int, path: str) -> tuple[bytes, str, dict]:
-    """An injected fault as JumpCloud answers it: the v1 or v2 error shape `handle_error` would render."""
+    """An injected fault as JumpCloud answers it: the v1 or v2 error shape the error boundary renders."""
     if status == 401:
         error = UnauthorizedError()
     else:
         error = JumpCloudError(HTTPStatus(status).phrase)
         error.status = status
         error.code = FAULT_CODES.get(status, "error")
-    body = error.v1_body() if api_flavour(path) == "v1" else error.v2_body()
-    return json.dumps(body).encode(), "application/json", {}
+    return json.dumps(error_body(error, path)).encode(), "application/json", {}

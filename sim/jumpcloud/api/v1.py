@@ -4,17 +4,17 @@ from flask import Blueprint
 from flask import jsonify
 from flask import request
 
-from sim.jumpcloud.directory import query as q
 from sim.jumpcloud.api.common import actor
 from sim.jumpcloud.api.common import authenticate
 from sim.jumpcloud.api.common import jc
 from sim.jumpcloud.api.common import json_body
+from sim.jumpcloud.directory import query as q
 from sim.jumpcloud.directory.directory import APP_SPACE
 from sim.jumpcloud.directory.directory import USER_SPACE
-from sim.jumpcloud.errors import BadRequestError
 from sim.jumpcloud.directory.shapes import clean_app_input
 from sim.jumpcloud.directory.shapes import clean_user_input
 from sim.jumpcloud.directory.shapes import require_object
+from sim.jumpcloud.errors import BadRequestError
 
 bp = Blueprint("jumpcloud_v1", __name__, url_prefix="/api")
 bp.before_request(authenticate)

@@ -4,23 +4,24 @@ from flask import Blueprint
 from flask import jsonify
 from flask import request
 
-from sim.jumpcloud.directory import query as q
 from sim.jumpcloud.api.common import actor
 from sim.jumpcloud.api.common import authenticate
 from sim.jumpcloud.api.common import jc
 from sim.jumpcloud.api.common import json_body
 from sim.jumpcloud.api.common import no_content
+from sim.jumpcloud.directory import query as q
 from sim.jumpcloud.directory.directory import GROUP_SPACE
 from sim.jumpcloud.directory.directory import check_id
 from sim.jumpcloud.directory.directory import connection
-from sim.jumpcloud.errors import BadRequestError
 from sim.jumpcloud.directory.shapes import clean_group_input
 from sim.jumpcloud.directory.shapes import require_object
+from sim.jumpcloud.errors import BadRequestError
 
 bp = Blueprint("jumpcloud_v2", __name__, url_prefix="/api/v2")
 bp.before_request(authenticate)
 
-# Graph target types JumpCloud accepts on `targets`; the ones we do not model answer [] (reference §2.3).
+# Graph target types JumpCloud accepts on `targets` (JumpCloud API 2.0, "Graph" associations endpoints,
+# https://docs.jumpcloud.com/api/2.0/index.html); the ones we do not model answer [].
 GROUP_TARGETS = {"active_directory", "application", "command", "g_suite", "ldap_server", "office_365",
                  "policy", "policy_group", "radius_server", "system", "system_group"}
 USER_TARGETS = GROUP_TARGETS - {"policy", "policy_group"} | {"user_group"}

@@ -1,31 +1,23 @@
-"""The mock JumpCloud Console: login, and the blueprint the Users, User Groups and SSO pages hang on.
+"""The mock JumpCloud Console: the blueprint its pages hang on, and the helpers they share.
 
-Pages live in `console_directory.py` (Users, User Groups) and `console_sso.py` (SSO apps, their tabs,
-Identity Management and the provisioning view); every change goes through the directory model, so
-it writes the outbox row the Identity Management pusher follows.
+Pages live in `pages.py` (home, login, logout), `directory.py` (Users, User Groups) and `sso.py` (SSO apps,
+their tabs, Identity Management and the provisioning view); every change goes through the directory model,
+so it writes the outbox row the Identity Management pusher follows.
 """
 
-import logging
-
-from flask import Blueprint
-from flask import Flask
 from flask import current_app
 from flask import flash
 from flask import g
-from flask import redirect
 from flask import render_template
 from flask import request
-from flask import url_for
-from werkzeug.exceptions import HTTPException
 
-from sim.web import console as web
 from sim.jumpcloud.directory import query as q
 from sim.jumpcloud.errors import JumpCloudError
 from sim.jumpcloud.errors import NotFoundError
+from sim.web import console_blueprint
+from sim.web.console import Console
 
-log = logging.getLogger(__name__)
-
-bp = Blueprint("console", __name__, template_folder="templates")
+bp = console_blueprint("console", __name__, template_folder="templates")
 
 # The console is for administrators (seed guide: "You must be an Administrator in JumpCloud").
 CONSOLE_ROLES = frozenset({"Administrator", "Administrator with Billing"})
@@ -38,11 +30,11 @@ def jc():
 
 
 def is_console_path(path: str) -> bool:
-    """Everything but the JSON APIs and the control endpoints."""
+    """Everything but the JSON APIs and the control endpoints (their errors are not console pages)."""
     return not any(path == p or path.startswith(p + "/") for p in NOT_CONSOLE)
 
 
-def console_settings() -> web.Console:
+def console_settings() -> Console:
     """How the shared console plumbing sees JumpCloud administrators."""
     def load_user(admin_id: str) -> dict | None:
         try:
@@ -51,46 +43,11 @@ def console_settings() -> web.Console:
             return None
         return admin if admin.get("role") in CONSOLE_ROLES else None
 
-    return web.Console(product="JumpCloud Console", cookie="jumpcloud_console_session",
-                       login_endpoint="console.login", logout_endpoint="console.logout",
-                       home_endpoint="console.home", load_user=load_user,
-                       is_admin=lambda admin: admin.get("role") in CONSOLE_ROLES,
-                       refusal="Only JumpCloud administrators can use the console.",
-                       is_console_path=is_console_path, theme="jumpcloud")
-
-
-def install(app: Flask) -> None:
-    """Register the console on a JumpCloud app (after its API blueprints)."""
-    from sim.jumpcloud.api import common as api
-    from sim.jumpcloud.console import directory as console_directory
-    from sim.jumpcloud.console import sso as console_sso
-
-    web.init_console(app, app.extensions["jumpcloud"].store, console_settings())
-    app.register_blueprint(bp)
-
-    # Code-specific handlers run before the API's catch-all handler; they keep API paths JSON.
-    def http_error(error: HTTPException):
-        if is_console_path(request.path):
-            return web.http_error_page(error)
-        return api.handle_error(error)
-
-    for code in (400, 404, 405, 413):
-        app.register_error_handler(code, http_error)
-
-
-@bp.errorhandler(JumpCloudError)
-def directory_error(error: JumpCloudError):
-    """A refused directory change the view did not expect, as a message page."""
-    return web.error_page(error.status, error.message)
-
-
-@bp.errorhandler(Exception)
-def unexpected(error: Exception):
-    """Anything else: logged, and a message page without details."""
-    if isinstance(error, HTTPException):
-        return web.http_error_page(error)
-    log.exception("console error on %s %s", request.method, request.path)
-    return web.internal_error_page()
+    return Console(product="JumpCloud Console", cookie="jumpcloud_console_session",
+                   login_endpoint="console.login", logout_endpoint="console.logout",
+                   home_endpoint="console.home", load_user=load_user,
+                   is_admin=lambda admin: admin.get("role") in CONSOLE_ROLES,
+                   refusal="Only JumpCloud administrators can use the console.", theme="jumpcloud")
 
 
 def actor() -> dict:
@@ -123,37 +80,3 @@ def refused(error: JumpCloudError, template: str, **context):
     """Show a refused form again with the directory's reason (400, or the error's own 4xx)."""
     flash(error.message, "error")
     return render_template(template, **context), error.status if 400 <= error.status < 500 else 400
-
-
-# -- session ----------------------------------------------------------------------------------------------
-
-
-@bp.get("/")
-def home():
-    """Users for a signed-in administrator, the login form otherwise."""
-    return redirect(url_for("console.users" if g.user else "console.login"))
-
-
-@bp.route("/login", methods=["GET", "POST"])
-def login():
-    """Administrator sign-in; other admin roles are refused."""
-    if request.method == "GET":
-        return render_template("jc_login.html", email="")
-    email = request.form.get("email", "").strip()
-    admin = jc().org.check_password(email, request.form.get("password", "")) if email else None
-    if admin is None:
-        flash("The email or password is incorrect.", "error")
-        return render_template("jc_login.html", email=email), 401
-    if admin.get("role") not in CONSOLE_ROLES:
-        return web.error_page(403, f"Your administrator role ({admin.get('role')}) cannot sign in to this console. "
-                                   "Only Administrators can.", title="Not allowed")
-    web.login_user(admin["_id"])
-    return redirect(web.safe_next(request.args.get("next"), url_for("console.users")))
-
-
-@bp.post("/logout")
-def logout():
-    """End the session."""
-    web.logout_user()
-    flash("You have logged out.", "ok")
-    return redirect(url_for("console.login"))

@@ -6,8 +6,6 @@ from flask import render_template
 from flask import request
 from flask import url_for
 
-from sim.web import console as web
-from sim.jumpcloud.directory import directory as d
 from sim.jumpcloud.console.common import actor
 from sim.jumpcloud.console.common import bp
 from sim.jumpcloud.console.common import jc
@@ -15,10 +13,13 @@ from sim.jumpcloud.console.common import list_query
 from sim.jumpcloud.console.common import or_404
 from sim.jumpcloud.console.common import refused
 from sim.jumpcloud.console.common import search_arg
-from sim.jumpcloud.errors import BadRequestError
-from sim.jumpcloud.errors import JumpCloudError
+from sim.jumpcloud.directory import directory as d
 from sim.jumpcloud.directory.shapes import clean_group_input
 from sim.jumpcloud.directory.shapes import clean_user_input
+from sim.jumpcloud.errors import BadRequestError
+from sim.jumpcloud.errors import JumpCloudError
+from sim.web import guards
+from sim.web import pager
 
 USER_FIELDS = ("username", "email", "firstname", "lastname", "displayname", "department", "jobTitle",
                "employeeIdentifier")
@@ -41,17 +42,17 @@ def _user_form(form, *, create: bool) -> dict:
 
 
 @bp.get("/users")
-@web.admin_required
+@guards.admin_required
 def users():
     """Users, searchable and paged."""
-    number, size, offset = web.page_args()
+    number, size, offset = pager.page_args()
     search = search_arg()
     total, items = jc().directory.list_users(list_query(offset, size, search, d.USER_SPACE, [("username", False)]))
-    return render_template("jc_users.html", page=web.Page(items, number, size, total), search=search)
+    return render_template("jc_users.html", page=pager.Page(items, number, size, total), search=search)
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
-@web.admin_required
+@guards.admin_required
 def new_user():
     """Create a user (ACTIVATED, or STAGED when asked)."""
     if request.method == "GET":
@@ -77,14 +78,14 @@ def _user_page(user: dict, form=None, status: int = 200):
 
 
 @bp.get("/users/<user_id>")
-@web.admin_required
+@guards.admin_required
 def user(user_id):
     """One user: details form, state actions, groups and the apps it reaches."""
     return _user_page(or_404(jc().directory.get_user, user_id))
 
 
 @bp.post("/users/<user_id>")
-@web.admin_required
+@guards.admin_required
 def edit_user(user_id):
     """Save a user's details (triggers an update push to bound apps)."""
     current = or_404(jc().directory.get_user, user_id)
@@ -98,7 +99,7 @@ def edit_user(user_id):
 
 
 @bp.post("/users/<user_id>/<any(suspend, activate):action>")
-@web.admin_required
+@guards.admin_required
 def set_user_state(user_id, action):
     """Suspend, or activate (from STAGED or SUSPENDED)."""
     or_404(jc().directory.get_user, user_id)
@@ -109,7 +110,7 @@ def set_user_state(user_id, action):
 
 
 @bp.post("/users/<user_id>/delete")
-@web.admin_required
+@guards.admin_required
 def delete_user(user_id):
     """Delete a user (direct reports lose their manager, as JumpCloud's cascade does)."""
     or_404(jc().directory.get_user, user_id)
@@ -119,7 +120,7 @@ def delete_user(user_id):
 
 
 @bp.post("/users/<user_id>/groups")
-@web.admin_required
+@guards.admin_required
 def user_groups(user_id):
     """Add the user to a group, or remove it from one."""
     or_404(jc().directory.get_user, user_id)
@@ -139,19 +140,19 @@ def user_groups(user_id):
 
 
 @bp.get("/groups")
-@web.admin_required
+@guards.admin_required
 def groups():
     """User groups, searchable and paged, with member counts."""
-    number, size, offset = web.page_args()
+    number, size, offset = pager.page_args()
     search = search_arg()
     directory = jc().directory
     total, items = directory.list_groups_counted(list_query(offset, size, search, d.GROUP_SPACE, []))
     rows = [(group, directory.count_group_members(group["id"])) for group in items]
-    return render_template("jc_groups.html", page=web.Page(rows, number, size, total), search=search)
+    return render_template("jc_groups.html", page=pager.Page(rows, number, size, total), search=search)
 
 
 @bp.route("/groups/new", methods=["GET", "POST"])
-@web.admin_required
+@guards.admin_required
 def new_group():
     """Create a STATIC user group."""
     if request.method == "GET":
@@ -168,22 +169,22 @@ def new_group():
 
 def _group_page(group: dict, form=None, status: int = 200):
     directory = jc().directory
-    number, size, offset = web.page_args()
+    number, size, offset = pager.page_args()
     members = [directory.get_user(u) for u in directory.group_member_ids(group["id"], skip=offset, limit=size)]
-    page = web.Page(members, number, size, directory.count_group_members(group["id"]))
+    page = pager.Page(members, number, size, directory.count_group_members(group["id"]))
     apps = [directory.get_app(a) for a in directory.group_app_ids(group["id"])]
     return render_template("jc_group.html", group=group, form=form or group, page=page, apps=apps), status
 
 
 @bp.get("/groups/<group_id>")
-@web.admin_required
+@guards.admin_required
 def group(group_id):
     """One group: name and description, members (paged), the apps it is bound to."""
     return _group_page(or_404(jc().directory.get_group, group_id))
 
 
 @bp.post("/groups/<group_id>")
-@web.admin_required
+@guards.admin_required
 def edit_group(group_id):
     """Rename or re-describe a group."""
     current = or_404(jc().directory.get_group, group_id)
@@ -199,7 +200,7 @@ def edit_group(group_id):
 
 
 @bp.post("/groups/<group_id>/delete")
-@web.admin_required
+@guards.admin_required
 def delete_group(group_id):
     """Delete a group (its memberships and app bindings go with it)."""
     or_404(jc().directory.get_group, group_id)
@@ -209,7 +210,7 @@ def delete_group(group_id):
 
 
 @bp.post("/groups/<group_id>/members")
-@web.admin_required
+@guards.admin_required
 def group_members(group_id):
     """Add a member by username or email, or remove one by id."""
     current = or_404(jc().directory.get_group, group_id)

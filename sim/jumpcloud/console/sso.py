@@ -9,21 +9,22 @@ from flask import render_template
 from flask import request
 from flask import url_for
 
-from sim.web import console as web
 from sim.faults.middleware import fault_log
-from sim.jumpcloud.directory import catalog
-from sim.jumpcloud.directory import directory as d
 from sim.jumpcloud.console.common import actor
 from sim.jumpcloud.console.common import bp
 from sim.jumpcloud.console.common import jc
 from sim.jumpcloud.console.common import list_query
 from sim.jumpcloud.console.common import or_404
 from sim.jumpcloud.console.common import search_arg
+from sim.jumpcloud.directory import catalog
+from sim.jumpcloud.directory import directory as d
 from sim.jumpcloud.errors import BadRequestError
 from sim.jumpcloud.errors import JumpCloudError
 from sim.jumpcloud.errors import NotFoundError
 from sim.jumpcloud.pusher.settings import DEFAULT_TEST_USER_EMAIL
 from sim.jumpcloud.pusher.settings import ActivationError
+from sim.web import guards
+from sim.web import pager
 
 # Prefilled in the Test User Email field; the connection test creates and deletes this user.
 GROUPS_PER_PAGE = 100
@@ -53,18 +54,18 @@ def _label(form, field: str, default: str = "", limit: int = 255) -> str:
 
 
 @bp.get("/sso")
-@web.admin_required
+@guards.admin_required
 def sso():
     """SSO applications, paged, with their Identity Management status."""
-    number, size, offset = web.page_args()
+    number, size, offset = pager.page_args()
     search = search_arg()
     total, apps = jc().directory.list_apps(list_query(offset, size, search, d.APP_SPACE, [("displayLabel", False)]))
     rows = [(app, jc().pusher.idm.public(app["_id"])) for app in apps]
-    return render_template("jc_sso.html", page=web.Page(rows, number, size, total), search=search)
+    return render_template("jc_sso.html", page=pager.Page(rows, number, size, total), search=search)
 
 
 @bp.get("/sso/new")
-@web.admin_required
+@guards.admin_required
 def catalog_search():
     """The `+` page: search the application catalog."""
     search = (search_arg() or "").casefold()
@@ -74,7 +75,7 @@ def catalog_search():
 
 
 @bp.get("/sso/new/<name>")
-@web.admin_required
+@guards.admin_required
 def catalog_entry(name):
     """One catalog connector, with its `configure` button; `?configure=1` shows the form that creates the app."""
     entry = catalog.template(name)
@@ -86,7 +87,7 @@ def catalog_entry(name):
 
 
 @bp.post("/sso/new/<name>")
-@web.admin_required
+@guards.admin_required
 def create_app(name):
     """Save: create the application from the connector, then land on its General Info tab."""
     entry = catalog.template(name)
@@ -107,7 +108,7 @@ def create_app(name):
 
 
 @bp.route("/sso/<app_id>/general", methods=["GET", "POST"])
-@web.admin_required
+@guards.admin_required
 def general(app_id):
     """General Info: Display Label and Description."""
     app = _app(app_id)
@@ -128,7 +129,7 @@ def general(app_id):
 
 
 @bp.route("/sso/<app_id>/bookmark", methods=["GET", "POST"])
-@web.admin_required
+@guards.admin_required
 def bookmark(app_id):
     """Bookmark: a URL shown in the user portal; `activate` turns it on, `deactivate` off."""
     app = _app(app_id)
@@ -161,7 +162,7 @@ def _idm_form(app: dict) -> dict:
 
 
 @bp.get("/sso/<app_id>/identity-management")
-@web.admin_required
+@guards.admin_required
 def identity_management(app_id):
     """Identity Management: `configure` first, then Base URL, Token, group management, Activate and Save."""
     app = _app(app_id)
@@ -171,7 +172,7 @@ def identity_management(app_id):
 
 
 @bp.post("/sso/<app_id>/identity-management")
-@web.admin_required
+@guards.admin_required
 def save_identity_management(app_id):
     """Save the settings; `Activate` also runs the connection test and shows its result or its reason."""
     _app(app_id)  # 404 before anything else
@@ -206,7 +207,7 @@ def save_identity_management(app_id):
 
 
 @bp.post("/sso/<app_id>/identity-management/deactivate")
-@web.admin_required
+@guards.admin_required
 def deactivate_identity_management(app_id):
     """Stop provisioning to this app (settings are kept)."""
     _app(app_id)
@@ -219,18 +220,18 @@ def deactivate_identity_management(app_id):
 
 
 @bp.get("/sso/<app_id>/groups")
-@web.admin_required
+@guards.admin_required
 def app_groups(app_id):
     """User Groups: a checkbox per group (bound groups ticked), a page at a time."""
     app = _app(app_id)
-    number, size, offset = web.page_args(GROUPS_PER_PAGE, GROUPS_PER_PAGE)
+    number, size, offset = pager.page_args(GROUPS_PER_PAGE, GROUPS_PER_PAGE)
     total, groups = jc().directory.list_groups_counted(list_query(offset, size, None, d.GROUP_SPACE, []))
     bound = set(jc().directory.bound_ids(app_id, "user_group"))
-    return _tab("jc_app_groups.html", app, "app_groups", page=web.Page(groups, number, size, total), bound=bound)
+    return _tab("jc_app_groups.html", app, "app_groups", page=pager.Page(groups, number, size, total), bound=bound)
 
 
 @bp.post("/sso/<app_id>/groups")
-@web.admin_required
+@guards.admin_required
 def save_app_groups(app_id):
     """Save: bind the ticked groups and unbind the unticked ones among those shown on the page."""
     _app(app_id)
@@ -246,15 +247,15 @@ def save_app_groups(app_id):
 
 
 @bp.get("/sso/<app_id>/provisioning")
-@web.admin_required
+@guards.admin_required
 def provisioning(app_id):
     """What was sent to this app: recent DI-style events, what is pending and what is failing."""
     app = _app(app_id)
     pusher = jc().pusher
-    number, size, offset = web.page_args()
+    number, size, offset = pager.page_args()
     failed_only = request.args.get("failed") == "1"
     events = jc().insights.for_application(app_id, limit=size + 1, offset=offset, failed_only=failed_only)
-    page = web.Page(events[:size], number, size, None, more=len(events) > size)
+    page = pager.Page(events[:size], number, size, None, more=len(events) > size)
     failing = [f for f in pusher.state.failing(1000) if f["app_id"] == app_id]
     return _tab("jc_app_provisioning.html", app, "provisioning", page=page, failed_only=failed_only,
                 pending=pusher.state.pending({app_id}), failing=failing,
@@ -262,7 +263,7 @@ def provisioning(app_id):
 
 
 @bp.post("/sso/<app_id>/delete")
-@web.admin_required
+@guards.admin_required
 def delete_app(app_id):
     """Delete the application (its bindings go with it)."""
     app = _app(app_id)

@@ -11,6 +11,9 @@ import threading
 
 from sim.jumpcloud.directory import catalog
 from sim.jumpcloud.directory import query as q
+from sim.jumpcloud.directory.base import Outbox
+from sim.jumpcloud.directory.base import diff
+from sim.jumpcloud.directory.base import initiated_by
 from sim.jumpcloud.directory.bindings import DirectoryBindings
 from sim.jumpcloud.directory.bindings import connection
 from sim.jumpcloud.directory.groups import DirectoryGroups
@@ -22,15 +25,12 @@ from sim.jumpcloud.directory.schema import TARGET_TYPES
 from sim.jumpcloud.directory.schema import USER_INDEXES
 from sim.jumpcloud.directory.schema import USER_SPACE
 from sim.jumpcloud.directory.schema import check_id
-from sim.jumpcloud.directory.users import DirectoryUsers
-from sim.jumpcloud.insights import Insights
-from sim.jumpcloud.directory.base import Outbox
-from sim.jumpcloud.directory.base import diff
-from sim.jumpcloud.directory.base import initiated_by
 from sim.jumpcloud.directory.shapes import app_defaults
 from sim.jumpcloud.directory.shapes import group_defaults
 from sim.jumpcloud.directory.shapes import state_flags
 from sim.jumpcloud.directory.shapes import user_defaults
+from sim.jumpcloud.directory.users import DirectoryUsers
+from sim.jumpcloud.insights import Insights
 from sim.store import Store
 from sim.store import dumps
 from sim.store import loads

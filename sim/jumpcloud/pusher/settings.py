@@ -9,8 +9,8 @@ application does not support DELETE (404/405/501).
 
 import urllib.parse
 
-from sim.jumpcloud.pusher import mapping
 from sim.jumpcloud.errors import BadRequestError
+from sim.jumpcloud.pusher import mapping
 from sim.jumpcloud.pusher.client import DEFAULT_CONTENT_TYPE
 from sim.jumpcloud.pusher.client import DEFAULT_USER_AGENT
 from sim.jumpcloud.pusher.client import ScimClient

@@ -17,13 +17,13 @@ from concurrent.futures import ThreadPoolExecutor
 
 from sim.jumpcloud.directory.schema import BOUND_USERS
 from sim.jumpcloud.errors import JumpCloudError
-from sim.jumpcloud.pusher.settings import IdentityManagement
 from sim.jumpcloud.pusher.client import DEFAULT_CONTENT_TYPE
 from sim.jumpcloud.pusher.client import DEFAULT_USER_AGENT
 from sim.jumpcloud.pusher.client import ScimClientError
+from sim.jumpcloud.pusher.queue import SyncState
+from sim.jumpcloud.pusher.settings import IdentityManagement
 from sim.jumpcloud.pusher.sync import AppContext
 from sim.jumpcloud.pusher.sync import SyncEngine
-from sim.jumpcloud.pusher.queue import SyncState
 from sim.store import dumps
 from sim.store import loads
 

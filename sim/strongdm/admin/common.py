@@ -1,15 +1,15 @@
 """What the Admin UI's pages share: the blueprint, the signed-in admin, permission levels, labels."""
 
-from flask import Blueprint
 from flask import current_app
 from flask import g
 from flask import session
 
 from sim.strongdm.org import PERMISSION_LABELS
 from sim.strongdm.org import PROVIDER_LABELS
-from sim.web import console as web
+from sim.web import console_blueprint
+from sim.web.console import Console
 
-bp = Blueprint("admin", __name__, template_folder="templates")
+bp = console_blueprint("admin", __name__, template_folder="templates")
 
 ADMIN_LEVELS = frozenset({"admin", "root-admin"})
 REFUSAL = ("Only users with the Administrator permission level can open this page. "
@@ -34,16 +34,16 @@ def sdm():
     return current_app.extensions["strongdm"]
 
 
-def console_settings() -> web.Console:
+def console_settings() -> Console:
     """How the shared console plumbing sees StrongDM's users."""
     def load_user(user_id: str) -> dict | None:
         user = sdm().accounts.find_user(user_id)
         return None if user is None or user.get("suspended") else user
 
-    return web.Console(product="StrongDM Admin UI", cookie="strongdm_admin_session", login_endpoint="admin.login",
-                       logout_endpoint="admin.logout", home_endpoint="admin.home", load_user=load_user,
-                       is_admin=lambda user: user.get("permission_level") in ADMIN_LEVELS, refusal=REFUSAL,
-                       is_console_path=lambda path: not path.startswith(("/provisioning/", "/_sim")), theme="strongdm")
+    return Console(product="StrongDM Admin UI", cookie="strongdm_admin_session", login_endpoint="admin.login",
+                   logout_endpoint="admin.logout", home_endpoint="admin.home", load_user=load_user,
+                   is_admin=lambda user: user.get("permission_level") in ADMIN_LEVELS, refusal=REFUSAL,
+                   theme="strongdm")
 
 
 def actor() -> dict:

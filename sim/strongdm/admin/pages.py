@@ -18,7 +18,10 @@ from sim.strongdm.admin.common import is_managed
 from sim.strongdm.admin.common import provider_label
 from sim.strongdm.admin.common import sdm
 from sim.strongdm.org import PERMISSION_LEVELS
-from sim.web import console as web
+from sim.web import error_pages
+from sim.web import guards
+from sim.web import pager
+from sim.web import sessions
 
 INJECTED_SHOWN = 20  # recent injected faults listed beside the activity log
 
@@ -45,15 +48,15 @@ def login():
     if user is None or user.get("suspended") or not valid:
         flash("The email or password is incorrect.", "error")
         return render_template("sdm_login.html", email=email), 401
-    web.login_user(user["id"])
+    sessions.login_user(user["id"])
     sdm().activities.record_login(user, ip_address=request.remote_addr or "", user_agent=request.user_agent.string)
-    return redirect(web.safe_next(request.args.get("next"), url_for("admin.users")))
+    return redirect(sessions.safe_next(request.args.get("next"), url_for("admin.users")))
 
 
 @bp.post("/logout")
 def logout():
     """End the session."""
-    web.logout_user()
+    sessions.logout_user()
     flash("You have logged out.", "ok")
     return redirect(url_for("admin.login"))
 
@@ -62,18 +65,18 @@ def logout():
 
 
 @bp.get("/users")
-@web.login_required
+@guards.login_required
 def users():
     """Users, searchable and paged, with suspension and who manages them."""
-    number, size, offset = web.page_args()
+    number, size, offset = pager.page_args()
     search = request.args.get("q", "").strip()[:200] or None
     accounts = sdm().accounts
-    page = web.Page(accounts.list_users(offset, size, search=search), number, size, accounts.count_users(search=search))
+    page = pager.Page(accounts.list_users(offset, size, search=search), number, size, accounts.count_users(search=search))
     return render_template("sdm_users.html", page=page, search=search, scim=sdm().org.scim_settings())
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
-@web.admin_required
+@guards.admin_required
 def new_user():
     """Invite a native (StrongDM-managed) user."""
     form = request.form if request.method == "POST" else {"permission_level": "user"}
@@ -90,7 +93,7 @@ def new_user():
 
 
 @bp.get("/users/<user_id>")
-@web.login_required
+@guards.login_required
 def user(user_id):
     """One user: details, roles, and the edit form for native users."""
     account = _user_or_404(user_id)
@@ -99,7 +102,7 @@ def user(user_id):
 
 
 @bp.post("/users/<user_id>")
-@web.admin_required
+@guards.admin_required
 def edit_user(user_id):
     """Save a native user's details; provisioned users are refused (their IdP owns them)."""
     account = _user_or_404(user_id)
@@ -118,14 +121,14 @@ def edit_user(user_id):
 
 
 @bp.post("/users/<user_id>/suspend")
-@web.admin_required
+@guards.admin_required
 def suspend_user(user_id):
     """Suspend a native user."""
     return _set_suspended(user_id, True)
 
 
 @bp.post("/users/<user_id>/reinstate")
-@web.admin_required
+@guards.admin_required
 def reinstate_user(user_id):
     """Reinstate a suspended native user."""
     return _set_suspended(user_id, False)
@@ -152,7 +155,7 @@ def _refuse_managed(account: dict):
     """StrongDM does not let the Admin UI edit users an identity provider manages."""
     if not is_managed(account):
         return None
-    return web.error_page(409, f"{account['email']} is managed by {provider_label(account['managed_by'])} "
+    return error_pages.error_page(409, f"{account['email']} is managed by {provider_label(account['managed_by'])} "
                                "through SCIM provisioning. Change this user in your identity provider; "
                                "StrongDM does not allow edits here.", title="Managed by your identity provider")
 
@@ -161,7 +164,7 @@ def _refuse_self(account: dict, *, demote: str | None):
     """An admin cannot lock themselves out (suspend or demote their own account)."""
     if account["id"] != g.user["id"] or demote in (None, *ADMIN_LEVELS):
         return None
-    return web.error_page(409, "You cannot suspend your own account or remove your own Administrator "
+    return error_pages.error_page(409, "You cannot suspend your own account or remove your own Administrator "
                                "permission level.", title="Not allowed")
 
 
@@ -192,26 +195,26 @@ def _message(error: Exception) -> str:
 
 
 @bp.get("/roles")
-@web.login_required
+@guards.login_required
 def roles():
     """Roles, paged, with member counts."""
-    number, size, offset = web.page_args()
+    number, size, offset = pager.page_args()
     accounts = sdm().accounts
     items = [(role, accounts.count_members(role["id"])) for role in accounts.list_roles(offset, size)]
-    return render_template("sdm_roles.html", page=web.Page(items, number, size, accounts.count_roles()))
+    return render_template("sdm_roles.html", page=pager.Page(items, number, size, accounts.count_roles()))
 
 
 @bp.get("/roles/<role_id>")
-@web.login_required
+@guards.login_required
 def role(role_id):
     """One role and its members, paged."""
     accounts = sdm().accounts
     found = accounts.find_role(role_id)
     if found is None:
         raise NotFound()
-    number, size, offset = web.page_args()
+    number, size, offset = pager.page_args()
     members = [m[0] for m in accounts.members(role_id, offset=offset, limit=size)]
-    page = web.Page(members, number, size, accounts.count_members(role_id))
+    page = pager.Page(members, number, size, accounts.count_members(role_id))
     return render_template("sdm_role.html", role=found, page=page)
 
 
@@ -219,11 +222,11 @@ def role(role_id):
 
 
 @bp.get("/activities")
-@web.login_required
+@guards.login_required
 def activities():
     """The audit log, newest first, paged."""
-    number, size, offset = web.page_args()
+    number, size, offset = pager.page_args()
     log = sdm().activities
-    return render_template("sdm_activities.html", page=web.Page(log.list(limit=size, offset=offset), number, size,
+    return render_template("sdm_activities.html", page=pager.Page(log.list(limit=size, offset=offset), number, size,
                                                                   log.count()),
                            injected=fault_log(current_app, INJECTED_SHOWN))

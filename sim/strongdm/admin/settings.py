@@ -16,7 +16,7 @@ from sim.strongdm.api_keys import ApiKeys
 from sim.strongdm.org import PERMISSION_LEVELS
 from sim.strongdm.org import PROVIDER_LABELS
 from sim.strongdm.org import OrgError
-from sim.web import console as web
+from sim.web import guards
 
 
 def api_keys() -> ApiKeys:
@@ -31,28 +31,28 @@ def api_keys() -> ApiKeys:
 
 
 @bp.get("/settings")
-@web.admin_required
+@guards.admin_required
 def settings():
     """Settings: the sections the simulator has."""
     return redirect(url_for("admin.user_management"))
 
 
 @bp.get("/settings/user-management")
-@web.admin_required
+@guards.admin_required
 def user_management():
     """Settings > User Management: the permission levels."""
     return render_template("sdm_settings_levels.html", levels=PERMISSION_LEVELS)
 
 
 @bp.get("/settings/user-management/provisioning")
-@web.admin_required
+@guards.admin_required
 def provisioning():
     """Settings > User Management > Provisioning: the SCIM provider and its token."""
     return _provisioning_page()
 
 
 @bp.post("/settings/user-management/provisioning/activate")
-@web.admin_required
+@guards.admin_required
 def activate_scim():
     """Activate SCIM with the chosen provider; the token is shown in this response only."""
     try:
@@ -65,7 +65,7 @@ def activate_scim():
 
 
 @bp.post("/settings/user-management/provisioning/regenerate")
-@web.admin_required
+@guards.admin_required
 def regenerate_scim_token():
     """Replace the token; the old one stops working at once."""
     try:
@@ -78,7 +78,7 @@ def regenerate_scim_token():
 
 
 @bp.post("/settings/user-management/provisioning/deactivate")
-@web.admin_required
+@guards.admin_required
 def deactivate_scim():
     """Turn SCIM off; the token stops working."""
     try:
@@ -105,14 +105,14 @@ def _provisioning_page(token: str | None = None, status: int = 200):
 
 
 @bp.get("/settings/api-keys")
-@web.admin_required
+@guards.admin_required
 def list_api_keys():
     """Settings > API Keys: every key's name, access key and creation time (never a secret)."""
     return _api_keys_page()
 
 
 @bp.post("/settings/api-keys")
-@web.admin_required
+@guards.admin_required
 def create_api_key():
     """Create a key; its secret is in this response only."""
     try:
@@ -125,7 +125,7 @@ def create_api_key():
 
 
 @bp.get("/settings/api-keys/<access_key>/revoke")
-@web.admin_required
+@guards.admin_required
 def confirm_revoke_api_key(access_key):
     """Ask before revoking: a revoked key stops working at once and cannot be restored."""
     key = api_keys().find_api_key(access_key)
@@ -135,7 +135,7 @@ def confirm_revoke_api_key(access_key):
 
 
 @bp.post("/settings/api-keys/<access_key>/revoke")
-@web.admin_required
+@guards.admin_required
 def revoke_api_key(access_key):
     """Revoke (delete) a key; calls signed with it fail from now on."""
     try:
