@@ -7,8 +7,8 @@ import socket
 import pytest
 from click.testing import CliRunner
 
-from sim.export import fixtures as export
 from sim.cli import cli
+from sim.export import fixtures as export
 from sim.jumpcloud.pusher.client import ScimClient
 from sim.jumpcloud.pusher.client import ScimClientError
 

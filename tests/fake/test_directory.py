@@ -14,12 +14,12 @@ from collections import Counter
 
 import pytest
 
-from sim.fake.directory import admin_identity
-from sim.fake.directory import directory_summary
-from sim.fake.directory import make_directory
 from sim.fake.data import DEPARTMENTS
 from sim.fake.data import EXECUTIVE
 from sim.fake.data import OFFICES
+from sim.fake.directory import admin_identity
+from sim.fake.directory import directory_summary
+from sim.fake.directory import make_directory
 
 OBJECT_ID = re.compile(r"^[0-9a-f]{24}$")
 ISO_MS = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
@@ -46,12 +46,6 @@ def group_sizes(d) -> Counter:
 def groups_per_user(d) -> Counter:
     """Groups per user id."""
     return Counter(uid for _, uid in d.memberships)
-
-
-@pytest.fixture(scope="module")
-def directory():
-    """A mid-sized directory with several offices and departments."""
-    return make_directory(42, 600, 60)
 
 
 def test_the_same_seed_gives_a_byte_identical_directory():

@@ -5,22 +5,16 @@ from collections import Counter
 
 import pytest
 
-from sim.fake.directory import ascii_fold
-from sim.fake.directory import make_directory
 from sim.fake.data import DEPARTMENTS
 from sim.fake.data import EXECUTIVE
 from sim.fake.data import OFFICES
+from sim.fake.directory import ascii_fold
+from sim.fake.directory import make_directory
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9.-]*$")
 STATES = {"ACTIVATED", "STAGED", "SUSPENDED"}
 TITLES = {d.name: d.all_titles() for d in (*DEPARTMENTS, EXECUTIVE)}
 CODES = {d.name: d.code for d in (*DEPARTMENTS, EXECUTIVE)}
-
-
-@pytest.fixture(scope="module")
-def directory():
-    """A mid-sized directory with several offices and departments."""
-    return make_directory(42, 600, 60)
 
 
 @pytest.fixture(scope="module")

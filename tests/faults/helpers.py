@@ -25,7 +25,7 @@ class FakeTime:
 
 
 def strongdm_app(rules=(), seed=None, **settings):
-    return create_strongdm(Store(None), token=TOKEN,
+    return create_strongdm(Store(None, synchronous="OFF"), token=TOKEN,
                            settings={"FAULTS": list(rules), **({"FAULT_SEED": seed} if seed is not None else {}),
                                      **settings})
 

@@ -4,15 +4,6 @@ import datetime as dt
 
 import pytest
 import requests
-from faults_fixtures import AUTH
-from faults_fixtures import NOW
-from faults_fixtures import TOKEN
-from faults_fixtures import USERS
-from faults_fixtures import FakeTime
-from faults_fixtures import strongdm_app
-from faults_fixtures import timed
-from faults_fixtures import user
-from faults_fixtures import user_count
 
 from sim.faults import middleware as faults
 from sim.faults.rules import FaultSyntaxError
@@ -20,11 +11,20 @@ from sim.jumpcloud import create_app as create_jumpcloud
 from sim.jumpcloud.state import seed_if_empty
 from sim.serve import ServerThread
 from sim.store import Store
+from tests.faults.helpers import AUTH
+from tests.faults.helpers import NOW
+from tests.faults.helpers import TOKEN
+from tests.faults.helpers import USERS
+from tests.faults.helpers import FakeTime
+from tests.faults.helpers import strongdm_app
+from tests.faults.helpers import timed
+from tests.faults.helpers import user
+from tests.faults.helpers import user_count
 
 
 @pytest.fixture(scope="module")
 def jumpcloud():
-    app = create_jumpcloud(Store(None))
+    app = create_jumpcloud(Store(None, synchronous="OFF"))
     key = seed_if_empty(app.extensions["jumpcloud"], seed=3, users=3, groups=1)["api_key"]
     return app, key
 

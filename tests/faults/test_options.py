@@ -2,9 +2,10 @@
 
 import pytest
 import requests
-from faults_fixtures import AUTH
-from faults_fixtures import TOKEN
-from faults_fixtures import USERS
+
+from tests.faults.helpers import AUTH
+from tests.faults.helpers import TOKEN
+from tests.faults.helpers import USERS
 
 # -- the command line ---------------------------------------------------------------------------------------
 

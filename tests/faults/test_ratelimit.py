@@ -1,14 +1,14 @@
 """Rate limits: the per-credential and org-wide budgets, read/write classes, and StrongDM's 429 answer."""
 
 import pytest
-from faults_fixtures import AUTH
-from faults_fixtures import USERS
-from faults_fixtures import FakeTime
-from faults_fixtures import strongdm_app
-from faults_fixtures import user
-from faults_fixtures import user_count
 
 from sim.faults import ratelimit
+from tests.faults.helpers import AUTH
+from tests.faults.helpers import USERS
+from tests.faults.helpers import FakeTime
+from tests.faults.helpers import strongdm_app
+from tests.faults.helpers import user
+from tests.faults.helpers import user_count
 
 # -- rate limits ----------------------------------------------------------------------------------------------
 

@@ -3,11 +3,11 @@
 import datetime as dt
 
 import pytest
-from faults_fixtures import NOW
 
 from sim.faults.rules import FaultSyntaxError
 from sim.faults.rules import parse_rule
 from sim.faults.rules import rule_from
+from tests.faults.helpers import NOW
 
 # -- the compact syntax -------------------------------------------------------------------------------------
 

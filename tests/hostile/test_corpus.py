@@ -2,22 +2,16 @@
 and no change of state unless the request succeeded."""
 
 import pytest
-from hostile.support import CSRF
-from hostile.support import Apps
-from hostile.support import expand
-from hostile.support import fingerprint
-from hostile.support import load_cases
-from hostile.support import request_kwargs
-from hostile.support import status_matches
+
+from tests.hostile.helpers import CSRF
+from tests.hostile.helpers import Apps
+from tests.hostile.helpers import expand
+from tests.hostile.helpers import fingerprint
+from tests.hostile.helpers import load_cases
+from tests.hostile.helpers import request_kwargs
+from tests.hostile.helpers import status_matches
 
 CASES = load_cases()
-
-
-@pytest.fixture(scope="module")
-def apps():
-    apps = Apps()
-    yield apps
-    apps.close()
 
 
 def send(apps: Apps, case: dict):

@@ -3,10 +3,6 @@
 import copy
 import json
 
-import pytest
-from hostile.support import SCIM
-from hostile.support import Apps
-from hostile.support import fingerprint
 from hypothesis import HealthCheck
 from hypothesis import given
 from hypothesis import settings
@@ -18,6 +14,8 @@ from sim.scim.filter.parse import filter_resources
 from sim.scim.filter.parse import parse
 from sim.scim.filter.parse import parse_path
 from sim.scim.patch.apply import apply_patch
+from tests.hostile.helpers import SCIM
+from tests.hostile.helpers import fingerprint
 
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                           HealthCheck.too_slow])
@@ -143,13 +141,6 @@ JSON = st.recursive(
                                    st.text(max_size=6)), children, max_size=5)),
     max_leaves=20,
 )
-
-
-@pytest.fixture(scope="module")
-def apps():
-    apps = Apps()
-    yield apps
-    apps.close()
 
 
 WRITES = [("strongdm", "POST", f"{SCIM}/Users"), ("strongdm", "PUT", f"{SCIM}/Users/{{user_id}}"),

@@ -57,7 +57,7 @@ class Harness:
         self.state_dir = state_dir
         self.sdm_app = None
         if receiver is None:
-            self.sdm_app = strongdm_app(open_store(state_dir, "strongdm", synchronous="NORMAL"), token=TOKEN)
+            self.sdm_app = strongdm_app(open_store(state_dir, "strongdm", synchronous="OFF"), token=TOKEN)
             receiver = self.sdm_app
             self.base_url_path = "/provisioning/generic/v2"
         else:
@@ -70,7 +70,7 @@ class Harness:
         self._open_jumpcloud(seed, users, groups)
 
     def _open_jumpcloud(self, seed=7, users=12, groups=3):
-        self.jc_app = jumpcloud_app(open_store(self.state_dir, "jumpcloud", synchronous="NORMAL"),
+        self.jc_app = jumpcloud_app(open_store(self.state_dir, "jumpcloud", synchronous="OFF"),
                                     settings=self.settings)
         self.jc = self.jc_app.extensions["jumpcloud"]
         if self.jc.is_empty():

@@ -7,14 +7,14 @@ from collections import Counter
 
 import pytest
 import requests
-from hostile.support import SCIM
-from hostile.support import TOKEN
 
 from sim.jumpcloud import create_app as create_jumpcloud
 from sim.jumpcloud.state import seed_if_empty
 from sim.serve import ServerThread
 from sim.store import Store
 from sim.strongdm import create_app as create_strongdm
+from tests.hostile.helpers import SCIM
+from tests.hostile.helpers import TOKEN
 
 THREADS = 8
 EMAILS = [f"user{i:02d}@example.test" for i in range(40)]

@@ -1,8 +1,9 @@
 """The whole loop over real loopback HTTP: a seeded JumpCloud pushes to the mock StrongDM and converges."""
 
 import pytest
-from loop_fixtures import Flaky
-from loop_fixtures import Harness
+
+from tests.loop.helpers import Flaky
+from tests.loop.helpers import Harness
 
 ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
 

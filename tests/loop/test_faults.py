@@ -12,8 +12,8 @@ import pytest
 import requests
 
 from sim.faults import middleware as faults
-from sim.run import up
 from sim.jumpcloud.state import JumpCloud
+from sim.run import up
 from sim.serve import ServerThread
 from sim.store import open_store
 from sim.strongdm import create_app as create_strongdm

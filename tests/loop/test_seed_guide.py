@@ -11,10 +11,10 @@ import time
 import pytest
 
 from sim.run import up
-from tests import browser as harness
-from tests.browser import Screenshots
-from tests.browser import launch
-from tests.browser import require_browser
+from tests.loop import browser as harness
+from tests.loop.browser import Screenshots
+from tests.loop.browser import launch
+from tests.loop.browser import require_browser
 
 BOOKMARK_URL = "https://app.strongdm.com/app/login"
 SYNC_WAIT = 60.0

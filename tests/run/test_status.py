@@ -7,9 +7,9 @@ import time
 import pytest
 from click.testing import CliRunner
 
+from sim.cli import cli
 from sim.fake import directory as fake
 from sim.run import up
-from sim.cli import cli
 
 SMALL = {"seed": 5, "users": 10, "groups": 3, "jumpcloud_port": 0, "strongdm_port": 0}
 CACHED_DIRECTORY = functools.lru_cache(fake.make_directory)

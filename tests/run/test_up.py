@@ -13,6 +13,7 @@ import requests
 
 from sim.fake import directory as fake
 from sim.run import up
+from tests.paths import ROOT
 
 SMALL = {"seed": 5, "users": 10, "groups": 3, "jumpcloud_port": 0, "strongdm_port": 0}
 SHAPE = {"jumpcloud": {"url", "api_key", "admin", "app_id"},
@@ -111,7 +112,7 @@ def test_the_sim_up_command_serves_the_loop_and_stops_cleanly_on_ctrl_c(tmp_path
     process = subprocess.Popen(
         [sys.executable, "-m", "sim", "up", "--jumpcloud-port", "0", "--strongdm-port", "0", "--users", "8",
          "--groups", "2", "--state-dir", str(tmp_path / "state")],
-        stdout=out, stderr=subprocess.STDOUT, cwd=os.path.dirname(os.path.dirname(__file__)))
+        stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
     try:
         deadline = time.monotonic() + 60
         while "Ctrl-C stops" not in (tmp_path / "out.txt").read_text():

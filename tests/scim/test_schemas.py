@@ -12,8 +12,8 @@ from scim2_models import Schema
 from scim2_models import ServiceProviderConfig
 from scim2_models import User
 
-from sim.scim.filter import parse as scim_filter
 from sim.scim import schemas
+from sim.scim.filter import parse as scim_filter
 from sim.scim.schemas import ENTERPRISE_URN
 from sim.scim.schemas import GROUP_URN
 from sim.scim.schemas import USER_URN

@@ -19,7 +19,7 @@ from sim.strongdm.sdk.serve import usable_key
 
 @pytest.fixture
 def sdm():
-    store = Store(None)
+    store = Store(None, synchronous="OFF")
     yield make_strongdm(store)
     store.close()
 

@@ -1,4 +1,4 @@
-"""Shared harness for the JumpCloud API tests: one loopback server per module, a fresh seeded app per test."""
+"""Fixtures for the JumpCloud API tests: one loopback server per module, a fresh seeded app per test."""
 
 import pytest
 import requests
@@ -7,8 +7,6 @@ from sim.jumpcloud import create_app
 from sim.serve import ServerThread
 from sim.store import FixedClock
 from sim.store import Store
-
-__all__ = ["Api", "server", "api"]
 
 
 class Api:

@@ -7,7 +7,6 @@ import pytest
 import requests
 
 from sim.jumpcloud import create_app
-from sim.serve import ServerThread
 from sim.store import FixedClock
 from sim.store import Store
 
@@ -22,15 +21,6 @@ def tiny_directory():
     users = [{"_id": USER, "username": "alice", "email": "alice@example.com", "state": "ACTIVATED"}]
     return types.SimpleNamespace(org_id=ORG, company="Tiny", users=users,
                                  groups=[{"id": GROUP, "name": "Engineering"}], memberships=[])
-
-
-@pytest.fixture(scope="module")
-def server():
-    """One loopback server per module; each test swaps in its own fresh app."""
-    current = {}
-    with ServerThread(lambda environ, start: current["app"](environ, start)) as srv:
-        srv.current = current
-        yield srv
 
 
 @pytest.fixture

@@ -1,7 +1,6 @@
 """JumpCloud REST API v1 over real HTTP: systemusers (list, filter, CRUD, state, search) and applications."""
 
 import pytest
-from jumpcloud_api_fixtures import *  # noqa: F403
 
 from sim.fake import directory as fake
 

@@ -1,7 +1,6 @@
 """JumpCloud REST API v2 over real HTTP: user groups, members, membership, memberof, associations."""
 
 import pytest
-from jumpcloud_api_fixtures import *  # noqa: F403
 
 from sim.fake import directory as fake
 

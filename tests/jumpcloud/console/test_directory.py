@@ -3,10 +3,10 @@
 import re
 
 import pytest
-from jumpcloud_console_fixtures import *  # noqa: F403  (the fixtures: seeded, store, app, jc, client, admin, strongdm)
-from jumpcloud_console_fixtures import first_group
-from jumpcloud_console_fixtures import first_user
-from jumpcloud_console_fixtures import post
+
+from tests.jumpcloud.console.helpers import first_group
+from tests.jumpcloud.console.helpers import first_user
+from tests.jumpcloud.console.helpers import post
 
 # -- users ------------------------------------------------------------------------------------------------
 

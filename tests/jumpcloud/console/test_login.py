@@ -1,16 +1,15 @@
 """The JumpCloud Console over Flask's test client: login, sessions, CSRF, error pages and the fault banner."""
 
 import pytest
-from jumpcloud_console_fixtures import *  # noqa: F403  (the fixtures: seeded, store, app, jc, client, admin, strongdm)
-from jumpcloud_console_fixtures import PASSWORD
-from jumpcloud_console_fixtures import csrf
-from jumpcloud_console_fixtures import login
-from jumpcloud_console_fixtures import new_strongdm_app
-from jumpcloud_console_fixtures import post
 
 from sim.faults import middleware as faults
 from sim.jumpcloud import create_app
 from sim.store import Store
+from tests.jumpcloud.console.helpers import PASSWORD
+from tests.jumpcloud.console.helpers import csrf
+from tests.jumpcloud.console.helpers import login
+from tests.jumpcloud.console.helpers import new_strongdm_app
+from tests.jumpcloud.console.helpers import post
 
 # -- login -------------------------------------------------------------------------------------------------
 
@@ -48,7 +47,7 @@ def test_administrator_with_billing_may_log_in(jc, client):
 
 
 def test_passwords_are_hashed_with_scrypt_unless_a_setting_says_otherwise(jc):
-    store = Store(None)
+    store = Store(None, synchronous="OFF")
     try:
         default = create_app(store)
         default.extensions["jumpcloud"].org.create_admin("scrypt@example.test", PASSWORD)

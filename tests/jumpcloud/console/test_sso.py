@@ -1,13 +1,12 @@
 """The JumpCloud Console's SSO pages: the catalog, app settings, Identity Management activation and provisioning."""
 
 import pytest
-from jumpcloud_console_fixtures import *  # noqa: F403  (the fixtures: seeded, store, app, jc, client, admin, strongdm)
-from jumpcloud_console_fixtures import TOKEN
-from jumpcloud_console_fixtures import first_group
-from jumpcloud_console_fixtures import new_strongdm_app
-from jumpcloud_console_fixtures import post
 
 from sim.jumpcloud.directory import query as q
+from tests.jumpcloud.console.helpers import TOKEN
+from tests.jumpcloud.console.helpers import first_group
+from tests.jumpcloud.console.helpers import new_strongdm_app
+from tests.jumpcloud.console.helpers import post
 
 # -- SSO --------------------------------------------------------------------------------------------------
 

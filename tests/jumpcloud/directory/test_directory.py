@@ -7,6 +7,7 @@ import pytest
 
 from sim.jumpcloud.directory import query as q
 from sim.jumpcloud.directory.directory import USER_SPACE
+from sim.jumpcloud.directory.shapes import clean_user_input
 from sim.jumpcloud.errors import AlreadyExistsError
 from sim.jumpcloud.errors import BadRequestError
 from sim.jumpcloud.errors import ConflictError
@@ -14,7 +15,6 @@ from sim.jumpcloud.errors import JumpCloudError
 from sim.jumpcloud.errors import NotFoundError
 from sim.jumpcloud.state import JumpCloud
 from sim.jumpcloud.state import seed_if_empty
-from sim.jumpcloud.directory.shapes import clean_user_input
 from sim.store import FixedClock
 from sim.store import Store
 

@@ -5,12 +5,12 @@ import time
 
 import pytest
 import requests
-from loop_fixtures import TOKEN
-from loop_fixtures import Harness
-from loop_fixtures import ScimDouble
 
 from sim.jumpcloud.errors import BadRequestError
 from sim.jumpcloud.pusher.settings import ActivationError
+from tests.loop.helpers import TOKEN
+from tests.loop.helpers import Harness
+from tests.loop.helpers import ScimDouble
 
 
 @pytest.fixture

@@ -4,11 +4,11 @@ import threading
 import time
 
 import pytest
-from loop_fixtures import TOKEN
-from loop_fixtures import Harness
 
-from sim.jumpcloud.pusher import settings as identity_management
 from sim.jumpcloud.errors import JumpCloudError
+from sim.jumpcloud.pusher import settings as identity_management
+from tests.loop.helpers import TOKEN
+from tests.loop.helpers import Harness
 
 
 @pytest.fixture

@@ -1,13 +1,11 @@
 """JumpCloud -> SCIM payloads match the real JumpCloud samples in tests/data."""
 
 import json
-from pathlib import Path
 
 import pytest
 
 from sim.jumpcloud.pusher import mapping
-
-DATA = Path(__file__).parent / "data"
+from tests.paths import DATA
 
 
 def sample(name: str) -> dict:

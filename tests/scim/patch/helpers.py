@@ -1,15 +1,14 @@
-"""Shared resources and helpers for the sim.scim.patch.apply tests: a User, a Group and PatchOp request builders."""
+"""Resources and helpers for the sim.scim.patch.apply tests: a User, a Group and PatchOp request builders."""
 
 import json
-from pathlib import Path
 
 from sim.scim.patch.apply import apply_patch
 from sim.scim.schemas import ENTERPRISE_URN
 from sim.scim.schemas import GROUP_URN
 from sim.scim.schemas import PATCH_OP_URN
 from sim.scim.schemas import USER_URN
+from tests.paths import DATA
 
-DATA = Path(__file__).parent / "data"
 MEMBER_ID = "2819c223-7f76-453a-919d-413861904646"  # the id RFC 7644 §3.5.2 uses
 
 USER = {

@@ -3,13 +3,6 @@
 import copy
 
 import pytest
-from scim_patch_fixtures import EXT
-from scim_patch_fixtures import GROUP
-from scim_patch_fixtures import MEMBER_ID
-from scim_patch_fixtures import USER
-from scim_patch_fixtures import emails_of
-from scim_patch_fixtures import load
-from scim_patch_fixtures import patched
 
 from sim.scim.errors import InvalidSyntaxError
 from sim.scim.errors import InvalidValueError
@@ -17,6 +10,13 @@ from sim.scim.errors import NoTargetError
 from sim.scim.patch.apply import apply_patch
 from sim.scim.patch.apply import changed
 from sim.scim.schemas import USER_URN
+from tests.scim.patch.helpers import EXT
+from tests.scim.patch.helpers import GROUP
+from tests.scim.patch.helpers import MEMBER_ID
+from tests.scim.patch.helpers import USER
+from tests.scim.patch.helpers import emails_of
+from tests.scim.patch.helpers import load
+from tests.scim.patch.helpers import patched
 
 # -- every op x path kind ------------------------------------------------------------------------
 

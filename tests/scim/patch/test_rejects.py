@@ -7,11 +7,6 @@ from hypothesis import HealthCheck
 from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
-from scim_patch_fixtures import EXT
-from scim_patch_fixtures import GROUP
-from scim_patch_fixtures import USER
-from scim_patch_fixtures import body
-from scim_patch_fixtures import patched
 
 from sim.scim.errors import InvalidPathError
 from sim.scim.errors import InvalidSyntaxError
@@ -23,6 +18,11 @@ from sim.scim.patch.apply import MAX_OPERATIONS
 from sim.scim.patch.apply import apply_patch
 from sim.scim.schemas import PATCH_OP_URN
 from sim.scim.schemas import USER_URN
+from tests.scim.patch.helpers import EXT
+from tests.scim.patch.helpers import GROUP
+from tests.scim.patch.helpers import USER
+from tests.scim.patch.helpers import body
+from tests.scim.patch.helpers import patched
 
 # -- errors ----------------------------------------------------------------------------------------
 

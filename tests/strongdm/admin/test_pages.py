@@ -1,22 +1,21 @@
 """The StrongDM Admin UI over Flask's test client: login, sessions, CSRF, refusals, roles, activities, faults, errors."""
 
 import pytest
-from strongdm_admin_fixtures import *  # noqa: F403  (the fixtures: store, app, sdm, client, admin)
-from strongdm_admin_fixtures import ADMIN
-from strongdm_admin_fixtures import API_KEYS
-from strongdm_admin_fixtures import AUDITOR
-from strongdm_admin_fixtures import FAST
-from strongdm_admin_fixtures import PROVISIONING
-from strongdm_admin_fixtures import SCIM
-from strongdm_admin_fixtures import activate
-from strongdm_admin_fixtures import csrf
-from strongdm_admin_fixtures import login
-from strongdm_admin_fixtures import post
-from strongdm_admin_fixtures import scim_user
 
 from sim.faults import middleware as faults
 from sim.store import Store
 from sim.strongdm import create_app
+from tests.strongdm.admin.helpers import ADMIN
+from tests.strongdm.admin.helpers import API_KEYS
+from tests.strongdm.admin.helpers import AUDITOR
+from tests.strongdm.admin.helpers import FAST
+from tests.strongdm.admin.helpers import PROVISIONING
+from tests.strongdm.admin.helpers import SCIM
+from tests.strongdm.admin.helpers import activate
+from tests.strongdm.admin.helpers import csrf
+from tests.strongdm.admin.helpers import login
+from tests.strongdm.admin.helpers import post
+from tests.strongdm.admin.helpers import scim_user
 
 # -- login and sessions ---------------------------------------------------------------------------------
 
@@ -97,7 +96,7 @@ def test_logout_ends_the_session(admin):
 def test_the_session_cookie_is_signed_with_a_per_install_secret(store):
     first = create_app(store)
     again = create_app(store)
-    other_store = Store(None)
+    other_store = Store(None, synchronous="OFF")
     try:
         other = create_app(other_store)
         assert first.secret_key == again.secret_key  # the same install keeps its secret
@@ -109,7 +108,7 @@ def test_the_session_cookie_is_signed_with_a_per_install_secret(store):
 
 
 def test_passwords_are_hashed_with_scrypt_unless_a_setting_says_otherwise(store, sdm):
-    default = create_app(Store(None)).extensions["strongdm"]
+    default = create_app(Store(None, synchronous="OFF")).extensions["strongdm"]
     try:
         default.ensure_admin(*ADMIN)
         stored = default.store.read().execute("SELECT hash FROM passwords").fetchone()["hash"]
@@ -122,7 +121,7 @@ def test_passwords_are_hashed_with_scrypt_unless_a_setting_says_otherwise(store,
 
 def test_a_session_cookie_from_another_install_is_ignored(app, admin):
     cookie = admin.get_cookie("strongdm_admin_session").value
-    other_store = Store(None)
+    other_store = Store(None, synchronous="OFF")
     try:
         other = create_app(other_store, settings=FAST)
         other.extensions["strongdm"].ensure_admin(*ADMIN)

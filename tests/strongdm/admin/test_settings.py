@@ -4,19 +4,18 @@ import base64
 import re
 
 import pytest
-from strongdm_admin_fixtures import *  # noqa: F403  (the fixtures: store, app, sdm, client, admin)
-from strongdm_admin_fixtures import ADMIN
-from strongdm_admin_fixtures import API_KEYS
-from strongdm_admin_fixtures import AUDITOR
-from strongdm_admin_fixtures import PROVISIONING
-from strongdm_admin_fixtures import SCIM
-from strongdm_admin_fixtures import activate
-from strongdm_admin_fixtures import csrf
-from strongdm_admin_fixtures import login
-from strongdm_admin_fixtures import post
-from strongdm_admin_fixtures import scim_user
 
 from sim.strongdm.api_keys import ApiKeys
+from tests.strongdm.admin.helpers import ADMIN
+from tests.strongdm.admin.helpers import API_KEYS
+from tests.strongdm.admin.helpers import AUDITOR
+from tests.strongdm.admin.helpers import PROVISIONING
+from tests.strongdm.admin.helpers import SCIM
+from tests.strongdm.admin.helpers import activate
+from tests.strongdm.admin.helpers import csrf
+from tests.strongdm.admin.helpers import login
+from tests.strongdm.admin.helpers import post
+from tests.strongdm.admin.helpers import scim_user
 
 # -- Settings > User Management > Provisioning ------------------------------------------------------------
 

@@ -1,12 +1,12 @@
 """The StrongDM Admin UI's Users pages: listing, search, paging, adding, editing, suspending, managed users."""
 
 import pytest
-from strongdm_admin_fixtures import *  # noqa: F403  (the fixtures: store, app, sdm, client, admin)
-from strongdm_admin_fixtures import ADMIN
-from strongdm_admin_fixtures import AUDITOR
-from strongdm_admin_fixtures import activate
-from strongdm_admin_fixtures import post
-from strongdm_admin_fixtures import scim_user
+
+from tests.strongdm.admin.helpers import ADMIN
+from tests.strongdm.admin.helpers import AUDITOR
+from tests.strongdm.admin.helpers import activate
+from tests.strongdm.admin.helpers import post
+from tests.strongdm.admin.helpers import scim_user
 
 # -- users ----------------------------------------------------------------------------------------------
 

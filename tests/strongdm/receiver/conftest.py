@@ -1,23 +1,15 @@
-"""Fixtures and helpers for the StrongDM SCIM receiver tests: an app with Generic SCIM active, request helpers."""
-
-from pathlib import Path
+"""Fixtures for the StrongDM SCIM receiver tests: an app with Generic SCIM active, and its test client."""
 
 import pytest
 
 from sim.store import Store
 from sim.strongdm import create_app
-
-__all__ = ["app", "client"]  # `import *` takes the fixtures only
-
-TOKEN = "test-token-0123456789abcdef"
-BASE = "/provisioning/generic/v2"
-AUTH = {"Authorization": f"Bearer {TOKEN}"}
-DATA = Path(__file__).parent / "data"
+from tests.strongdm.receiver.helpers import TOKEN
 
 
 @pytest.fixture
 def app():
-    store = Store(None)
+    store = Store(None, synchronous="OFF")
     yield create_app(store, token=TOKEN)
     store.close()
 
@@ -25,32 +17,3 @@ def app():
 @pytest.fixture
 def client(app):
     return app.test_client()
-
-
-def user_body(email="ada@example.test", given="Ada", family="Lovelace", **extra):
-    return {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": email,
-            "name": {"givenName": given, "familyName": family}, "active": True, **extra}
-
-
-def create_user(client, email="ada@example.test", **extra):
-    response = client.post(f"{BASE}/Users", json=user_body(email, **extra), headers=AUTH)
-    assert response.status_code == 201, response.json
-    return response.json
-
-
-def create_group(client, name="Engineering", members=()):
-    response = client.post(f"{BASE}/Groups", json={"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"],
-                                                   "displayName": name,
-                                                   "members": [{"value": m} for m in members]}, headers=AUTH)
-    assert response.status_code == 201, response.json
-    return response.json
-
-
-def patch(client, path, operations, provider="generic"):
-    return client.patch(f"/provisioning/{provider}/v2/{path}", headers=AUTH, json={
-        "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": operations})
-
-
-def state(app):
-    sdm = app.extensions["strongdm"]
-    return (sdm.accounts.count_users(), sdm.accounts.count_roles(), sdm.accounts.count_attachments())

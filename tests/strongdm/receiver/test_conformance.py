@@ -13,7 +13,7 @@ TOKEN = "conformance-token-0123456789"
 
 @pytest.mark.parametrize("profile", ["strongdm", "rfc"])
 def test_scim2_tester_reports_only_success(profile):
-    store = Store(None)
+    store = Store(None, synchronous="OFF")
     app = create_app(store, profile=profile, token=TOKEN)
     client = WSGISCIMClient(app, base_url="http://localhost/provisioning/generic/v2",
                             headers={"Authorization": f"Bearer {TOKEN}"})

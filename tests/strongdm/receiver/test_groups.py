@@ -2,14 +2,13 @@
 
 import json
 
-from strongdm_scim_fixtures import *  # noqa: F403  (the fixtures: app, client)
-from strongdm_scim_fixtures import AUTH
-from strongdm_scim_fixtures import BASE
-from strongdm_scim_fixtures import DATA
-from strongdm_scim_fixtures import create_group
-from strongdm_scim_fixtures import create_user
-from strongdm_scim_fixtures import patch
-from strongdm_scim_fixtures import state
+from tests.paths import DATA
+from tests.strongdm.receiver.helpers import AUTH
+from tests.strongdm.receiver.helpers import BASE
+from tests.strongdm.receiver.helpers import create_group
+from tests.strongdm.receiver.helpers import create_user
+from tests.strongdm.receiver.helpers import patch
+from tests.strongdm.receiver.helpers import state
 
 # -- groups -----------------------------------------------------------------------------------------
 

@@ -5,9 +5,6 @@ import re
 import threading
 
 import pytest
-from strongdm_scim_fixtures import AUTH
-from strongdm_scim_fixtures import BASE
-from strongdm_scim_fixtures import TOKEN
 
 from sim.faults.rules import FaultSyntaxError
 from sim.faults.rules import parse_rule
@@ -15,11 +12,14 @@ from sim.serve import ServerThread
 from sim.store import Store
 from sim.strongdm import create_app
 from sim.strongdm.sdk.filters import Wildcard
+from tests.strongdm.receiver.helpers import AUTH
+from tests.strongdm.receiver.helpers import BASE
+from tests.strongdm.receiver.helpers import TOKEN
 
 
 @pytest.fixture
 def rfc_client():
-    store = Store(None)
+    store = Store(None, synchronous="OFF")
     yield create_app(store, profile="rfc", token=TOKEN).test_client()
     store.close()
 
@@ -60,7 +60,7 @@ def test_a_patch_that_only_changes_a_members_display_is_a_200(rfc_client):
 
 
 def test_concurrent_patches_of_one_group_lose_no_member():
-    store = Store(None)
+    store = Store(None, synchronous="OFF")
     app = create_app(store, token=TOKEN)
     client = app.test_client()
     ids = [new_user(client, f"user{i}@example.test")["id"] for i in range(8)]
@@ -87,7 +87,7 @@ def test_concurrent_patches_of_one_group_lose_no_member():
 
 
 def test_search_counts_every_match_beyond_one_page_of_each_type():
-    store = Store(None)
+    store = Store(None, synchronous="OFF")
     client = create_app(store, token=TOKEN, settings={"SCIM_MAX_COUNT": 2}).test_client()
     for i in range(3):
         new_user(client, f"user{i}@example.test")

@@ -12,7 +12,7 @@ AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
 @pytest.fixture
 def client():
-    store = Store(None)
+    store = Store(None, synchronous="OFF")
     yield create_app(store, profile="rfc", token=TOKEN).test_client()
     store.close()
 
@@ -58,7 +58,7 @@ def test_sorting_by_family_name_descending(client, people):
 
 
 def test_sorting_is_refused_in_the_strongdm_profile():
-    store = Store(None)
+    store = Store(None, synchronous="OFF")
     client = create_app(store, token=TOKEN).test_client()
     assert client.get(f"{BASE}/Users?sortBy=userName", headers=AUTH).status_code == 400
     store.close()

@@ -3,18 +3,17 @@
 import json
 
 import pytest
-from strongdm_scim_fixtures import *  # noqa: F403  (the fixtures: app, client)
-from strongdm_scim_fixtures import AUTH
-from strongdm_scim_fixtures import BASE
-from strongdm_scim_fixtures import DATA
-from strongdm_scim_fixtures import TOKEN
-from strongdm_scim_fixtures import create_user
-from strongdm_scim_fixtures import patch
-from strongdm_scim_fixtures import state
-from strongdm_scim_fixtures import user_body
 
 from sim.store import Store
 from sim.strongdm import create_app
+from tests.paths import DATA
+from tests.strongdm.receiver.helpers import AUTH
+from tests.strongdm.receiver.helpers import BASE
+from tests.strongdm.receiver.helpers import TOKEN
+from tests.strongdm.receiver.helpers import create_user
+from tests.strongdm.receiver.helpers import patch
+from tests.strongdm.receiver.helpers import state
+from tests.strongdm.receiver.helpers import user_body
 
 # -- users ------------------------------------------------------------------------------------------
 
@@ -112,7 +111,7 @@ def test_delete_removes_the_user_by_default(client):
 
 
 def test_delete_can_be_configured_to_suspend():
-    store = Store(None)
+    store = Store(None, synchronous="OFF")
     app = create_app(store, token=TOKEN, settings={"STRONGDM_DELETE_MODE": "suspend"})
     client = app.test_client()
     user = create_user(client)

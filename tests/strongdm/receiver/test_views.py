@@ -3,17 +3,16 @@
 import json
 
 import pytest
-from strongdm_scim_fixtures import *  # noqa: F403  (the fixtures: app, client)
-from strongdm_scim_fixtures import AUTH
-from strongdm_scim_fixtures import BASE
-from strongdm_scim_fixtures import TOKEN
-from strongdm_scim_fixtures import create_group
-from strongdm_scim_fixtures import create_user
-from strongdm_scim_fixtures import state
-from strongdm_scim_fixtures import user_body
 
 from sim.store import Store
 from sim.strongdm import create_app
+from tests.strongdm.receiver.helpers import AUTH
+from tests.strongdm.receiver.helpers import BASE
+from tests.strongdm.receiver.helpers import TOKEN
+from tests.strongdm.receiver.helpers import create_group
+from tests.strongdm.receiver.helpers import create_user
+from tests.strongdm.receiver.helpers import state
+from tests.strongdm.receiver.helpers import user_body
 
 # -- auth -------------------------------------------------------------------------------------------
 
@@ -108,7 +107,7 @@ def test_malformed_bodies_get_a_400_and_change_nothing(client, app, raw):
 
 
 def test_a_huge_body_is_a_413():
-    store = Store(None)
+    store = Store(None, synchronous="OFF")
     app = create_app(store, token=TOKEN, settings={"MAX_CONTENT_LENGTH": 1000})
     response = app.test_client().post(f"{BASE}/Users", data=b"{" + b" " * 5000 + b"}",
                                       headers={**AUTH, "Content-Type": "application/json"})

@@ -4,8 +4,7 @@ import pytest
 
 strongdm = pytest.importorskip("strongdm")
 
-from strongdm_grpc_fixtures import *  # noqa: F403, E402  (the fixtures: app, sdm, scim, api_keys, key, port, client, provisioned)
-from strongdm_grpc_fixtures import make_client  # noqa: E402
+from tests.strongdm.sdk.helpers import make_client  # noqa: E402
 
 # -- errors -----------------------------------------------------------------------------------------
 

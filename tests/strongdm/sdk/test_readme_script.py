@@ -3,15 +3,15 @@
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 from sim.run import up
+from tests.paths import DATA
+from tests.paths import ROOT
 
 pytest.importorskip("strongdm")
-ROOT = Path(__file__).parent.parent
-SCRIPT = Path(__file__).parent / "data" / "sdm_roles_report.py"
+SCRIPT = DATA / "sdm_roles_report.py"
 
 
 def test_the_readme_shows_the_script_verbatim():

@@ -7,10 +7,9 @@ import pytest
 
 strongdm = pytest.importorskip("strongdm")
 
-from strongdm_grpc_fixtures import *  # noqa: F403, E402  (the fixtures: app, sdm, scim, api_keys, key, port, client, provisioned)
-from strongdm_grpc_fixtures import make_client  # noqa: E402
-from strongdm_grpc_fixtures import native_user  # noqa: E402
-from strongdm_grpc_fixtures import provision_user  # noqa: E402
+from tests.strongdm.sdk.helpers import make_client  # noqa: E402
+from tests.strongdm.sdk.helpers import native_user  # noqa: E402
+from tests.strongdm.sdk.helpers import provision_user  # noqa: E402
 
 # -- accounts ---------------------------------------------------------------------------------------
 

@@ -5,30 +5,22 @@ import inspect
 import re
 
 import pytest
-from hostile.support import ADMIN
-from hostile.support import CSRF
-from hostile.support import TOKEN
-from hostile.support import Apps
-from hostile.support import fingerprint
 
-from sim.run import up
 from sim.cli import cli
 from sim.jumpcloud import create_app as create_jumpcloud
 from sim.jumpcloud.state import seed_if_empty
+from sim.run import up
 from sim.serve import ServerThread
 from sim.store import Store
 from sim.strongdm import create_app as create_strongdm
+from tests.hostile.helpers import ADMIN
+from tests.hostile.helpers import CSRF
+from tests.hostile.helpers import TOKEN
+from tests.hostile.helpers import fingerprint
 
 SCIM = "/provisioning/generic/v2"
 # What may be called without a credential: sign-in pages and static files (`/` only redirects to sign-in).
 PUBLIC = {"static", "web.static", "admin.login", "console.login"}
-
-
-@pytest.fixture(scope="module")
-def apps():
-    apps = Apps()
-    yield apps
-    apps.close()
 
 
 def url_for_rule(app, rule) -> str:
@@ -107,10 +99,10 @@ def file_bytes(path) -> bytes:
 
 
 def test_tokens_keys_and_passwords_are_not_in_the_sqlite_files(tmp_path):
-    sdm_store = Store(tmp_path / "strongdm.sqlite3")
+    sdm_store = Store(tmp_path / "strongdm.sqlite3", synchronous="OFF")
     sdm_app = create_strongdm(sdm_store, token=TOKEN)
     sdm_app.extensions["strongdm"].ensure_admin(*ADMIN)
-    jc_store = Store(tmp_path / "jumpcloud.sqlite3")
+    jc_store = Store(tmp_path / "jumpcloud.sqlite3", synchronous="OFF")
     jc_app = create_jumpcloud(jc_store)
     seeded = seed_if_empty(jc_app.extensions["jumpcloud"], seed=2, users=2, groups=1)
     rekeyed = sdm_app.extensions["strongdm"].org.rekey_scim()
@@ -137,7 +129,7 @@ def test_credentials_are_compared_in_constant_time(apps, monkeypatch, module, ca
 
 
 def test_a_rotated_scim_token_stops_working_at_once():
-    app = create_strongdm(Store(None), token=TOKEN)
+    app = create_strongdm(Store(None, synchronous="OFF"), token=TOKEN)
     client = app.test_client()
     assert client.get(f"{SCIM}/Users", headers={"Authorization": f"Bearer {TOKEN}"}).status_code == 200
     new = app.extensions["strongdm"].org.rekey_scim()
@@ -149,7 +141,7 @@ def test_a_rotated_scim_token_stops_working_at_once():
 
 
 def test_regenerating_the_token_in_the_admin_ui_kills_the_old_one_at_once():
-    app = create_strongdm(Store(None), token=TOKEN)
+    app = create_strongdm(Store(None, synchronous="OFF"), token=TOKEN)
     admin_id = app.extensions["strongdm"].ensure_admin(*ADMIN)["id"]
     client = app.test_client()
     with client.session_transaction() as session:
@@ -186,7 +178,7 @@ def test_a_tampered_or_foreign_session_cookie_is_not_a_session(apps):
     tampered = app.test_client()
     tampered.set_cookie("strongdm_admin_session", cookie.value[:-4] + ("AAAA" if not cookie.value.endswith("AAAA") else "BBBB"))
     assert tampered.get("/users").status_code == 302
-    other = create_strongdm(Store(None))  # another install: another session secret
+    other = create_strongdm(Store(None, synchronous="OFF"))  # another install: another session secret
     other.extensions["strongdm"].ensure_admin(*ADMIN)
     foreign = app.test_client()
     foreign.set_cookie("strongdm_admin_session", signed_in(other, apps.admin_id).get_cookie("strongdm_admin_session").value)
