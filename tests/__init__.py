@@ -1,0 +1,1 @@
+"""The simulator's tests, in folders that mirror sim/."""

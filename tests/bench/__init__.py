@@ -1,0 +1,1 @@
+"""Tests for sim.bench: the `sim bench` command."""

@@ -1,1 +1,0 @@
-"""Shared fixtures: temporary stores and app clients."""

@@ -1,0 +1,1 @@
+"""Tests for sim.fake: the seeded Faker directory."""

@@ -1,0 +1,1 @@
+"""Hostile input against both apps: the corpus (*.json here) and property-based tests."""

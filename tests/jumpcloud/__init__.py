@@ -1,0 +1,1 @@
+"""Tests for sim.jumpcloud, the mock identity provider."""

@@ -1,0 +1,1 @@
+"""Tests for sim.jumpcloud.console: the Console UI over Flask's test client."""

@@ -1,0 +1,1 @@
+"""Tests for sim.jumpcloud.pusher: Identity Management, mapping and the SCIM client."""

@@ -1,0 +1,124 @@
+"""`sim status` summarises a state dir without secrets; `sim reset` clears it after confirmation."""
+
+import functools
+import json
+import time
+
+import pytest
+from click.testing import CliRunner
+
+from sim.cli import cli
+from sim.fake import directory as fake
+from sim.run import up
+
+SMALL = {"seed": 5, "users": 10, "groups": 3, "jumpcloud_port": 0, "strongdm_port": 0}
+CACHED_DIRECTORY = functools.lru_cache(fake.make_directory)
+
+
+@pytest.fixture(scope="module")
+def state(tmp_path_factory):
+    """A state dir left by `sim up` after its first sync, then one push failing: (path, endpoints, loop facts)."""
+    path = tmp_path_factory.mktemp("state")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(fake, "make_directory", CACHED_DIRECTORY)
+        mp.setenv("SIM_SQLITE_SYNC", "NORMAL")
+        loop = up.start(state_dir=str(path), settings={"PUSH_RETRY_BASE": 0.05, "PUSH_RETRY_CAP": 0.2}, **SMALL)
+    try:
+        assert up.first_sync(loop, timeout=30)["idle"]
+        jc = loop.jumpcloud.app.extensions["jumpcloud"]
+        sdm = loop.strongdm.app.extensions["strongdm"]
+        facts = {"jc_users": jc.directory.user_count(), "sdm_users": len(sdm.accounts.all_users()),
+                 "roles": sdm.accounts.count_roles(), "attachments": sdm.accounts.count_attachments(),
+                 "activities": sdm.activities.count()}
+        # One change the dead receiver cannot take: it stays queued and failing.
+        loop.strongdm.stop()
+        user = jc.directory.users_bound_to_app(loop.endpoints["jumpcloud"]["app_id"])[0]
+        jc.directory.update_user(user["_id"], {"firstname": "Renamed"})
+        deadline = time.monotonic() + 20
+        while not jc.pusher.status()["failing"]:
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        facts["failing_id"] = user["_id"]
+    finally:
+        loop.stop()
+    return path, loop.endpoints, facts
+
+
+def secrets_of(endpoints: dict) -> list[str]:
+    return [endpoints["jumpcloud"]["api_key"], endpoints["jumpcloud"]["admin"]["password"],
+            endpoints["strongdm"]["scim_token"], endpoints["strongdm"]["admin"]["password"]]
+
+
+def run(*args, input=None):
+    return CliRunner().invoke(cli, list(args), input=input)
+
+
+def test_status_counts_both_sides_and_shows_wiring_and_the_failing_push(state):
+    path, endpoints, facts = state
+    result = run("status", "--state-dir", str(path))
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert f"JumpCloud   {facts['jc_users']} users, 3 user groups" in out
+    assert (f"StrongDM    {facts['sdm_users']} users" in out and f"{facts['roles']} roles" in out
+            and f"{facts['attachments']} attachments, {facts['activities']} activities" in out)
+    assert f"-> {endpoints['strongdm']['scim_base_url']}  [active]" in out
+    assert "Pushes      1 pending, 1 failing" in out
+    assert f"user {facts['failing_id']}: - " in out  # unreachable: no HTTP status
+    assert "SCIM generic provider, token set" in out
+
+
+def test_status_json_has_the_documented_shape(state):
+    path, endpoints, facts = state
+    summary = json.loads(run("status", "--state-dir", str(path), "--json").output)
+    assert set(summary) == {"state_dir", "exists", "jumpcloud", "strongdm", "endpoints"}
+    assert summary["jumpcloud"]["users"] == facts["jc_users"]
+    assert summary["jumpcloud"]["pending"] == 1 and summary["jumpcloud"]["failing"] == 1
+    assert summary["strongdm"]["activities"] == facts["activities"]
+    wiring = summary["jumpcloud"]["identity_management"]
+    assert [w["app_id"] for w in wiring] == [endpoints["jumpcloud"]["app_id"]] and wiring[0]["token_set"] is True
+
+
+@pytest.mark.parametrize("as_json", [False, True])
+def test_status_never_prints_a_secret(state, as_json):
+    path, endpoints, _ = state
+    out = run("status", "--state-dir", str(path), *(["--json"] if as_json else [])).output
+    for secret in secrets_of(endpoints):
+        assert secret not in out
+
+
+def test_status_of_a_missing_or_empty_dir_says_there_is_no_state(tmp_path):
+    for path in (tmp_path, tmp_path / "missing"):
+        result = run("status", "--state-dir", str(path))
+        assert result.exit_code == 0 and "no state here" in result.output
+    assert not (tmp_path / "missing").exists()  # status creates nothing
+
+
+def copy_state(src, dst):
+    dst.mkdir()
+    for item in src.iterdir():
+        (dst / item.name).write_bytes(item.read_bytes())
+    (dst / "notes.txt").write_text("mine")
+    return dst
+
+
+def test_reset_asks_first_and_a_no_keeps_everything(state, tmp_path):
+    path = copy_state(state[0], tmp_path / "s")
+    before = sorted(p.name for p in path.iterdir())
+    result = run("reset", "--state-dir", str(path), input="n\n")
+    assert result.exit_code == 1 and "Aborted" in result.output
+    assert sorted(p.name for p in path.iterdir()) == before
+
+
+@pytest.mark.parametrize("args,answer", [(["--yes"], None), ([], "y\n")])
+def test_reset_removes_the_sqlite_state_and_endpoints_but_nothing_else(state, tmp_path, args, answer):
+    path = copy_state(state[0], tmp_path / "s")
+    result = run("reset", "--state-dir", str(path), *args, input=answer)
+    assert result.exit_code == 0, result.output
+    assert "Removed" in result.output
+    assert sorted(p.name for p in path.iterdir()) == ["notes.txt"]
+    assert "no state here" in run("status", "--state-dir", str(path)).output
+
+
+def test_reset_of_an_empty_dir_says_so(tmp_path):
+    result = run("reset", "--state-dir", str(tmp_path))
+    assert result.exit_code == 0 and result.output == f"No state in {tmp_path}.\n"

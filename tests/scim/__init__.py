@@ -1,0 +1,1 @@
+"""Tests for sim.scim: schemas, the filter grammar and the PATCH engine."""

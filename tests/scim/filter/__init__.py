@@ -1,0 +1,1 @@
+"""Tests for sim.scim.filter: parsing and matching RFC 7644 §3.4.2.2 filters."""

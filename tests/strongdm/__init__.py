@@ -1,0 +1,1 @@
+"""Tests for sim.strongdm, the mock service provider."""

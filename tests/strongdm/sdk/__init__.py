@@ -1,0 +1,1 @@
+"""Tests for sim.strongdm.sdk: the gRPC API through the official `strongdm` SDK."""
