@@ -2,54 +2,29 @@
 
 Every mutation writes, in its own transaction, a row to the `changes` outbox and a Directory
 Insights event; in-process subscribers are called after the commit (the SCIM pusher wakes on them).
-`Directory` is assembled here from its parts: outbox.py (transactions, outbox, listeners), directory_users.py,
-directory_groups.py (groups, memberships) and directory_bindings.py (applications, bindings), over
-directory_schema.py (tables, query spaces, ids); seeding stays here.
+`Directory` is assembled here from its parts: base.py (transactions, outbox, listeners), users.py,
+groups.py (groups, memberships) and bindings.py (applications, bindings), over schema.py (tables,
+query spaces, ids); seeding stays here.
 """
 
 import threading
 
 from sim.jumpcloud.directory import catalog
 from sim.jumpcloud.directory import query as q
-from sim.jumpcloud.directory.bindings import DirectoryBindings
-from sim.jumpcloud.directory.bindings import connection
-from sim.jumpcloud.directory.groups import DirectoryGroups
-from sim.jumpcloud.directory.schema import APP_SPACE
-from sim.jumpcloud.directory.schema import DDL
-from sim.jumpcloud.directory.schema import GROUP_SPACE
-from sim.jumpcloud.directory.schema import SECRET_FIELDS
-from sim.jumpcloud.directory.schema import TARGET_TYPES
-from sim.jumpcloud.directory.schema import USER_INDEXES
-from sim.jumpcloud.directory.schema import USER_SPACE
-from sim.jumpcloud.directory.schema import check_id
-from sim.jumpcloud.directory.users import DirectoryUsers
-from sim.jumpcloud.insights import Insights
 from sim.jumpcloud.directory.base import Outbox
-from sim.jumpcloud.directory.base import diff
-from sim.jumpcloud.directory.base import initiated_by
+from sim.jumpcloud.directory.bindings import DirectoryBindings
+from sim.jumpcloud.directory.groups import DirectoryGroups
+from sim.jumpcloud.directory.schema import DDL
+from sim.jumpcloud.directory.schema import USER_INDEXES
 from sim.jumpcloud.directory.shapes import app_defaults
 from sim.jumpcloud.directory.shapes import group_defaults
 from sim.jumpcloud.directory.shapes import state_flags
 from sim.jumpcloud.directory.shapes import user_defaults
+from sim.jumpcloud.directory.users import DirectoryUsers
+from sim.jumpcloud.insights import Insights
 from sim.store import Store
 from sim.store import dumps
 from sim.store import loads
-
-# Names callers import from here (the API blueprints, the console, tests) stay importable from here.
-__all__ = [
-    "APP_SPACE",
-    "DDL",
-    "GROUP_SPACE",
-    "SECRET_FIELDS",
-    "TARGET_TYPES",
-    "USER_INDEXES",
-    "USER_SPACE",
-    "Directory",
-    "check_id",
-    "connection",
-    "diff",
-    "initiated_by",
-]
 
 
 class Directory(Outbox, DirectoryUsers, DirectoryGroups, DirectoryBindings):

@@ -10,7 +10,7 @@ from sim.jumpcloud.errors import AlreadyExistsError
 from sim.jumpcloud.errors import BadRequestError
 from sim.jumpcloud.errors import ConflictError
 from sim.jumpcloud.errors import NotFoundError
-from sim.jumpcloud.directory.base import _Tx
+from sim.jumpcloud.directory.base import Transaction
 from sim.jumpcloud.directory.base import diff
 from sim.jumpcloud.directory.shapes import state_flags
 from sim.jumpcloud.directory.shapes import user_defaults
@@ -125,7 +125,7 @@ class DirectoryUsers:
                 self._record_user_update(tx, doc, changes)
         return doc
 
-    def _record_user_update(self, tx: _Tx, doc: dict, changes: list[dict]) -> None:
+    def _record_user_update(self, tx: Transaction, doc: dict, changes: list[dict]) -> None:
         tx.change("user", doc["_id"], "update", {"fields": [c["field"] for c in changes], "state": doc["state"]})
         tx.event("user_update", resource={"id": doc["_id"], "type": "user", "username": doc["username"]},
                  changes=changes)

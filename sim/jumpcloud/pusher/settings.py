@@ -109,6 +109,13 @@ class IdentityManagement:
             (config["app_id"], 1 if config["status"] == "active" else 0, dumps(config)),
         )
 
+    def retire(self, db, app_id: str) -> None:
+        """A deleted application stops pushing: its settings, if any, go back to `configured`."""
+        row = db.execute("SELECT doc FROM idm_configs WHERE app_id = ?", (app_id,)).fetchone()
+        if row is not None:
+            db.execute("UPDATE idm_configs SET active = 0, doc = ? WHERE app_id = ?",
+                       (dumps({**loads(row[0]), "status": "configured"}), app_id))
+
     def configure(self, app_id: str, *, base_url: str, token: str | None = None, group_management: bool = True,
                   test_user_email: str | None = None, update_method: str | None = None,
                   delete_mode: str | None = None) -> dict:

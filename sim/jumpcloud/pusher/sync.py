@@ -65,12 +65,6 @@ class SyncEngine:
         except JumpCloudError:
             return None
 
-    def is_group_bound(self, app_id: str, group_id: str) -> bool:
-        """The group is bound to the app."""
-        return self.store.read().execute(
-            "SELECT 1 FROM jc_bindings WHERE app_id = ? AND target_type = 'user_group' AND target_id = ?",
-            (app_id, group_id)).fetchone() is not None
-
     # -- events --------------------------------------------------------------------------------------
 
     def _event(self, db, ctx: AppContext, event_type: str, resource: dict, method: str, path: str, status,
@@ -104,8 +98,10 @@ class SyncEngine:
     def _revisit_groups(self, db, ctx: AppContext, user_id: str) -> None:
         """A user's active state changed: its managed groups' membership must follow."""
         if ctx.config.get("group_management"):
-            groups = self.state.groups_to_revisit(db, ctx.app_id, user_id)
-            self.state.enqueue(db, [(ctx.app_id, "group", g) for g in groups])
+            # Managed groups the user is recorded in, plus bound JumpCloud groups the user belongs to.
+            groups = set(self.state.recorded_groups(db, ctx.app_id, user_id))
+            groups.update(self.directory.bound_groups_of_user(ctx.app_id, user_id))
+            self.state.enqueue(db, [(ctx.app_id, "group", g) for g in sorted(groups)])
 
     # -- users ---------------------------------------------------------------------------------------
 
@@ -255,7 +251,7 @@ class SyncEngine:
         if group is None:
             self._delete_group(ctx, item, record)
             return
-        if not self.is_group_bound(ctx.app_id, group_id):
+        if not self.directory.is_group_bound(ctx.app_id, group_id):
             # Unbinding stops syncing and leaves the group as-is in the app (reference §1.5).
             with self.store.write() as db:
                 if record:
@@ -263,7 +259,7 @@ class SyncEngine:
                 self.state.done(db, item)
             return
         resource = {"id": group_id, "type": "user_group", "name": group["name"]}
-        desired = self.state.desired_members(ctx.app_id, group_id)
+        desired = self.state.active_scim_ids(ctx.app_id, self.directory.member_ids(group_id))
         try:
             if record is None:
                 if not desired:  # empty groups are not created
