@@ -6,11 +6,9 @@ Shapes follow the real JumpCloud samples in tests/data (reference §1.3): `userN
 """
 
 import hashlib
-import json
 
 from sim.scim.schemas import ENTERPRISE_URN
 from sim.scim.schemas import GROUP_URN
-from sim.scim.schemas import PATCH_OP_URN
 from sim.scim.schemas import USER_URN
 from sim.store import dumps
 
@@ -96,11 +94,6 @@ def group_resource(name: str) -> dict:
     return {"schemas": [GROUP_URN], "displayName": name}
 
 
-def patch_body(operations: list[dict]) -> dict:
-    """A PatchOp message (RFC 7644 §3.5.2)."""
-    return {"schemas": [PATCH_OP_URN], "Operations": operations}
-
-
 def member_operations(add: list[str], remove: list[str]) -> list[dict]:
     """JumpCloud's membership ops: `path: members` with a bare value list, no filter, no display (§1.5)."""
     ops = []
@@ -154,13 +147,3 @@ def payload_hash(payload: dict) -> str:
     """A stable digest of what was sent (the SP's `id` excluded), to skip pushes that change nothing."""
     body = {k: v for k, v in payload.items() if k != "id"}
     return hashlib.sha256(dumps(body).encode("utf-8", "surrogatepass")).hexdigest()
-
-
-def user_filter(user_name: str) -> str:
-    """`userName eq "<email>"` with the value as a JSON string literal (RFC 7644 §3.4.2.2 compValue)."""
-    return f"userName eq {json.dumps(user_name, ensure_ascii=False)}"
-
-
-def group_filter(name: str) -> str:
-    """`displayName eq "<name>"`, the take-over lookup for groups."""
-    return f"displayName eq {json.dumps(name, ensure_ascii=False)}"
