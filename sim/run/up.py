@@ -10,8 +10,8 @@ A restart without `--fresh` keeps both states and the credentials in endpoints.j
 from dataclasses import dataclass
 from dataclasses import field
 
-from sim.run import runner
 from sim.jumpcloud.pusher.settings import DEFAULT_TEST_USER_EMAIL as TEST_USER_EMAIL
+from sim.run import runner
 from sim.serve import ServerThread
 from sim.store import open_store
 

@@ -2,15 +2,15 @@
 
 from sim.jumpcloud.directory import catalog
 from sim.jumpcloud.directory import query as q
+from sim.jumpcloud.directory.base import diff
 from sim.jumpcloud.directory.schema import APP_SPACE
 from sim.jumpcloud.directory.schema import BOUND_USERS
 from sim.jumpcloud.directory.schema import TARGET_TYPES
 from sim.jumpcloud.directory.schema import check_id
+from sim.jumpcloud.directory.shapes import app_defaults
 from sim.jumpcloud.errors import BadRequestError
 from sim.jumpcloud.errors import ConflictError
 from sim.jumpcloud.errors import NotFoundError
-from sim.jumpcloud.directory.base import diff
-from sim.jumpcloud.directory.shapes import app_defaults
 from sim.store import dumps
 from sim.store import loads
 

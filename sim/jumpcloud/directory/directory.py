@@ -27,6 +27,20 @@ from sim.store import dumps
 from sim.store import loads
 
 
+def counts(db) -> dict:
+    """How many users, user groups, memberships and applications a state holds (reads only: `sim status`)."""
+    def count(table: str) -> int:
+        return db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+
+    return {"users": count("jc_users"), "user_groups": count("jc_groups"), "memberships": count("jc_memberships"),
+            "applications": count("jc_apps")}
+
+
+def app_labels(db) -> dict[str, str]:
+    """Application id -> displayLabel (reads only: `sim status`)."""
+    return dict(db.execute("SELECT id, display_label FROM jc_apps").fetchall())
+
+
 class Directory(Outbox, DirectoryUsers, DirectoryGroups, DirectoryBindings):
     """Directory rules over one store; all ids are 24-hex strings."""
 

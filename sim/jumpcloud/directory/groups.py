@@ -1,13 +1,13 @@
 """Directory user groups and their STATIC memberships."""
 
 from sim.jumpcloud.directory import query as q
+from sim.jumpcloud.directory.base import diff
 from sim.jumpcloud.directory.schema import GROUP_SPACE
 from sim.jumpcloud.directory.schema import check_id
+from sim.jumpcloud.directory.shapes import group_defaults
 from sim.jumpcloud.errors import BadRequestError
 from sim.jumpcloud.errors import ConflictError
 from sim.jumpcloud.errors import NotFoundError
-from sim.jumpcloud.directory.base import diff
-from sim.jumpcloud.directory.shapes import group_defaults
 from sim.store import dumps
 from sim.store import loads
 

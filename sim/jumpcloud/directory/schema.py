@@ -1,10 +1,10 @@
 """The directory's tables (DDL), the query spaces over them, and the ObjectId rule for their ids."""
 
 from sim.jumpcloud.directory import query as q
-from sim.jumpcloud.errors import BadRequestError
 from sim.jumpcloud.directory.shapes import OBJECT_ID
 from sim.jumpcloud.directory.shapes import USER_BOOLEANS
 from sim.jumpcloud.directory.shapes import USER_INTEGERS
+from sim.jumpcloud.errors import BadRequestError
 
 DDL = """
 CREATE TABLE IF NOT EXISTS jc_users (

@@ -3,17 +3,17 @@
 import sqlite3
 
 from sim.jumpcloud.directory import query as q
+from sim.jumpcloud.directory.base import Transaction
+from sim.jumpcloud.directory.base import diff
 from sim.jumpcloud.directory.schema import SECRET_FIELDS
 from sim.jumpcloud.directory.schema import USER_SPACE
 from sim.jumpcloud.directory.schema import check_id
+from sim.jumpcloud.directory.shapes import state_flags
+from sim.jumpcloud.directory.shapes import user_defaults
 from sim.jumpcloud.errors import AlreadyExistsError
 from sim.jumpcloud.errors import BadRequestError
 from sim.jumpcloud.errors import ConflictError
 from sim.jumpcloud.errors import NotFoundError
-from sim.jumpcloud.directory.base import Transaction
-from sim.jumpcloud.directory.base import diff
-from sim.jumpcloud.directory.shapes import state_flags
-from sim.jumpcloud.directory.shapes import user_defaults
 from sim.store import dumps
 from sim.store import loads
 

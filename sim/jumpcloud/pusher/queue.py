@@ -60,6 +60,22 @@ CREATE INDEX IF NOT EXISTS idm_group_members_user ON idm_group_members(app_id, u
 CURSOR_KEY = "idm.cursor"
 
 
+def queue_counts(db) -> dict:
+    """Queue rows still to push, failing, and parked until their object changes (reads only: `sim status`)."""
+    pending, failing, parked = db.execute(
+        "SELECT COUNT(*) FILTER (WHERE parked = 0), COUNT(*) FILTER (WHERE last_error IS NOT NULL), "
+        "COUNT(*) FILTER (WHERE parked = 1) FROM idm_queue").fetchone()
+    return {"pending": pending, "failing": failing, "parked": parked}
+
+
+def failing_items(db, limit: int = 20) -> list[dict]:
+    """The oldest queue rows whose last attempt failed (reads only: `sim status`)."""
+    rows = db.execute("SELECT kind, object_id, attempts, parked, last_status, last_error FROM idm_queue "
+                      "WHERE last_error IS NOT NULL ORDER BY queued_at LIMIT ?", (limit,)).fetchall()
+    return [{"type": k, "id": o, "attempts": a, "parked": bool(p), "status": s, "error": e}
+            for k, o, a, p, s, e in rows]
+
+
 class SyncState:
     """Queue and push records over one store; every method takes the caller's `db` when it writes."""
 

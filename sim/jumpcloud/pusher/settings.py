@@ -9,8 +9,8 @@ application does not support DELETE (404/405/501).
 
 import urllib.parse
 
-from sim.jumpcloud.pusher import mapping
 from sim.jumpcloud.errors import BadRequestError
+from sim.jumpcloud.pusher import mapping
 from sim.jumpcloud.pusher.client import DEFAULT_CONTENT_TYPE
 from sim.jumpcloud.pusher.client import DEFAULT_USER_AGENT
 from sim.jumpcloud.pusher.client import ScimClient
@@ -65,6 +65,11 @@ def check_base_url(value) -> str:
     return value
 
 
+def stored_configs(db) -> list[dict]:
+    """Every application's stored settings, token included, by app id (reads only: `sim status`)."""
+    return [loads(doc) for (doc,) in db.execute("SELECT doc FROM idm_configs ORDER BY app_id").fetchall()]
+
+
 def _choice(value, allowed: tuple, field: str) -> str:
     if value not in allowed:
         raise BadRequestError(f"{field} must be one of {', '.join(allowed)}", details=[{"field": field}])
@@ -72,13 +77,20 @@ def _choice(value, allowed: tuple, field: str) -> str:
 
 
 class IdentityManagement:
-    """Per-application settings and activation; `client(config)` builds the SCIM client to push with."""
+    """Per-application settings and activation; `client(config)` builds the SCIM client to push with.
 
-    def __init__(self, store, directory, insights, settings: dict | None = None):
+    `client_factory` takes ScimClient's arguments (ScimClient itself by default); `recorder(exchange)`, if
+    given, is handed to every client built, connection tests included (`sim export` records the traffic).
+    """
+
+    def __init__(self, store, directory, insights, settings: dict | None = None, *, client_factory=None,
+                 recorder=None):
         self.store = store
         self.directory = directory
         self.insights = insights
         self.settings = settings or {}
+        self.client_factory = client_factory or ScimClient
+        self.recorder = recorder
         store.schema(DDL)
 
     # -- settings -----------------------------------------------------------------------------------
@@ -164,12 +176,13 @@ class IdentityManagement:
 
     def client(self, config: dict) -> ScimClient:
         """A SCIM client for one application's settings."""
-        return ScimClient(
+        return self.client_factory(
             config["base_url"], config["token"],
             user_agent=self.settings.get("PUSH_USER_AGENT", DEFAULT_USER_AGENT),
             content_type=self.settings.get("PUSH_CONTENT_TYPE", DEFAULT_CONTENT_TYPE),
             timeout=float(self.settings.get("PUSH_TIMEOUT", 30.0)),
             pool_size=int(self.settings.get("PUSH_WORKERS", 4)) + 2,
+            recorder=self.recorder,
         )
 
     # -- activation ---------------------------------------------------------------------------------

@@ -9,8 +9,8 @@ Insights-style event; a failure is recorded and raised (the worker decides retry
 import logging
 from dataclasses import dataclass
 
-from sim.jumpcloud.pusher import mapping
 from sim.jumpcloud.errors import JumpCloudError
+from sim.jumpcloud.pusher import mapping
 from sim.jumpcloud.pusher.client import ScimClient
 from sim.jumpcloud.pusher.client import ScimClientError
 from sim.jumpcloud.pusher.client import member_ids

@@ -16,13 +16,13 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 from sim.jumpcloud.errors import JumpCloudError
-from sim.jumpcloud.pusher.settings import IdentityManagement
 from sim.jumpcloud.pusher.client import DEFAULT_CONTENT_TYPE
 from sim.jumpcloud.pusher.client import DEFAULT_USER_AGENT
 from sim.jumpcloud.pusher.client import ScimClientError
+from sim.jumpcloud.pusher.queue import SyncState
+from sim.jumpcloud.pusher.settings import IdentityManagement
 from sim.jumpcloud.pusher.sync import AppContext
 from sim.jumpcloud.pusher.sync import SyncEngine
-from sim.jumpcloud.pusher.queue import SyncState
 
 log = logging.getLogger(__name__)
 
@@ -82,14 +82,18 @@ def affected(change: dict, configs: list[dict], member_ids) -> list[tuple[str, s
 
 
 class Pusher:
-    """One per JumpCloud app process: `app.extensions["jumpcloud"].pusher`."""
+    """One per JumpCloud app process: `app.extensions["jumpcloud"].pusher`.
 
-    def __init__(self, jc, settings: dict | None = None):
+    `client_factory` and `recorder`: see IdentityManagement (the SCIM client every push and test goes through).
+    """
+
+    def __init__(self, jc, settings: dict | None = None, *, client_factory=None, recorder=None):
         self.jc = jc
         self.store = jc.store
         self.directory = jc.directory
         self.settings = push_settings(settings)
-        self.idm = IdentityManagement(self.store, jc.directory, jc.insights, self.settings)
+        self.idm = IdentityManagement(self.store, jc.directory, jc.insights, self.settings,
+                                      client_factory=client_factory, recorder=recorder)
         self.state = SyncState(self.store)
         self.engine = SyncEngine(self.store, jc.directory, jc.insights, self.state,
                                  member_chunk=int(self.settings["PUSH_MEMBER_CHUNK"]))
@@ -338,7 +342,7 @@ def install(app, settings: dict | None = None) -> Pusher:
 
         merged = {k: app.config[k] for k in PUSH_DEFAULTS if k in app.config}
         merged.update(settings or {})
-        jc.pusher = Pusher(jc, merged)
+        jc.pusher = Pusher(jc, merged, client_factory=jc.scim_client, recorder=jc.scim_recorder)
         if "sim_control" not in app.blueprints:
             app.register_blueprint(control.bp)
         if jc.pusher.idm.active():
