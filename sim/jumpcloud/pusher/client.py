@@ -16,7 +16,8 @@ from sim.scim.messages import group_filter
 from sim.scim.messages import patch_body
 from sim.scim.messages import user_filter
 
-# JumpCloud's real User-Agent and Content-Type are undocumented (reference §1.6): both are settings.
+# JumpCloud's real User-Agent and Content-Type are undocumented (its Custom SCIM Identity Management article
+# names only the bearer token): both are settings.
 DEFAULT_USER_AGENT = "JumpCloud-IdentityManagement/1.0 (jumpcloud-strongdm-sim)"
 DEFAULT_CONTENT_TYPE = "application/scim+json"
 MAX_DETAIL = 500

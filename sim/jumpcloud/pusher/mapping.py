@@ -1,6 +1,7 @@
 """JumpCloud user/group -> SCIM 2.0 payloads: the one place the pusher's wire names are built (pure).
 
-Shapes follow the real JumpCloud samples in tests/data (reference §1.3): `userName` = email,
+Shapes follow the real JumpCloud samples in tests/data (sanitized captures from ShiftControl-io/scim-v2-rust,
+`src/test_data/provider_samples/jumpcloud_*.json`): `userName` = email,
 `externalId` = the JumpCloud `_id`, one primary work email, `name{givenName,familyName}`,
 `title` <- jobTitle, enterprise `department`, one work phone and one work address, `en-US` locale.
 """
@@ -95,7 +96,7 @@ def group_resource(name: str) -> dict:
 
 
 def member_operations(add: list[str], remove: list[str]) -> list[dict]:
-    """JumpCloud's membership ops: `path: members` with a bare value list, no filter, no display (§1.5)."""
+    """JumpCloud's membership ops: `path: members`, a bare value list, no filter (Paul-E/scim-v2-rust fixtures)."""
     ops = []
     if add:
         ops.append({"op": "add", "path": "members", "value": [{"value": i} for i in add]})
@@ -105,7 +106,8 @@ def member_operations(add: list[str], remove: list[str]) -> list[dict]:
 
 
 def rename_operations(name: str) -> list[dict]:
-    """A group rename: `replace displayName` (the method is undocumented; reference §5)."""
+    """A group rename: `replace displayName` (renames are supported, how is undocumented: "Group Management")."""
+    # "Group Management Considerations" of JumpCloud's connector articles: https://jumpcloud.com/wp-json/wp/v2/support/85119
     return [{"op": "replace", "path": "displayName", "value": name}]
 
 

@@ -2,9 +2,11 @@
 
 The settings live in the JumpCloud store; the token must be sent, so it is stored, but no method
 here returns it (`public()` says only whether one is set). Activation runs the test JumpCloud runs
-(reference §1.2, order inferred): look up the test user, create it, create, update and delete a
-test group when group management is on, then delete the test user, or deactivate it when the
-application does not support DELETE (404/405/501).
+(the order is inferred): look up the test user, create it, create, update and delete a test group
+when group management is on, then delete the test user, or deactivate it when the application does
+not support DELETE (404/405/501). Source: JumpCloud, "Provision and Manage Users and Groups in Apps
+Using Custom SCIM Identity Management Integration",
+https://jumpcloud.com/support/provision-and-manage-users-and-groups-in-apps-using-custom-scim-identity-management-integration
 """
 
 import urllib.parse
@@ -31,7 +33,7 @@ TESTED = ("base_url", "token", "group_management")  # what the connection test d
 DEFAULT_TEST_USER_EMAIL = "jumpcloud-scim-test@example.com"  # the guide names none; the pusher needs one
 DELETE_MODES = ("deactivate", "delete")
 UNSUPPORTED = (404, 405, 501)
-# The message JumpCloud's admin portal shows (reference §1.2, snipe-it issue 17002).
+# The message JumpCloud's admin portal shows (https://github.com/grokability/snipe-it/issues/17002).
 FAILURE_PREFIX = "There was a problem activating identity management"
 
 
@@ -47,7 +49,7 @@ class ActivationError(BadRequestError):
 
 
 def check_base_url(value) -> str:
-    """An http(s) URL without a trailing `/` (JumpCloud refuses one: troubleshooting article, §1.2)."""
+    """An http(s) URL without a trailing `/` (JumpCloud refuses one: "Troubleshoot Custom SCIM Integrations")."""
     if not isinstance(value, str) or not value.strip():
         raise BadRequestError("Base URL is required", details=[{"field": "base_url"}])
     value = value.strip()
@@ -153,7 +155,8 @@ class IdentityManagement:
                                      "update_method"),
             "delete_mode": _choice(delete_mode or previous.get("delete_mode", "deactivate"), DELETE_MODES,
                                    "delete_mode"),
-            # Editing an active configuration requires a new connection test (Custom-SCIM doc, reference §1.1).
+            # Editing an active configuration requires a new connection test (Custom SCIM article, "Editing a Custom
+            # SCIM Identity Management Connector").
             "status": "configured",
             "activated_at": previous.get("activated_at"),
             "last_error": None,

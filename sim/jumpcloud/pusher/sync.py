@@ -1,9 +1,12 @@
 """Push one queued user or group to one application: desired state vs. what was pushed, then SCIM calls.
 
-Who is pushed (reference §1.3-1.5): users bound to the app (directly or through a bound group) and
-ACTIVATED; STAGED users are skipped. With group management on: bound groups, never created empty,
-whose members are the group's users that are pushed and active. Every request is a Directory
-Insights-style event; a failure is recorded and raised (the worker decides retry or park).
+Who is pushed: users bound to the app (directly or through a bound group) and ACTIVATED; STAGED
+users are skipped. With group management on: bound groups, never created empty, whose members are
+the group's users that are pushed and active. Every request is a Directory Insights-style event; a
+failure is recorded and raised (the worker decides retry or park). Sources: JumpCloud's "User
+Provisioning with SCIM and HRIS" guide (TheJumpCloud/jumpcloud-docs-public,
+`docs/new/guides/user-provisioning-with-scim-and-hris/index.html`) and the "Group Management
+Considerations" of its connector articles (https://jumpcloud.com/wp-json/wp/v2/support/85119).
 """
 
 import logging
@@ -142,7 +145,8 @@ class SyncEngine:
                     self.state.forget_user(db, ctx.app_id, user["_id"])
                 record = None
         if record is None:
-            # A lookup precedes every create (reference §1.3); its failure is `user_lookup_provision`.
+            # A lookup precedes every create (Custom SCIM article, "SCIM DI User Events"); its failure is
+            # `user_lookup_provision`.
             found = self._call(ctx, "user_lookup_provision", resource, "GET", "/Users",
                                lambda: ctx.client.find_users(user["email"]))
             if found:  # take over the existing SP user
@@ -174,7 +178,7 @@ class SyncEngine:
 
     def _update(self, ctx: AppContext, resource: dict, scim_id: str, before: dict | None, after: dict,
                 event: str) -> int:
-        """Full PUT (default) or one PATCH op per changed attribute (reference §1.3, §5)."""
+        """Full PUT (default, ShiftControl-io/scim-v2-rust captures) or one PATCH op per changed attribute (Paul-E)."""
         if ctx.patch_mode:
             ops = mapping.user_operations(before, after) or mapping.user_operations(None, after)
             return self._call(ctx, event, resource, "PATCH", "/Users/{id}", lambda: ctx.client.patch_user(scim_id, ops))
@@ -252,7 +256,7 @@ class SyncEngine:
             self._delete_group(ctx, item, record)
             return
         if not self.directory.is_group_bound(ctx.app_id, group_id):
-            # Unbinding stops syncing and leaves the group as-is in the app (reference §1.5).
+            # Unbinding stops syncing and leaves the group as-is in the app ("Group Management Considerations").
             with self.store.write() as db:
                 if record:
                     self.state.forget_group(db, ctx.app_id, group_id)
@@ -296,7 +300,7 @@ class SyncEngine:
         self._finish(item)
 
     def _adopt_or_create(self, ctx: AppContext, resource: dict, group: dict, *, retried: bool = False) -> tuple[str, dict]:
-        """Take over an SP group of the same displayName (reference §1.5), else POST one; returns its members."""
+        """Take over an SP group of the same displayName ("Group Management Considerations"), else POST one."""
         name = group["name"]
         found = self._call(ctx, "group_create_provision", resource, "GET", "/Groups",
                            lambda: ctx.client.find_groups(name))

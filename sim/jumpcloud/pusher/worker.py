@@ -3,7 +3,7 @@
 Every directory mutation writes an outbox row in its own transaction; the worker turns new rows
 into queue rows (moving the cursor in the same transaction), then pushes due rows, users before
 groups, users on a small thread pool (JumpCloud's ordering only requires that a group's members
-exist before the group is given them). Retry policy (undocumented for JumpCloud, reference §1.6;
+exist before the group is given them). Retry policy (undocumented for JumpCloud's SCIM pushes;
 ours): 429 waits `Retry-After`, 5xx/408/connection errors back off exponentially with seeded
 jitter up to a cap, other 4xx park the row until the object changes. No row is ever dropped.
 """
@@ -31,7 +31,9 @@ PUSH_DEFAULTS = {
     "PUSH_BATCH": 256,  # queue rows claimed per round
     "PUSH_DELAY": 0.0,  # seconds a change waits before it is pushed (debounce)
     "PUSH_RETRY_BASE": 1.0,  # first backoff, doubled per attempt
-    "PUSH_RETRY_CAP": 240.0,  # longest backoff (JumpCloud's own API advice tops out at 240 s: reference §1.6)
+    # Longest backoff: JumpCloud's advice for its own API tops out at 240 s ("30/60/120/240", quoted by
+    # saltext-jumpcloud from https://jumpcloud.com/support/best-practices-jumpcloud-api).
+    "PUSH_RETRY_CAP": 240.0,
     "PUSH_SEED": 0,  # seed of the jitter
     "PUSH_TIMEOUT": 30.0,
     "PUSH_MEMBER_CHUNK": 1000,  # members per PATCH
