@@ -72,11 +72,11 @@ def sim_options(request) -> dict:
     return out
 
 
-def _cached_directories(config) -> dict:
-    """The JumpCloud settings that generate each (seed, users, groups) once per session (about a second each)."""
+def _directory_maker(config):
+    """The directory generator the fixtures seed with: each (seed, users, groups) once per session (~1 s each)."""
     from sim.fake import directory as fake
 
-    return {"MAKE_DIRECTORY": _cached_maker(config.stash[_CACHE], fake.make_directory)}
+    return _cached_maker(config.stash[_CACHE], fake.make_directory)
 
 
 @contextlib.contextmanager
@@ -297,7 +297,7 @@ def jumpcloud_server(request, tmp_path_factory):
     from sim.run.jumpcloud import start_jumpcloud
 
     options = sim_options(request)
-    settings = {**FAST_RETRIES, **_cached_directories(request.config), **options["settings"]}
+    settings = {**FAST_RETRIES, "MAKE_DIRECTORY": _directory_maker(request.config), **options["settings"]}
     with _fast_sync():
         server, creds = start_jumpcloud(str(tmp_path_factory.mktemp("jumpcloud")), port=0, seed=options["seed"],
                                         users=options["users"], groups=options["groups"], settings=settings)
@@ -313,6 +313,6 @@ def provisioning_loop(request, tmp_path_factory):
     with _fast_sync():
         loop = start_loop(str(tmp_path_factory.mktemp("sim")), seed=options["seed"], users=options["users"],
                           groups=options["groups"], settings=options["settings"],
-                          make_directory=_cached_directories(request.config)["MAKE_DIRECTORY"])
+                          make_directory=_directory_maker(request.config))
     yield loop
     loop.stop()

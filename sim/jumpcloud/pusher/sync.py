@@ -263,7 +263,8 @@ class SyncEngine:
                 self.state.done(db, item)
             return
         resource = {"id": group_id, "type": "user_group", "name": group["name"]}
-        desired = self.state.active_scim_ids(ctx.app_id, self.directory.member_ids(group_id))
+        with self.store.snapshot():  # the members and the push records, as of one moment (as one join was)
+            desired = self.state.active_scim_ids(ctx.app_id, self.directory.member_ids(group_id))
         try:
             if record is None:
                 if not desired:  # empty groups are not created
