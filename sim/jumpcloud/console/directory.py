@@ -7,7 +7,7 @@ from flask import request
 from flask import url_for
 
 from sim.web import console as web
-from sim.jumpcloud.directory import directory as d
+from sim.jumpcloud.directory import schema as d
 from sim.jumpcloud.console.common import actor
 from sim.jumpcloud.console.common import bp
 from sim.jumpcloud.console.common import jc

@@ -12,7 +12,7 @@ from flask import url_for
 from sim.web import console as web
 from sim.faults.middleware import fault_log
 from sim.jumpcloud.directory import catalog
-from sim.jumpcloud.directory import directory as d
+from sim.jumpcloud.directory import schema as d
 from sim.jumpcloud.console.common import actor
 from sim.jumpcloud.console.common import bp
 from sim.jumpcloud.console.common import jc
