@@ -72,14 +72,17 @@ def sim_options(request) -> dict:
     return out
 
 
-@contextlib.contextmanager
-def _cached_directories(config):
-    """Generating a directory costs about a second; each (seed, users, groups) is generated once per session."""
+def _directory_maker(config):
+    """The directory generator the fixtures seed with: each (seed, users, groups) once per session (~1 s each)."""
     from sim.fake import directory as fake
 
+    return _cached_maker(config.stash[_CACHE], fake.make_directory)
+
+
+@contextlib.contextmanager
+def _fast_sync():
+    """Durable against a killed process, without an fsync per commit: tests do not lose power."""
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(fake, "make_directory", _cached_maker(config.stash[_CACHE], fake.make_directory))
-        # Durable against a killed process, without an fsync per commit: tests do not lose power.
         mp.setenv("SIM_SQLITE_SYNC", "NORMAL")
         yield
 
@@ -252,12 +255,16 @@ class ProvisioningLoop:
 
 
 def start_loop(state_dir: str, *, seed: int, users: int, groups: int, settings: dict | None = None,
-               wait: bool = True) -> ProvisioningLoop:
-    """Start both apps on ephemeral ports over `state_dir` as `sim up` does; wait for the first sync unless told."""
+               wait: bool = True, make_directory=None) -> ProvisioningLoop:
+    """Start both apps on ephemeral ports over `state_dir` as `sim up` does; wait for the first sync unless told.
+
+    `make_directory(seed, users, groups)`: what generates the seeded directory (sim.fake.directory's by default).
+    """
     from sim.run import up
 
+    seams = {"MAKE_DIRECTORY": make_directory} if make_directory is not None else {}
     loop = up.start(seed=seed, users=users, groups=groups, jumpcloud_port=0, strongdm_port=0, state_dir=state_dir,
-                    settings={**FAST_RETRIES, **(settings or {})})
+                    settings={**FAST_RETRIES, **seams, **(settings or {})})
     wrapped = ProvisioningLoop(loop, state_dir, {"seed": seed, "users": users, "groups": groups,
                                                  "settings": settings or {}})
     if wait:
@@ -290,10 +297,10 @@ def jumpcloud_server(request, tmp_path_factory):
     from sim.run.jumpcloud import start_jumpcloud
 
     options = sim_options(request)
-    with _cached_directories(request.config):
+    settings = {**FAST_RETRIES, "MAKE_DIRECTORY": _directory_maker(request.config), **options["settings"]}
+    with _fast_sync():
         server, creds = start_jumpcloud(str(tmp_path_factory.mktemp("jumpcloud")), port=0, seed=options["seed"],
-                                        users=options["users"], groups=options["groups"],
-                                        settings={**FAST_RETRIES, **options["settings"]})
+                                        users=options["users"], groups=options["groups"], settings=settings)
     jc = JumpCloudServer(server, creds["api_key"], creds.get("admin"))
     yield jc
     jc.close()
@@ -303,8 +310,9 @@ def jumpcloud_server(request, tmp_path_factory):
 def provisioning_loop(request, tmp_path_factory):
     """JumpCloud and StrongDM wired as `sim up` wires them, first sync finished."""
     options = sim_options(request)
-    with _cached_directories(request.config):
+    with _fast_sync():
         loop = start_loop(str(tmp_path_factory.mktemp("sim")), seed=options["seed"], users=options["users"],
-                          groups=options["groups"], settings=options["settings"])
+                          groups=options["groups"], settings=options["settings"],
+                          make_directory=_directory_maker(request.config))
     yield loop
     loop.stop()

@@ -97,20 +97,19 @@ def start_loop(state_dir: str, *, seed: int, users: int, groups: int) -> ExportL
     """Seed JumpCloud, activate StrongDM's Generic SCIM, wire and activate Identity Management as `sim up` does."""
     from sim.jumpcloud import create_app as jumpcloud_app
     from sim.jumpcloud.state import seed_if_empty
-    from sim.strongdm import create_app as strongdm_app
     from sim.run.up import connect_scim
+    from sim.strongdm import create_app as strongdm_app
 
     token = secret_for(seed, "scim-token")
     sdm_store = _store(state_dir, "strongdm", seed)
     sdm_server = ServerThread(strongdm_app(sdm_store, token=token), "127.0.0.1", 0).start()
     jc_store = _store(state_dir, "jumpcloud", seed)
-    jc_app = jumpcloud_app(jc_store, settings=push_settings(seed))
+    recorder = Recorder()  # every SCIM client the pusher builds (connection test and pushes) is given it
+    jc_app = jumpcloud_app(jc_store, settings={**push_settings(seed), "SCIM_RECORDER": recorder})
     jc = jc_app.extensions["jumpcloud"]
     api_key = secret_for(seed, "jumpcloud-api-key")
     seed_if_empty(jc, seed=seed, users=users, groups=groups, api_key=api_key, admin_password=ADMIN_PASSWORD)
     jc_server = ServerThread(jc_app, "127.0.0.1", 0).start()
-    recorder = Recorder()
-    _record_pushes(jc.pusher, recorder)
     loop = ExportLoop(jc_server, sdm_server, api_key, token, jc.directory.find_app("strongdm")["_id"], recorder,
                       [jc_store, sdm_store])
     try:
@@ -119,18 +118,6 @@ def start_loop(state_dir: str, *, seed: int, users: int, groups: int) -> ExportL
         loop.stop()
         raise
     return loop
-
-
-def _record_pushes(pusher, recorder: Recorder) -> None:
-    """Give every SCIM client the pusher builds (connection test and pushes) the recorder."""
-    build = pusher.idm.client
-
-    def client(config):
-        scim = build(config)
-        scim.recorder = recorder
-        return scim
-
-    pusher.idm.client = client
 
 
 def wait_for_sync(loop: ExportLoop, progress=None, *, timeout: float = SYNC_TIMEOUT) -> dict:

@@ -27,9 +27,11 @@ def create_app(store: Store | None = None, *, settings: dict | None = None) -> F
     app.config.update(merged)
     app.config["MAX_CONTENT_LENGTH"] = int(merged["MAX_CONTENT_LENGTH"])
     app.json.sort_keys = False  # keep documents in their stored (sorted) order without re-sorting per response
-    app.extensions["jumpcloud"] = JumpCloud(store if store is not None else open_store(None, "jumpcloud"))
-    if merged.get("PASSWORD_HASH_METHOD"):  # tests only: a cheap hash; the default stays werkzeug's scrypt
-        app.extensions["jumpcloud"].org.password_method = merged["PASSWORD_HASH_METHOD"]
+    # Seams (see JumpCloud): PASSWORD_HASH_METHOD is for tests only, the default stays werkzeug's scrypt.
+    app.extensions["jumpcloud"] = JumpCloud(
+        store if store is not None else open_store(None, "jumpcloud"),
+        make_directory=merged.get("MAKE_DIRECTORY"), password_method=merged.get("PASSWORD_HASH_METHOD"),
+        scim_client=merged.get("SCIM_CLIENT"), scim_recorder=merged.get("SCIM_RECORDER"))
     # The API lives under /api and /insights; `/` is left for the console and `/_sim` for control.
     app.register_blueprint(api_v1.bp)
     app.register_blueprint(api_v2.bp)

@@ -37,6 +37,10 @@ USER_MANAGERS = {"Administrator with Billing", ADMIN_ROLE, "Manager", "Help Desk
 APP_MANAGERS = {"Administrator with Billing", ADMIN_ROLE, "Manager"}
 
 
+# werkzeug's default method of `generate_password_hash`.
+DEFAULT_PASSWORD_METHOD = "scrypt"
+
+
 def key_hash(key: str) -> str:
     """API keys are stored only as their SHA-256."""
     return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
@@ -52,13 +56,18 @@ def can(admin: dict, action: str) -> bool:
     return role in APP_MANAGERS
 
 
+def api_key_count(db) -> int:
+    """How many API keys are not revoked (reads only: `sim status`)."""
+    return db.execute("SELECT COUNT(*) FROM jc_api_keys WHERE revoked IS NULL").fetchone()[0]
+
+
 class Organisation:
     """One organisation: id in the store's meta table, administrators and API keys in their own tables."""
 
-    def __init__(self, store: Store):
+    def __init__(self, store: Store, *, password_method: str = DEFAULT_PASSWORD_METHOD):
         self.store = store
-        # werkzeug's default; tests pass a cheap PASSWORD_HASH_METHOD setting (never read from the environment).
-        self.password_method = "scrypt"
+        # A werkzeug `generate_password_hash` method; tests pass a cheap one (never read from the environment).
+        self.password_method = password_method
         store.schema(DDL)
 
     @property

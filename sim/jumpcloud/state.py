@@ -2,24 +2,41 @@
 
 import hashlib
 import secrets
+import sqlite3
 
+from sim.jumpcloud.directory import directory as directory_tables
 from sim.jumpcloud.directory.directory import Directory
 from sim.jumpcloud.insights import Insights
 from sim.jumpcloud.org import ADMIN_ROLE
+from sim.jumpcloud.org import DEFAULT_PASSWORD_METHOD
 from sim.jumpcloud.org import Organisation
+from sim.jumpcloud.org import api_key_count
+from sim.jumpcloud.pusher.queue import failing_items
+from sim.jumpcloud.pusher.queue import queue_counts
+from sim.jumpcloud.pusher.settings import stored_configs
 from sim.store import Store
 
 DEFAULT_ADMIN = {"email": "admin@example.com", "password": "jumpcloud-sim", "firstname": "Ada", "lastname": "Admin"}
 
 
 class JumpCloud:
-    """What `app.extensions["jumpcloud"]` holds: `.store`, `.org`, `.directory`, `.insights` (others add `.pusher`)."""
+    """What `app.extensions["jumpcloud"]` holds: `.store`, `.org`, `.directory`, `.insights` (others add `.pusher`).
 
-    def __init__(self, store: Store):
+    Seams, each None for the real thing: `make_directory(seed, users, groups)` generates what `seed_if_empty`
+    loads (sim.fake.directory's by default), `password_method` hashes admin passwords (werkzeug's scrypt),
+    `scim_client` builds the pusher's SCIM clients (ScimClient's arguments) and `scim_recorder(exchange)`
+    is given every SCIM exchange the pusher makes.
+    """
+
+    def __init__(self, store: Store, *, make_directory=None, password_method: str | None = None,
+                 scim_client=None, scim_recorder=None):
         self.store = store
-        self.org = Organisation(store)
+        self.org = Organisation(store, password_method=password_method or DEFAULT_PASSWORD_METHOD)
         self.insights = Insights(store, lambda: self.org.id)
         self.directory = Directory(store, self.insights, lambda: self.org.id)
+        self.make_directory = make_directory
+        self.scim_client = scim_client
+        self.scim_recorder = scim_recorder
 
     def is_empty(self) -> bool:
         """True before the first seed (no organisation yet)."""
@@ -38,15 +55,17 @@ class JumpCloud:
 
 def seed_if_empty(jc: JumpCloud, *, seed: int, users: int, groups: int, api_key: str | None = None,
                   admin_password: str | None = None, skip_apps: tuple[str, ...] = ()) -> dict | None:
-    """Seed from `sim.fake.directory` when the state is empty: returns {api_key, admin: {email, password}}, else None.
+    """Seed a generated directory when the state is empty: returns {api_key, admin: {email, password}}, else None.
 
+    The directory comes from `jc.make_directory`, else `sim.fake.directory.make_directory`.
     `skip_apps`: catalog connector names not to create as SSO apps (see `Directory.seed`).
     """
     if not jc.is_empty():
         return None
     from sim.fake import directory as fake
 
-    directory = fake.make_directory(seed, users, groups)
+    make_directory = jc.make_directory or fake.make_directory
+    directory = make_directory(seed, users, groups)
     admin = {**DEFAULT_ADMIN, **(_as_dict(fake.admin_identity(seed)) or {})}
     admin["password"] = admin_password or secrets.token_urlsafe(12)
     key = jc.seed(directory, admin, api_key=api_key, skip_apps=skip_apps)
@@ -64,3 +83,27 @@ def _as_dict(identity) -> dict | None:
 def fixed_api_key(seed: int) -> str:
     """A key derived from the seed, for tests and scripted demos that must know it in advance."""
     return hashlib.sha256(f"jumpcloud-sim-api-key:{seed}".encode()).hexdigest()[:40]
+
+
+def _or(default, read, db):
+    """`read(db)`, or `default` when its owner's tables do not exist yet (the app never ran that far)."""
+    try:
+        return read(db)
+    except sqlite3.OperationalError:
+        return default
+
+
+def summary(db) -> dict:
+    """Counts, Identity Management wiring (no token) and push queue of one state, over a read-only connection."""
+    labels = _or({}, directory_tables.app_labels, db)
+    wiring = [{"app_id": c["app_id"], "app": labels.get(c["app_id"]), "base_url": c.get("base_url"),
+               "status": c.get("status"), "group_management": c.get("group_management"),
+               "token_set": bool(c.get("token")), "last_error": c.get("last_error")}
+              for c in _or([], stored_configs, db)]
+    return {
+        **_or(dict.fromkeys(("users", "user_groups", "memberships", "applications")), directory_tables.counts, db),
+        "api_keys": _or(None, api_key_count, db),
+        "identity_management": wiring,
+        **_or(dict.fromkeys(("pending", "failing", "parked")), queue_counts, db),
+        "failing_items": _or([], failing_items, db),
+    }

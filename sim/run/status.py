@@ -2,10 +2,10 @@
 
 import contextlib
 import glob
-import json
 import os
 import sqlite3
 
+from sim.jumpcloud import state as jumpcloud_state
 from sim.run import runner
 
 STATE_PATTERNS = ("*.sqlite3", "*.sqlite3-wal", "*.sqlite3-shm", "endpoints.json")
@@ -51,49 +51,14 @@ def _count(db, sql: str, *args) -> int | None:
         return None
 
 
-def _wiring(db) -> list[dict]:
-    """Identity Management settings per application, without the token."""
-    try:
-        rows = db.execute("SELECT c.doc, a.display_label FROM idm_configs c LEFT JOIN jc_apps a ON a.id = c.app_id "
-                          "ORDER BY c.app_id").fetchall()
-    except sqlite3.OperationalError:
-        return []
-    out = []
-    for doc, label in rows:
-        config = json.loads(doc)
-        out.append({"app_id": config["app_id"], "app": label, "base_url": config.get("base_url"),
-                    "status": config.get("status"), "group_management": config.get("group_management"),
-                    "token_set": bool(config.get("token")), "last_error": config.get("last_error")})
-    return out
-
-
-def _failing(db, limit: int = 20) -> list[dict]:
-    try:
-        rows = db.execute("SELECT kind, object_id, attempts, parked, last_status, last_error FROM idm_queue "
-                          "WHERE last_error IS NOT NULL ORDER BY queued_at LIMIT ?", (limit,)).fetchall()
-    except sqlite3.OperationalError:
-        return []
-    return [{"type": k, "id": o, "attempts": a, "parked": bool(p), "status": s, "error": e}
-            for k, o, a, p, s, e in rows]
 
 
 def jumpcloud_summary(path: str) -> dict | None:
-    """Counts, wiring and queue of a JumpCloud state file, or None when there is none."""
+    """Counts, wiring and queue of a JumpCloud state file, or None when there is none (JumpCloud's own summary)."""
     with _open(path) as db:
         if db is None:
             return None
-        return {
-            "users": _count(db, "SELECT COUNT(*) FROM jc_users"),
-            "user_groups": _count(db, "SELECT COUNT(*) FROM jc_groups"),
-            "memberships": _count(db, "SELECT COUNT(*) FROM jc_memberships"),
-            "applications": _count(db, "SELECT COUNT(*) FROM jc_apps"),
-            "api_keys": _count(db, "SELECT COUNT(*) FROM jc_api_keys WHERE revoked IS NULL"),
-            "identity_management": _wiring(db),
-            "pending": _count(db, "SELECT COUNT(*) FROM idm_queue WHERE parked = 0"),
-            "failing": _count(db, "SELECT COUNT(*) FROM idm_queue WHERE last_error IS NOT NULL"),
-            "parked": _count(db, "SELECT COUNT(*) FROM idm_queue WHERE parked = 1"),
-            "failing_items": _failing(db),
-        }
+        return jumpcloud_state.summary(db)
 
 
 def strongdm_summary(path: str) -> dict | None:

@@ -10,8 +10,8 @@ A restart without `--fresh` keeps both states and the credentials in endpoints.j
 from dataclasses import dataclass
 from dataclasses import field
 
-from sim.run import runner
 from sim.jumpcloud.pusher.settings import DEFAULT_TEST_USER_EMAIL as TEST_USER_EMAIL
+from sim.run import runner
 from sim.serve import ServerThread
 from sim.store import open_store
 
@@ -63,7 +63,7 @@ def connect_scim(jumpcloud_app, base_url: str, token: str, *, bind_groups: bool 
     if app is None:
         raise RuntimeError("the JumpCloud directory has no StrongDM application")
     if bind_groups:
-        every = {group_id for (group_id,) in jc.store.read().execute("SELECT id FROM jc_groups")}
+        every = set(jc.directory.group_ids())
         jc.directory.set_group_bindings(app["_id"], every, every)
     jc.pusher.configure(app["_id"], base_url=base_url, token=token, group_management=True,
                         test_user_email=test_user_email)

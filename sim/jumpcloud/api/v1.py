@@ -9,8 +9,8 @@ from sim.jumpcloud.api.common import authenticate
 from sim.jumpcloud.api.common import jc
 from sim.jumpcloud.api.common import json_body
 from sim.jumpcloud.directory import query as q
-from sim.jumpcloud.directory.directory import APP_SPACE
-from sim.jumpcloud.directory.directory import USER_SPACE
+from sim.jumpcloud.directory.schema import APP_SPACE
+from sim.jumpcloud.directory.schema import USER_SPACE
 from sim.jumpcloud.directory.shapes import clean_app_input
 from sim.jumpcloud.directory.shapes import clean_user_input
 from sim.jumpcloud.directory.shapes import require_object

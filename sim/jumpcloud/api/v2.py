@@ -10,9 +10,9 @@ from sim.jumpcloud.api.common import jc
 from sim.jumpcloud.api.common import json_body
 from sim.jumpcloud.api.common import no_content
 from sim.jumpcloud.directory import query as q
-from sim.jumpcloud.directory.directory import GROUP_SPACE
-from sim.jumpcloud.directory.directory import check_id
-from sim.jumpcloud.directory.directory import connection
+from sim.jumpcloud.directory.bindings import connection
+from sim.jumpcloud.directory.schema import GROUP_SPACE
+from sim.jumpcloud.directory.schema import check_id
 from sim.jumpcloud.directory.shapes import clean_group_input
 from sim.jumpcloud.directory.shapes import require_object
 from sim.jumpcloud.errors import BadRequestError

@@ -13,7 +13,7 @@ from sim.jumpcloud.console.common import list_query
 from sim.jumpcloud.console.common import or_404
 from sim.jumpcloud.console.common import refused
 from sim.jumpcloud.console.common import search_arg
-from sim.jumpcloud.directory import directory as d
+from sim.jumpcloud.directory import schema as d
 from sim.jumpcloud.directory.shapes import clean_group_input
 from sim.jumpcloud.directory.shapes import clean_user_input
 from sim.jumpcloud.errors import BadRequestError

@@ -17,7 +17,7 @@ from sim.jumpcloud.console.common import list_query
 from sim.jumpcloud.console.common import or_404
 from sim.jumpcloud.console.common import search_arg
 from sim.jumpcloud.directory import catalog
-from sim.jumpcloud.directory import directory as d
+from sim.jumpcloud.directory import schema as d
 from sim.jumpcloud.errors import BadRequestError
 from sim.jumpcloud.errors import JumpCloudError
 from sim.jumpcloud.errors import NotFoundError

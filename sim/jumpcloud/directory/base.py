@@ -3,13 +3,11 @@
 import contextlib
 import logging
 import sqlite3
-from typing import TYPE_CHECKING
 
+from sim.jumpcloud.insights import Insights
+from sim.store import Store
 from sim.store import dumps
 from sim.store import loads
-
-if TYPE_CHECKING:
-    from sim.jumpcloud.directory.directory import Directory
 
 log = logging.getLogger(__name__)
 
@@ -30,18 +28,19 @@ def initiated_by(actor: dict | None) -> dict:
     return {"id": actor.get("_id"), "type": "admin", "email": actor.get("email")}
 
 
-class _Tx:
+class Transaction:
     """One write transaction plus the outbox rows it produced."""
 
-    def __init__(self, directory: "Directory", db: sqlite3.Connection, actor: dict | None):
-        self.directory = directory
+    def __init__(self, store: Store, insights: Insights, db: sqlite3.Connection, actor: dict | None):
+        self.store = store
+        self.insights = insights
         self.db = db
         self.actor = actor
         self.changes: list[dict] = []
 
     def change(self, object_type: str, object_id: str, action: str, detail: dict | None = None) -> None:
         """Append an outbox row in this transaction."""
-        at = self.directory.store.now()
+        at = self.store.now()
         cur = self.db.execute(
             "INSERT INTO changes(object_type, object_id, action, at, detail) VALUES (?, ?, ?, ?, ?)",
             (object_type, object_id, action, at, dumps(detail or {})),
@@ -51,7 +50,7 @@ class _Tx:
 
     def event(self, event_type: str, **fields) -> None:
         """Write a `directory` DI event in this transaction."""
-        self.directory.insights.write(self.db, "directory", event_type, initiated_by=initiated_by(self.actor),
+        self.insights.write(self.db, "directory", event_type, initiated_by=initiated_by(self.actor),
                                       client_ip=(self.actor or {}).get("client_ip"), **fields)
 
 
@@ -64,7 +63,7 @@ class Outbox:
     def _tx(self, actor: dict | None = None):
         tx = None
         with self.store.write() as db:
-            tx = _Tx(self, db, actor)
+            tx = Transaction(self.store, self.insights, db, actor)
             yield tx
         if tx.changes:
             self._notify(tx.changes)

@@ -206,6 +206,28 @@ class DirectoryBindings:
             "WHERE b.app_id = ?1 AND b.target_type = 'user_group' AND m.user_id = ?2 LIMIT 1",
             (app_id, user_id)).fetchone() is not None
 
+    def is_group_bound(self, app_id: str, group_id: str) -> bool:
+        """True if the group is bound to the app."""
+        return self.store.read().execute(
+            "SELECT 1 FROM jc_bindings WHERE app_id = ? AND target_type = 'user_group' AND target_id = ?",
+            (app_id, group_id)).fetchone() is not None
+
+    def bound_user_ids(self, app_id: str) -> list[str]:
+        """Ids of users bound to an app directly or through a bound group, in id order (none for an unknown app)."""
+        return [r[0] for r in self.store.read().execute(f"{BOUND_USERS} ORDER BY uid", (app_id,))]
+
+    def bound_group_ids(self, app_id: str) -> list[str]:
+        """Ids of the groups bound to an app, in id order (none for an unknown app)."""
+        return [r[0] for r in self.store.read().execute(
+            "SELECT target_id FROM jc_bindings WHERE app_id = ? AND target_type = 'user_group' ORDER BY target_id",
+            (app_id,))]
+
+    def bound_groups_of_user(self, app_id: str, user_id: str) -> list[str]:
+        """Ids of the groups bound to an app that the user belongs to, in id order."""
+        return [r[0] for r in self.store.read().execute(
+            "SELECT b.target_id FROM jc_bindings b JOIN jc_memberships m ON m.group_id = b.target_id "
+            "WHERE b.app_id = ? AND b.target_type = 'user_group' AND m.user_id = ? ORDER BY 1", (app_id, user_id))]
+
     def groups_bound_to_app(self, app_id: str) -> list[dict]:
         """Group documents bound to an app, each with a `members` list of user ids (for group push)."""
         self.get_app(app_id)

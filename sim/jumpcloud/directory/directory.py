@@ -2,9 +2,9 @@
 
 Every mutation writes, in its own transaction, a row to the `changes` outbox and a Directory
 Insights event; in-process subscribers are called after the commit (the SCIM pusher wakes on them).
-`Directory` is assembled here from its parts: outbox.py (transactions, outbox, listeners), directory_users.py,
-directory_groups.py (groups, memberships) and directory_bindings.py (applications, bindings), over
-directory_schema.py (tables, query spaces, ids); seeding stays here.
+`Directory` is assembled here from its parts: base.py (transactions, outbox, listeners), users.py,
+groups.py (groups, memberships) and bindings.py (applications, bindings), over schema.py (tables,
+query spaces, ids); seeding stays here.
 """
 
 import threading
@@ -12,19 +12,10 @@ import threading
 from sim.jumpcloud.directory import catalog
 from sim.jumpcloud.directory import query as q
 from sim.jumpcloud.directory.base import Outbox
-from sim.jumpcloud.directory.base import diff
-from sim.jumpcloud.directory.base import initiated_by
 from sim.jumpcloud.directory.bindings import DirectoryBindings
-from sim.jumpcloud.directory.bindings import connection
 from sim.jumpcloud.directory.groups import DirectoryGroups
-from sim.jumpcloud.directory.schema import APP_SPACE
 from sim.jumpcloud.directory.schema import DDL
-from sim.jumpcloud.directory.schema import GROUP_SPACE
-from sim.jumpcloud.directory.schema import SECRET_FIELDS
-from sim.jumpcloud.directory.schema import TARGET_TYPES
 from sim.jumpcloud.directory.schema import USER_INDEXES
-from sim.jumpcloud.directory.schema import USER_SPACE
-from sim.jumpcloud.directory.schema import check_id
 from sim.jumpcloud.directory.shapes import app_defaults
 from sim.jumpcloud.directory.shapes import group_defaults
 from sim.jumpcloud.directory.shapes import state_flags
@@ -35,21 +26,19 @@ from sim.store import Store
 from sim.store import dumps
 from sim.store import loads
 
-# Names callers import from here (the API blueprints, the console, tests) stay importable from here.
-__all__ = [
-    "APP_SPACE",
-    "DDL",
-    "GROUP_SPACE",
-    "SECRET_FIELDS",
-    "TARGET_TYPES",
-    "USER_INDEXES",
-    "USER_SPACE",
-    "Directory",
-    "check_id",
-    "connection",
-    "diff",
-    "initiated_by",
-]
+
+def counts(db) -> dict:
+    """How many users, user groups, memberships and applications a state holds (reads only: `sim status`)."""
+    def count(table: str) -> int:
+        return db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+
+    return {"users": count("jc_users"), "user_groups": count("jc_groups"), "memberships": count("jc_memberships"),
+            "applications": count("jc_apps")}
+
+
+def app_labels(db) -> dict[str, str]:
+    """Application id -> displayLabel (reads only: `sim status`)."""
+    return dict(db.execute("SELECT id, display_label FROM jc_apps").fetchall())
 
 
 class Directory(Outbox, DirectoryUsers, DirectoryGroups, DirectoryBindings):

@@ -45,6 +45,10 @@ class DirectoryGroups:
             query.order = [("name", False)]
         return self._page("jc_groups", GROUP_SPACE, query, "id")
 
+    def group_ids(self) -> list[str]:
+        """Every user group's id, in id order."""
+        return [r[0] for r in self.store.read().execute("SELECT id FROM jc_groups ORDER BY id")]
+
     def count_group_members(self, group_id: str) -> int:
         """How many users a group has."""
         return self.store.read().execute("SELECT COUNT(*) FROM jc_memberships WHERE group_id = ?",
@@ -140,3 +144,8 @@ class DirectoryGroups:
         return [r[0] for r in self.store.read().execute(
             "SELECT group_id FROM jc_memberships WHERE user_id = ? ORDER BY group_id LIMIT ? OFFSET ?",
             (user_id, -1 if limit is None else limit, skip))]
+
+    def member_ids(self, group_id: str) -> list[str]:
+        """Members of a group by user id, none for an unknown group (the pusher asks after deletes too)."""
+        return [r[0] for r in self.store.read().execute(
+            "SELECT user_id FROM jc_memberships WHERE group_id = ? ORDER BY user_id", (group_id,))]

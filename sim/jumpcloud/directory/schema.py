@@ -70,7 +70,8 @@ USER_SPACE = q.Space(
     lowered=frozenset({"username", "email"}),
     default_search=("username", "email", "firstname", "lastname", "displayname"),
 )
-# `sort=id` is refused on group collections by the real API (reference §2.3, saltext).
+# `sort=id` is refused on group collections by the real API ("invalid sort field: id": saltext-jumpcloud,
+# `saltext/jumpcloud/utils/resources.py`).
 GROUP_SPACE = q.Space(
     columns={"id": "id", "name": "name"},
     booleans=frozenset({"memberSuggestionsNotify"}),

@@ -3,7 +3,7 @@
 import sqlite3
 
 from sim.jumpcloud.directory import query as q
-from sim.jumpcloud.directory.base import _Tx
+from sim.jumpcloud.directory.base import Transaction
 from sim.jumpcloud.directory.base import diff
 from sim.jumpcloud.directory.schema import SECRET_FIELDS
 from sim.jumpcloud.directory.schema import USER_SPACE
@@ -125,7 +125,7 @@ class DirectoryUsers:
                 self._record_user_update(tx, doc, changes)
         return doc
 
-    def _record_user_update(self, tx: _Tx, doc: dict, changes: list[dict]) -> None:
+    def _record_user_update(self, tx: Transaction, doc: dict, changes: list[dict]) -> None:
         tx.change("user", doc["_id"], "update", {"fields": [c["field"] for c in changes], "state": doc["state"]})
         tx.event("user_update", resource={"id": doc["_id"], "type": "user", "username": doc["username"]},
                  changes=changes)

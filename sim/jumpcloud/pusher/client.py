@@ -12,9 +12,12 @@ import urllib.parse
 import requests
 from requests.adapters import HTTPAdapter
 
-from sim.jumpcloud.pusher import mapping
+from sim.scim.messages import group_filter
+from sim.scim.messages import patch_body
+from sim.scim.messages import user_filter
 
-# JumpCloud's real User-Agent and Content-Type are undocumented (reference §1.6): both are settings.
+# JumpCloud's real User-Agent and Content-Type are undocumented (its Custom SCIM Identity Management article
+# names only the bearer token): both are settings.
 DEFAULT_USER_AGENT = "JumpCloud-IdentityManagement/1.0 (jumpcloud-strongdm-sim)"
 DEFAULT_CONTENT_TYPE = "application/scim+json"
 MAX_DETAIL = 500
@@ -159,7 +162,7 @@ class ScimClient:
 
     def find_users(self, user_name: str) -> list[dict]:
         """GET /Users?filter=userName eq "…"."""
-        return self._search("Users", mapping.user_filter(user_name))
+        return self._search("Users", user_filter(user_name))
 
     def create_user(self, body: dict) -> tuple[int, dict]:
         """POST /Users: (status, created resource)."""
@@ -171,7 +174,7 @@ class ScimClient:
 
     def patch_user(self, scim_id: str, operations: list[dict]) -> int:
         """PATCH /Users/{id}."""
-        return self.request("PATCH", f"/Users/{quote(scim_id)}", mapping.patch_body(operations))[0]
+        return self.request("PATCH", f"/Users/{quote(scim_id)}", patch_body(operations))[0]
 
     def delete_user(self, scim_id: str) -> int:
         """DELETE /Users/{id}."""
@@ -179,7 +182,7 @@ class ScimClient:
 
     def find_groups(self, name: str) -> list[dict]:
         """GET /Groups?filter=displayName eq "…"."""
-        return self._search("Groups", mapping.group_filter(name))
+        return self._search("Groups", group_filter(name))
 
     def get_group(self, scim_id: str) -> dict:
         """GET /Groups/{id}."""
@@ -192,7 +195,7 @@ class ScimClient:
 
     def patch_group(self, scim_id: str, operations: list[dict]) -> int:
         """PATCH /Groups/{id}."""
-        return self.request("PATCH", f"/Groups/{quote(scim_id)}", mapping.patch_body(operations))[0]
+        return self.request("PATCH", f"/Groups/{quote(scim_id)}", patch_body(operations))[0]
 
     def delete_group(self, scim_id: str) -> int:
         """DELETE /Groups/{id}."""

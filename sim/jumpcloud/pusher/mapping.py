@@ -1,16 +1,15 @@
 """JumpCloud user/group -> SCIM 2.0 payloads: the one place the pusher's wire names are built (pure).
 
-Shapes follow the real JumpCloud samples in tests/data (reference §1.3): `userName` = email,
+Shapes follow the real JumpCloud samples in tests/data (sanitized captures from ShiftControl-io/scim-v2-rust,
+`src/test_data/provider_samples/jumpcloud_*.json`): `userName` = email,
 `externalId` = the JumpCloud `_id`, one primary work email, `name{givenName,familyName}`,
 `title` <- jobTitle, enterprise `department`, one work phone and one work address, `en-US` locale.
 """
 
 import hashlib
-import json
 
 from sim.scim.schemas import ENTERPRISE_URN
 from sim.scim.schemas import GROUP_URN
-from sim.scim.schemas import PATCH_OP_URN
 from sim.scim.schemas import USER_URN
 from sim.store import dumps
 
@@ -96,13 +95,8 @@ def group_resource(name: str) -> dict:
     return {"schemas": [GROUP_URN], "displayName": name}
 
 
-def patch_body(operations: list[dict]) -> dict:
-    """A PatchOp message (RFC 7644 §3.5.2)."""
-    return {"schemas": [PATCH_OP_URN], "Operations": operations}
-
-
 def member_operations(add: list[str], remove: list[str]) -> list[dict]:
-    """JumpCloud's membership ops: `path: members` with a bare value list, no filter, no display (§1.5)."""
+    """JumpCloud's membership ops: `path: members`, a bare value list, no filter (Paul-E/scim-v2-rust fixtures)."""
     ops = []
     if add:
         ops.append({"op": "add", "path": "members", "value": [{"value": i} for i in add]})
@@ -112,7 +106,8 @@ def member_operations(add: list[str], remove: list[str]) -> list[dict]:
 
 
 def rename_operations(name: str) -> list[dict]:
-    """A group rename: `replace displayName` (the method is undocumented; reference §5)."""
+    """A group rename: `replace displayName` (renames are supported, how is undocumented: "Group Management")."""
+    # "Group Management Considerations" of JumpCloud's connector articles: https://jumpcloud.com/wp-json/wp/v2/support/85119
     return [{"op": "replace", "path": "displayName", "value": name}]
 
 
@@ -154,13 +149,3 @@ def payload_hash(payload: dict) -> str:
     """A stable digest of what was sent (the SP's `id` excluded), to skip pushes that change nothing."""
     body = {k: v for k, v in payload.items() if k != "id"}
     return hashlib.sha256(dumps(body).encode("utf-8", "surrogatepass")).hexdigest()
-
-
-def user_filter(user_name: str) -> str:
-    """`userName eq "<email>"` with the value as a JSON string literal (RFC 7644 §3.4.2.2 compValue)."""
-    return f"userName eq {json.dumps(user_name, ensure_ascii=False)}"
-
-
-def group_filter(name: str) -> str:
-    """`displayName eq "<name>"`, the take-over lookup for groups."""
-    return f"displayName eq {json.dumps(name, ensure_ascii=False)}"

@@ -6,7 +6,8 @@
   the row (`parked`) until the object changes again or a reconcile is asked for.
 - `idm_users` / `idm_groups` / `idm_group_members`: JumpCloud id -> SCIM id, the hash and body of
   the last pushed user, and the members a managed group was last given.
-- The outbox cursor (`meta` key `idm.cursor`) is written in the same transaction as the rows it queued.
+- The outbox cursor (`meta` key `idm.cursor`, through the store's get_meta/set_meta) is written in the
+  same transaction as the rows it queued.
 """
 
 import time
@@ -59,6 +60,22 @@ CREATE INDEX IF NOT EXISTS idm_group_members_user ON idm_group_members(app_id, u
 CURSOR_KEY = "idm.cursor"
 
 
+def queue_counts(db) -> dict:
+    """Queue rows still to push, failing, and parked until their object changes (reads only: `sim status`)."""
+    pending, failing, parked = db.execute(
+        "SELECT COUNT(*) FILTER (WHERE parked = 0), COUNT(*) FILTER (WHERE last_error IS NOT NULL), "
+        "COUNT(*) FILTER (WHERE parked = 1) FROM idm_queue").fetchone()
+    return {"pending": pending, "failing": failing, "parked": parked}
+
+
+def failing_items(db, limit: int = 20) -> list[dict]:
+    """The oldest queue rows whose last attempt failed (reads only: `sim status`)."""
+    rows = db.execute("SELECT kind, object_id, attempts, parked, last_status, last_error FROM idm_queue "
+                      "WHERE last_error IS NOT NULL ORDER BY queued_at LIMIT ?", (limit,)).fetchall()
+    return [{"type": k, "id": o, "attempts": a, "parked": bool(p), "status": s, "error": e}
+            for k, o, a, p, s, e in rows]
+
+
 class SyncState:
     """Queue and push records over one store; every method takes the caller's `db` when it writes."""
 
@@ -68,15 +85,13 @@ class SyncState:
 
     # -- cursor ---------------------------------------------------------------------------------------
 
-    def cursor(self, db=None) -> int:
-        """The last outbox `seq` turned into queue rows."""
-        row = (db or self.store.read()).execute("SELECT value FROM meta WHERE key = ?", (CURSOR_KEY,)).fetchone()
-        return int(row[0]) if row else 0
+    def cursor(self) -> int:
+        """The last outbox `seq` turned into queue rows (inside a write, the one that transaction sees)."""
+        return int(self.store.get_meta(CURSOR_KEY, 0))
 
-    def set_cursor(self, db, seq: int) -> None:
-        """Move the cursor (call inside the transaction that queued the rows)."""
-        db.execute("INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                   (CURSOR_KEY, str(seq)))
+    def set_cursor(self, seq: int) -> None:
+        """Move the cursor (call inside the transaction that queued the rows: `set_meta` joins it)."""
+        self.store.set_meta(CURSOR_KEY, seq)
 
     # -- queue ----------------------------------------------------------------------------------------
 
@@ -93,6 +108,10 @@ class SyncState:
             rows,
         )
         return len(rows)
+
+    def drop_app(self, db, app_id: str) -> None:
+        """Drop every queue row of an application (a deleted one: nothing could ever push them)."""
+        db.execute("DELETE FROM idm_queue WHERE app_id = ?", (app_id,))
 
     def ready(self, apps: set[str], limit: int) -> list[dict]:
         """Due rows of active apps, users before groups (a group's members must exist first)."""
@@ -180,12 +199,10 @@ class SyncState:
         """JumpCloud ids of every user ever pushed to an app."""
         return [r[0] for r in self.store.read().execute("SELECT jc_id FROM idm_users WHERE app_id = ?", (app_id,))]
 
-    def groups_to_revisit(self, db, app_id: str, user_jc_id: str) -> list[str]:
-        """Managed groups the user is recorded in, plus bound JumpCloud groups the user belongs to."""
+    def recorded_groups(self, db, app_id: str, user_jc_id: str) -> list[str]:
+        """Managed groups the user was last recorded in (JumpCloud ids)."""
         return [r[0] for r in db.execute(
-            "SELECT group_jc_id FROM idm_group_members WHERE app_id = ?1 AND user_jc_id = ?2 "
-            "UNION SELECT b.target_id FROM jc_bindings b JOIN jc_memberships m ON m.group_id = b.target_id "
-            "WHERE b.app_id = ?1 AND b.target_type = 'user_group' AND m.user_id = ?2", (app_id, user_jc_id))]
+            "SELECT group_jc_id FROM idm_group_members WHERE app_id = ? AND user_jc_id = ?", (app_id, user_jc_id))]
 
     # -- groups ---------------------------------------------------------------------------------------
 
@@ -223,8 +240,9 @@ class SyncState:
         db.executemany("DELETE FROM idm_group_members WHERE app_id = ? AND group_jc_id = ? AND scim_user_id = ?",
                        [(app_id, group_jc_id, s) for s in removed])
 
-    def desired_members(self, app_id: str, group_jc_id: str) -> dict[str, str]:
-        """SCIM id -> JumpCloud id of the group's members that are pushed and active in the app."""
+    def active_scim_ids(self, app_id: str, jc_ids: list[str]) -> dict[str, str]:
+        """SCIM id -> JumpCloud id of those users that are pushed and active in the app."""
+        # One JSON parameter instead of one per id: a group may have more members than SQLite allows variables.
         return {r[0]: r[1] for r in self.store.read().execute(
-            "SELECT u.scim_id, u.jc_id FROM jc_memberships m JOIN idm_users u ON u.app_id = ? AND u.jc_id = m.user_id "
-            "WHERE m.group_id = ? AND u.active = 1", (app_id, group_jc_id))}
+            "SELECT scim_id, jc_id FROM idm_users WHERE app_id = ? AND active = 1 "
+            "AND jc_id IN (SELECT value FROM json_each(?))", (app_id, dumps(list(jc_ids))))}

@@ -2,9 +2,11 @@
 
 The settings live in the JumpCloud store; the token must be sent, so it is stored, but no method
 here returns it (`public()` says only whether one is set). Activation runs the test JumpCloud runs
-(reference §1.2, order inferred): look up the test user, create it, create, update and delete a
-test group when group management is on, then delete the test user, or deactivate it when the
-application does not support DELETE (404/405/501).
+(the order is inferred): look up the test user, create it, create, update and delete a test group
+when group management is on, then delete the test user, or deactivate it when the application does
+not support DELETE (404/405/501). Source: JumpCloud, "Provision and Manage Users and Groups in Apps
+Using Custom SCIM Identity Management Integration",
+https://jumpcloud.com/support/provision-and-manage-users-and-groups-in-apps-using-custom-scim-identity-management-integration
 """
 
 import urllib.parse
@@ -31,7 +33,7 @@ TESTED = ("base_url", "token", "group_management")  # what the connection test d
 DEFAULT_TEST_USER_EMAIL = "jumpcloud-scim-test@example.com"  # the guide names none; the pusher needs one
 DELETE_MODES = ("deactivate", "delete")
 UNSUPPORTED = (404, 405, 501)
-# The message JumpCloud's admin portal shows (reference §1.2, snipe-it issue 17002).
+# The message JumpCloud's admin portal shows (https://github.com/grokability/snipe-it/issues/17002).
 FAILURE_PREFIX = "There was a problem activating identity management"
 
 
@@ -47,7 +49,7 @@ class ActivationError(BadRequestError):
 
 
 def check_base_url(value) -> str:
-    """An http(s) URL without a trailing `/` (JumpCloud refuses one: troubleshooting article, §1.2)."""
+    """An http(s) URL without a trailing `/` (JumpCloud refuses one: "Troubleshoot Custom SCIM Integrations")."""
     if not isinstance(value, str) or not value.strip():
         raise BadRequestError("Base URL is required", details=[{"field": "base_url"}])
     value = value.strip()
@@ -65,6 +67,11 @@ def check_base_url(value) -> str:
     return value
 
 
+def stored_configs(db) -> list[dict]:
+    """Every application's stored settings, token included, by app id (reads only: `sim status`)."""
+    return [loads(doc) for (doc,) in db.execute("SELECT doc FROM idm_configs ORDER BY app_id").fetchall()]
+
+
 def _choice(value, allowed: tuple, field: str) -> str:
     if value not in allowed:
         raise BadRequestError(f"{field} must be one of {', '.join(allowed)}", details=[{"field": field}])
@@ -72,13 +79,20 @@ def _choice(value, allowed: tuple, field: str) -> str:
 
 
 class IdentityManagement:
-    """Per-application settings and activation; `client(config)` builds the SCIM client to push with."""
+    """Per-application settings and activation; `client(config)` builds the SCIM client to push with.
 
-    def __init__(self, store, directory, insights, settings: dict | None = None):
+    `client_factory` takes ScimClient's arguments (ScimClient itself by default); `recorder(exchange)`, if
+    given, is handed to every client built, connection tests included (`sim export` records the traffic).
+    """
+
+    def __init__(self, store, directory, insights, settings: dict | None = None, *, client_factory=None,
+                 recorder=None):
         self.store = store
         self.directory = directory
         self.insights = insights
         self.settings = settings or {}
+        self.client_factory = client_factory or ScimClient
+        self.recorder = recorder
         store.schema(DDL)
 
     # -- settings -----------------------------------------------------------------------------------
@@ -109,6 +123,13 @@ class IdentityManagement:
             (config["app_id"], 1 if config["status"] == "active" else 0, dumps(config)),
         )
 
+    def retire(self, db, app_id: str) -> None:
+        """A deleted application stops pushing: its settings, if any, go back to `configured`."""
+        row = db.execute("SELECT doc FROM idm_configs WHERE app_id = ?", (app_id,)).fetchone()
+        if row is not None:
+            db.execute("UPDATE idm_configs SET active = 0, doc = ? WHERE app_id = ?",
+                       (dumps({**loads(row[0]), "status": "configured"}), app_id))
+
     def configure(self, app_id: str, *, base_url: str, token: str | None = None, group_management: bool = True,
                   test_user_email: str | None = None, update_method: str | None = None,
                   delete_mode: str | None = None) -> dict:
@@ -134,7 +155,8 @@ class IdentityManagement:
                                      "update_method"),
             "delete_mode": _choice(delete_mode or previous.get("delete_mode", "deactivate"), DELETE_MODES,
                                    "delete_mode"),
-            # Editing an active configuration requires a new connection test (Custom-SCIM doc, reference §1.1).
+            # Editing an active configuration requires a new connection test (Custom SCIM article, "Editing a Custom
+            # SCIM Identity Management Connector").
             "status": "configured",
             "activated_at": previous.get("activated_at"),
             "last_error": None,
@@ -157,12 +179,13 @@ class IdentityManagement:
 
     def client(self, config: dict) -> ScimClient:
         """A SCIM client for one application's settings."""
-        return ScimClient(
+        return self.client_factory(
             config["base_url"], config["token"],
             user_agent=self.settings.get("PUSH_USER_AGENT", DEFAULT_USER_AGENT),
             content_type=self.settings.get("PUSH_CONTENT_TYPE", DEFAULT_CONTENT_TYPE),
             timeout=float(self.settings.get("PUSH_TIMEOUT", 30.0)),
             pool_size=int(self.settings.get("PUSH_WORKERS", 4)) + 2,
+            recorder=self.recorder,
         )
 
     # -- activation ---------------------------------------------------------------------------------

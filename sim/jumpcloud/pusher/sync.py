@@ -1,9 +1,12 @@
 """Push one queued user or group to one application: desired state vs. what was pushed, then SCIM calls.
 
-Who is pushed (reference §1.3-1.5): users bound to the app (directly or through a bound group) and
-ACTIVATED; STAGED users are skipped. With group management on: bound groups, never created empty,
-whose members are the group's users that are pushed and active. Every request is a Directory
-Insights-style event; a failure is recorded and raised (the worker decides retry or park).
+Who is pushed: users bound to the app (directly or through a bound group) and ACTIVATED; STAGED
+users are skipped. With group management on: bound groups, never created empty, whose members are
+the group's users that are pushed and active. Every request is a Directory Insights-style event; a
+failure is recorded and raised (the worker decides retry or park). Sources: JumpCloud's "User
+Provisioning with SCIM and HRIS" guide (TheJumpCloud/jumpcloud-docs-public,
+`docs/new/guides/user-provisioning-with-scim-and-hris/index.html`) and the "Group Management
+Considerations" of its connector articles (https://jumpcloud.com/wp-json/wp/v2/support/85119).
 """
 
 import logging
@@ -65,12 +68,6 @@ class SyncEngine:
         except JumpCloudError:
             return None
 
-    def is_group_bound(self, app_id: str, group_id: str) -> bool:
-        """The group is bound to the app."""
-        return self.store.read().execute(
-            "SELECT 1 FROM jc_bindings WHERE app_id = ? AND target_type = 'user_group' AND target_id = ?",
-            (app_id, group_id)).fetchone() is not None
-
     # -- events --------------------------------------------------------------------------------------
 
     def _event(self, db, ctx: AppContext, event_type: str, resource: dict, method: str, path: str, status,
@@ -104,8 +101,10 @@ class SyncEngine:
     def _revisit_groups(self, db, ctx: AppContext, user_id: str) -> None:
         """A user's active state changed: its managed groups' membership must follow."""
         if ctx.config.get("group_management"):
-            groups = self.state.groups_to_revisit(db, ctx.app_id, user_id)
-            self.state.enqueue(db, [(ctx.app_id, "group", g) for g in groups])
+            # Managed groups the user is recorded in, plus bound JumpCloud groups the user belongs to.
+            groups = set(self.state.recorded_groups(db, ctx.app_id, user_id))
+            groups.update(self.directory.bound_groups_of_user(ctx.app_id, user_id))
+            self.state.enqueue(db, [(ctx.app_id, "group", g) for g in sorted(groups)])
 
     # -- users ---------------------------------------------------------------------------------------
 
@@ -146,7 +145,8 @@ class SyncEngine:
                     self.state.forget_user(db, ctx.app_id, user["_id"])
                 record = None
         if record is None:
-            # A lookup precedes every create (reference §1.3); its failure is `user_lookup_provision`.
+            # A lookup precedes every create (Custom SCIM article, "SCIM DI User Events"); its failure is
+            # `user_lookup_provision`.
             found = self._call(ctx, "user_lookup_provision", resource, "GET", "/Users",
                                lambda: ctx.client.find_users(user["email"]))
             if found:  # take over the existing SP user
@@ -178,7 +178,7 @@ class SyncEngine:
 
     def _update(self, ctx: AppContext, resource: dict, scim_id: str, before: dict | None, after: dict,
                 event: str) -> int:
-        """Full PUT (default) or one PATCH op per changed attribute (reference §1.3, §5)."""
+        """Full PUT (default, ShiftControl-io/scim-v2-rust captures) or one PATCH op per changed attribute (Paul-E)."""
         if ctx.patch_mode:
             ops = mapping.user_operations(before, after) or mapping.user_operations(None, after)
             return self._call(ctx, event, resource, "PATCH", "/Users/{id}", lambda: ctx.client.patch_user(scim_id, ops))
@@ -255,15 +255,16 @@ class SyncEngine:
         if group is None:
             self._delete_group(ctx, item, record)
             return
-        if not self.is_group_bound(ctx.app_id, group_id):
-            # Unbinding stops syncing and leaves the group as-is in the app (reference §1.5).
+        if not self.directory.is_group_bound(ctx.app_id, group_id):
+            # Unbinding stops syncing and leaves the group as-is in the app ("Group Management Considerations").
             with self.store.write() as db:
                 if record:
                     self.state.forget_group(db, ctx.app_id, group_id)
                 self.state.done(db, item)
             return
         resource = {"id": group_id, "type": "user_group", "name": group["name"]}
-        desired = self.state.desired_members(ctx.app_id, group_id)
+        with self.store.snapshot():  # the members and the push records, as of one moment (as one join was)
+            desired = self.state.active_scim_ids(ctx.app_id, self.directory.member_ids(group_id))
         try:
             if record is None:
                 if not desired:  # empty groups are not created
@@ -300,7 +301,7 @@ class SyncEngine:
         self._finish(item)
 
     def _adopt_or_create(self, ctx: AppContext, resource: dict, group: dict, *, retried: bool = False) -> tuple[str, dict]:
-        """Take over an SP group of the same displayName (reference §1.5), else POST one; returns its members."""
+        """Take over an SP group of the same displayName ("Group Management Considerations"), else POST one."""
         name = group["name"]
         found = self._call(ctx, "group_create_provision", resource, "GET", "/Groups",
                            lambda: ctx.client.find_groups(name))

@@ -3,7 +3,7 @@
 Every directory mutation writes an outbox row in its own transaction; the worker turns new rows
 into queue rows (moving the cursor in the same transaction), then pushes due rows, users before
 groups, users on a small thread pool (JumpCloud's ordering only requires that a group's members
-exist before the group is given them). Retry policy (undocumented for JumpCloud, reference §1.6;
+exist before the group is given them). Retry policy (undocumented for JumpCloud's SCIM pushes;
 ours): 429 waits `Retry-After`, 5xx/408/connection errors back off exponentially with seeded
 jitter up to a cap, other 4xx park the row until the object changes. No row is ever dropped.
 """
@@ -15,7 +15,6 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from sim.jumpcloud.directory.schema import BOUND_USERS
 from sim.jumpcloud.errors import JumpCloudError
 from sim.jumpcloud.pusher.client import DEFAULT_CONTENT_TYPE
 from sim.jumpcloud.pusher.client import DEFAULT_USER_AGENT
@@ -24,8 +23,6 @@ from sim.jumpcloud.pusher.queue import SyncState
 from sim.jumpcloud.pusher.settings import IdentityManagement
 from sim.jumpcloud.pusher.sync import AppContext
 from sim.jumpcloud.pusher.sync import SyncEngine
-from sim.store import dumps
-from sim.store import loads
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +31,9 @@ PUSH_DEFAULTS = {
     "PUSH_BATCH": 256,  # queue rows claimed per round
     "PUSH_DELAY": 0.0,  # seconds a change waits before it is pushed (debounce)
     "PUSH_RETRY_BASE": 1.0,  # first backoff, doubled per attempt
-    "PUSH_RETRY_CAP": 240.0,  # longest backoff (JumpCloud's own API advice tops out at 240 s: reference §1.6)
+    # Longest backoff: JumpCloud's advice for its own API tops out at 240 s ("30/60/120/240", quoted by
+    # saltext-jumpcloud from https://jumpcloud.com/support/best-practices-jumpcloud-api).
+    "PUSH_RETRY_CAP": 240.0,
     "PUSH_SEED": 0,  # seed of the jitter
     "PUSH_TIMEOUT": 30.0,
     "PUSH_MEMBER_CHUNK": 1000,  # members per PATCH
@@ -54,8 +53,11 @@ def push_settings(overrides: dict | None = None) -> dict:
     return out
 
 
-def affected(db, change: dict, configs: list[dict]) -> list[tuple[str, str, str]]:
-    """Queue items (app_id, kind, JumpCloud id) one outbox row calls for in each active app."""
+def affected(change: dict, configs: list[dict], member_ids) -> list[tuple[str, str, str]]:
+    """Queue items (app_id, kind, JumpCloud id) one outbox row calls for in each active app.
+
+    `member_ids(group_id)` lists a group's members (the directory's `member_ids`).
+    """
     kind, object_id, action, detail = change["object_type"], change["object_id"], change["action"], change["detail"]
     out = []
     for config in configs:
@@ -77,20 +79,23 @@ def affected(db, change: dict, configs: list[dict]) -> list[tuple[str, str, str]
             else:
                 if groups_on:
                     out.append((app, "group", target))
-                out += [(app, "user", r[0]) for r in db.execute(
-                    "SELECT user_id FROM jc_memberships WHERE group_id = ?", (target,))]
+                out += [(app, "user", u) for u in member_ids(target)]
     return out
 
 
 class Pusher:
-    """One per JumpCloud app process: `app.extensions["jumpcloud"].pusher`."""
+    """One per JumpCloud app process: `app.extensions["jumpcloud"].pusher`.
 
-    def __init__(self, jc, settings: dict | None = None):
+    `client_factory` and `recorder`: see IdentityManagement (the SCIM client every push and test goes through).
+    """
+
+    def __init__(self, jc, settings: dict | None = None, *, client_factory=None, recorder=None):
         self.jc = jc
         self.store = jc.store
         self.directory = jc.directory
         self.settings = push_settings(settings)
-        self.idm = IdentityManagement(self.store, jc.directory, jc.insights, self.settings)
+        self.idm = IdentityManagement(self.store, jc.directory, jc.insights, self.settings,
+                                      client_factory=client_factory, recorder=recorder)
         self.state = SyncState(self.store)
         self.engine = SyncEngine(self.store, jc.directory, jc.insights, self.state,
                                  member_chunk=int(self.settings["PUSH_MEMBER_CHUNK"]))
@@ -132,12 +137,11 @@ class Pusher:
                 app = config["app_id"]
                 if app_id is not None and app != app_id:
                     continue
-                users = {r[0] for r in db.execute(BOUND_USERS, (app,))} | set(self.state.user_ids(app))
+                users = set(self.directory.bound_user_ids(app)) | set(self.state.user_ids(app))
                 items = [(app, "user", u) for u in sorted(users)]
                 if config.get("group_management"):
-                    groups = {r[0] for r in db.execute(
-                        "SELECT target_id FROM jc_bindings WHERE app_id = ? AND target_type = 'user_group'", (app,))}
-                    items += [(app, "group", g) for g in sorted(groups | set(self.state.group_ids(app)))]
+                    groups = set(self.directory.bound_group_ids(app)) | set(self.state.group_ids(app))
+                    items += [(app, "group", g) for g in sorted(groups)]
                 queued += self.state.enqueue(db, items, force=force)
         self._wake.set()
         return queued
@@ -246,28 +250,25 @@ class Pusher:
         consumed = 0
         while True:
             with self.store.write() as db:
-                changes = self.directory.changes_since(self.state.cursor(db), limit)
+                changes = self.directory.changes_since(self.state.cursor(), limit)
                 if not changes:
                     return consumed
                 configs = self.idm.active()
                 items = set()
                 for change in changes:
-                    items.update(affected(db, change, configs))
+                    items.update(affected(change, configs, self.directory.member_ids))
                     if change["object_type"] == "application" and change["action"] == "delete":
                         self._forget_app(db, change["object_id"])
                 self.state.enqueue(db, sorted(items), delay=float(self.settings["PUSH_DELAY"]))
-                self.state.set_cursor(db, changes[-1]["seq"])
+                self.state.set_cursor(changes[-1]["seq"])
             consumed += len(changes)
             if len(changes) < limit:
                 return consumed
 
     def _forget_app(self, db, app_id: str) -> None:
         """A deleted application stops pushing, and its queue goes (nothing could ever push it)."""
-        db.execute("DELETE FROM idm_queue WHERE app_id = ?", (app_id,))
-        row = db.execute("SELECT doc FROM idm_configs WHERE app_id = ?", (app_id,)).fetchone()
-        if row is not None:
-            db.execute("UPDATE idm_configs SET active = 0, doc = ? WHERE app_id = ?",
-                       (dumps({**loads(row[0]), "status": "configured"}), app_id))
+        self.state.drop_app(db, app_id)
+        self.idm.retire(db, app_id)
 
     def run_once(self) -> int:
         """One round: feed the queue, push one batch (users first); returns how many rows were tried."""
@@ -343,7 +344,7 @@ def install(app, settings: dict | None = None) -> Pusher:
 
         merged = {k: app.config[k] for k in PUSH_DEFAULTS if k in app.config}
         merged.update(settings or {})
-        jc.pusher = Pusher(jc, merged)
+        jc.pusher = Pusher(jc, merged, client_factory=jc.scim_client, recorder=jc.scim_recorder)
         if "sim_control" not in app.blueprints:
             app.register_blueprint(control.bp)
         if jc.pusher.idm.active():

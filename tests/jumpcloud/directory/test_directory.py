@@ -6,7 +6,7 @@ import types
 import pytest
 
 from sim.jumpcloud.directory import query as q
-from sim.jumpcloud.directory.directory import USER_SPACE
+from sim.jumpcloud.directory.schema import USER_SPACE
 from sim.jumpcloud.directory.shapes import clean_user_input
 from sim.jumpcloud.errors import AlreadyExistsError
 from sim.jumpcloud.errors import BadRequestError

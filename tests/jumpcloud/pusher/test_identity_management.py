@@ -304,11 +304,11 @@ def test_idle_is_never_reported_while_a_change_is_being_fed(loop):
     state = loop.pusher.state
     read_cursor = state.cursor
 
-    def cursor_after_a_feed(db=None):
+    def cursor_after_a_feed():
         # The worker's feed lands just before status() looks at the cursor.
         state.cursor = read_cursor
         loop.pusher.feed()
-        return read_cursor(db)
+        return read_cursor()
 
     state.cursor = cursor_after_a_feed
     try:

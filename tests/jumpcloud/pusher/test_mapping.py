@@ -5,6 +5,7 @@ import json
 import pytest
 
 from sim.jumpcloud.pusher import mapping
+from sim.scim import messages
 from tests.paths import DATA
 
 
@@ -63,9 +64,9 @@ def test_deactivation_keeps_the_resource_and_flips_active():
 
 
 def test_membership_operations_are_jumpclouds_value_lists_without_filters():
-    assert mapping.patch_body(mapping.member_operations(["jc-user-uuid-001"], [])) == \
+    assert messages.patch_body(mapping.member_operations(["jc-user-uuid-001"], [])) == \
         sample("jumpcloud_patch_add_member.json")
-    assert mapping.patch_body(mapping.member_operations([], ["jc-user-uuid-001"])) == \
+    assert messages.patch_body(mapping.member_operations([], ["jc-user-uuid-001"])) == \
         sample("jumpcloud_patch_remove_member_with_value.json")
     assert mapping.member_operations([], []) == []
 
@@ -93,7 +94,7 @@ def test_per_attribute_patch_removes_dropped_attributes_and_uses_extension_paths
     ('we"ird\\@example.com', 'userName eq "we\\"ird\\\\@example.com"'),
 ])
 def test_the_lookup_filter_quotes_the_email_as_a_json_string(value, expected):
-    assert mapping.user_filter(value) == expected
+    assert messages.user_filter(value) == expected
 
 
 def test_the_payload_hash_ignores_the_sp_id_and_key_order():
