@@ -7,7 +7,6 @@ Registered through the `pytest11` entry point, so `pip install jumpcloud-strongd
 function-scoped, with its SQLite state in a fresh temporary directory.
 """
 
-import contextlib
 import secrets
 
 import pytest
@@ -17,6 +16,7 @@ from sim.config import DEFAULTS
 
 # Retries a test can wait for: the pusher's own defaults back off for minutes.
 FAST_RETRIES = {"PUSH_RETRY_BASE": 0.05, "PUSH_RETRY_CAP": 0.5}
+TEST_SYNC = "NORMAL"  # durable against a killed process, without an fsync per commit: tests do not lose power
 FIRST_SYNC_TIMEOUT = 120.0
 _CACHE = pytest.StashKey[dict]()  # per-session cache of generated directories, on config.stash
 MARKER_HELP = ("sim(seed=None, users=None, groups=None, settings=None): seed and size of the simulator's fixtures "
@@ -77,14 +77,6 @@ def _directory_maker(config):
     from sim.fake import directory as fake
 
     return _cached_maker(config.stash[_CACHE], fake.make_directory)
-
-
-@contextlib.contextmanager
-def _fast_sync():
-    """Durable against a killed process, without an fsync per commit: tests do not lose power."""
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("SIM_SQLITE_SYNC", "NORMAL")
-        yield
 
 
 def _session() -> requests.Session:
@@ -262,9 +254,9 @@ def start_loop(state_dir: str, *, seed: int, users: int, groups: int, settings: 
     """
     from sim.run import up
 
-    seams = {"MAKE_DIRECTORY": make_directory} if make_directory is not None else {}
     loop = up.start(seed=seed, users=users, groups=groups, jumpcloud_port=0, strongdm_port=0, state_dir=state_dir,
-                    settings={**FAST_RETRIES, **seams, **(settings or {})})
+                    settings={**FAST_RETRIES, **(settings or {})}, make_directory=make_directory,
+                    synchronous=TEST_SYNC)
     wrapped = ProvisioningLoop(loop, state_dir, {"seed": seed, "users": users, "groups": groups,
                                                  "settings": settings or {}})
     if wait:
@@ -282,10 +274,8 @@ def strongdm_server(request, tmp_path_factory):
 
     options = sim_options(request)
     token = secrets.token_urlsafe(24)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("SIM_SQLITE_SYNC", "NORMAL")
-        server, admin = runner.start_strongdm(str(tmp_path_factory.mktemp("strongdm")), port=0, token=token,
-                                              settings=options["settings"] or None)
+    server, admin = runner.start_strongdm(str(tmp_path_factory.mktemp("strongdm")), port=0, token=token,
+                                          settings=options["settings"] or None, synchronous=TEST_SYNC)
     sdm = StrongDMServer(server, token, admin)
     yield sdm
     sdm.close()
@@ -297,10 +287,10 @@ def jumpcloud_server(request, tmp_path_factory):
     from sim.run.jumpcloud import start_jumpcloud
 
     options = sim_options(request)
-    settings = {**FAST_RETRIES, "MAKE_DIRECTORY": _directory_maker(request.config), **options["settings"]}
-    with _fast_sync():
-        server, creds = start_jumpcloud(str(tmp_path_factory.mktemp("jumpcloud")), port=0, seed=options["seed"],
-                                        users=options["users"], groups=options["groups"], settings=settings)
+    server, creds = start_jumpcloud(str(tmp_path_factory.mktemp("jumpcloud")), port=0, seed=options["seed"],
+                                    users=options["users"], groups=options["groups"],
+                                    settings={**FAST_RETRIES, **options["settings"]},
+                                    make_directory=_directory_maker(request.config), synchronous=TEST_SYNC)
     jc = JumpCloudServer(server, creds["api_key"], creds.get("admin"))
     yield jc
     jc.close()
@@ -310,9 +300,8 @@ def jumpcloud_server(request, tmp_path_factory):
 def provisioning_loop(request, tmp_path_factory):
     """JumpCloud and StrongDM wired as `sim up` wires them, first sync finished."""
     options = sim_options(request)
-    with _fast_sync():
-        loop = start_loop(str(tmp_path_factory.mktemp("sim")), seed=options["seed"], users=options["users"],
-                          groups=options["groups"], settings=options["settings"],
-                          make_directory=_directory_maker(request.config))
+    loop = start_loop(str(tmp_path_factory.mktemp("sim")), seed=options["seed"], users=options["users"],
+                      groups=options["groups"], settings=options["settings"],
+                      make_directory=_directory_maker(request.config))
     yield loop
     loop.stop()

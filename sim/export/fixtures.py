@@ -105,7 +105,7 @@ def start_loop(state_dir: str, *, seed: int, users: int, groups: int) -> ExportL
     sdm_server = ServerThread(strongdm_app(sdm_store, token=token), "127.0.0.1", 0).start()
     jc_store = _store(state_dir, "jumpcloud", seed)
     recorder = Recorder()  # every SCIM client the pusher builds (connection test and pushes) is given it
-    jc_app = jumpcloud_app(jc_store, settings={**push_settings(seed), "SCIM_RECORDER": recorder})
+    jc_app = jumpcloud_app(jc_store, settings=push_settings(seed), scim_recorder=recorder)
     jc = jc_app.extensions["jumpcloud"]
     api_key = secret_for(seed, "jumpcloud-api-key")
     seed_if_empty(jc, seed=seed, users=users, groups=groups, api_key=api_key, admin_password=ADMIN_PASSWORD)

@@ -13,8 +13,13 @@ from sim.store import open_store
 log = logging.getLogger(__name__)
 
 
-def create_app(store: Store | None = None, *, settings: dict | None = None) -> Flask:
-    """Build the JumpCloud app over `store` (a temporary store when None); `settings` override sim.config."""
+def create_app(store: Store | None = None, *, settings: dict | None = None, make_directory=None, scim_client=None,
+               scim_recorder=None) -> Flask:
+    """Build the JumpCloud app over `store` (a temporary store when None); `settings` override sim.config.
+
+    Seams (see `JumpCloud`): `make_directory(seed, users, groups)` seeds the directory (sim.fake's by default),
+    `scim_client` builds the pusher's SCIM client, `scim_recorder` sees every SCIM exchange.
+    """
     from sim.jumpcloud.api import common as api
     from sim.jumpcloud.api import insights as insights_api
     from sim.jumpcloud.api import v1 as api_v1
@@ -27,11 +32,10 @@ def create_app(store: Store | None = None, *, settings: dict | None = None) -> F
     app.config.update(merged)
     app.config["MAX_CONTENT_LENGTH"] = int(merged["MAX_CONTENT_LENGTH"])
     app.json.sort_keys = False  # keep documents in their stored (sorted) order without re-sorting per response
-    # Seams (see JumpCloud): PASSWORD_HASH_METHOD is for tests only, the default stays werkzeug's scrypt.
+    # PASSWORD_HASH_METHOD is for tests only: a cheap hash; the default stays werkzeug's scrypt.
     app.extensions["jumpcloud"] = JumpCloud(
-        store if store is not None else open_store(None, "jumpcloud"),
-        make_directory=merged.get("MAKE_DIRECTORY"), password_method=merged.get("PASSWORD_HASH_METHOD"),
-        scim_client=merged.get("SCIM_CLIENT"), scim_recorder=merged.get("SCIM_RECORDER"))
+        store if store is not None else open_store(None, "jumpcloud"), make_directory=make_directory,
+        password_method=merged.get("PASSWORD_HASH_METHOD"), scim_client=scim_client, scim_recorder=scim_recorder)
     # The API lives under /api and /insights; `/` is left for the console and `/_sim` for control.
     app.register_blueprint(api_v1.bp)
     app.register_blueprint(api_v2.bp)

@@ -8,14 +8,15 @@ from sim.store import open_store
 
 def start_jumpcloud(state_dir: str | None, *, host: str = "127.0.0.1", port: int = 0, seed: int = 42,
                     users: int = 50, groups: int = 8, settings: dict | None = None,
-                    previous: dict | None = None):
+                    previous: dict | None = None, make_directory=None, synchronous: str | None = None):
     """Serve JumpCloud; returns (server, credentials) where credentials carry the API key and admin login.
 
     API keys are stored hashed, so the key shown at seeding is kept by the caller (in endpoints.json)
     and passed back as `previous` on a restart; a restart without it reports the key as unknown.
+    `make_directory` and `synchronous` are the seams of `create_app` and `open_store`.
     """
-    store = open_store(state_dir, "jumpcloud")
-    app = create_app(store, settings=settings)
+    store = open_store(state_dir, "jumpcloud", synchronous=synchronous)
+    app = create_app(store, settings=settings, make_directory=make_directory)
     jc = app.extensions["jumpcloud"]
     seeded = seed_if_empty(jc, seed=seed, users=users, groups=groups)
     credentials = dict(previous or {})

@@ -92,10 +92,12 @@ def _without_receiver_faults(settings: dict | None) -> tuple[dict | None, list]:
 
 def start(*, seed: int = 42, users: int = 50, groups: int = 8, jumpcloud_port: int = 8400,
           strongdm_port: int = 8401, state_dir: str | None = ".sim", fresh: bool = False, blank: bool = False,
-          host: str = "127.0.0.1", settings: dict | None = None, grpc_port: int | None = None) -> Loop:
+          host: str = "127.0.0.1", settings: dict | None = None, grpc_port: int | None = None,
+          make_directory=None, synchronous: str | None = None) -> Loop:
     """Start both apps and wire them (unless `blank`); returns before the first sync finishes.
 
     `grpc_port=None` (the default) leaves StrongDM's SDK API off, as does a missing `sdk` extra; 0 picks a port.
+    `make_directory` (the directory generator) and `synchronous` (both stores' SQLite sync mode) are seams.
     """
     from sim.faults import middleware as faults
     from sim.jumpcloud import create_app
@@ -108,7 +110,8 @@ def start(*, seed: int = 42, users: int = 50, groups: int = 8, jumpcloud_port: i
     prev_sdm, prev_jc = previous.get("strongdm") or {}, previous.get("jumpcloud") or {}
     receiver_settings, receiver_faults = _without_receiver_faults(settings)
     sdm_server, sdm_admin = runner.start_strongdm(state_dir, host=host, port=strongdm_port,
-                                                  admin=prev_sdm.get("admin"), settings=receiver_settings)
+                                                  admin=prev_sdm.get("admin"), settings=receiver_settings,
+                                                  synchronous=synchronous)
     sdm = sdm_server.app.extensions["strongdm"]
     scim_base = f"{sdm_server.url}/provisioning/generic/v2"
     token = None
@@ -117,8 +120,8 @@ def start(*, seed: int = 42, users: int = 50, groups: int = 8, jumpcloud_port: i
         if not (token and sdm.org.check_token(token)):
             token = sdm.org.activate_scim("generic")  # Settings > User Management > Provisioning > Activate
 
-    store = open_store(state_dir, "jumpcloud")
-    jc_app = create_app(store, settings=settings)
+    store = open_store(state_dir, "jumpcloud", synchronous=synchronous)
+    jc_app = create_app(store, settings=settings, make_directory=make_directory)
     jc = jc_app.extensions["jumpcloud"]
     seeded = seed_if_empty(jc, seed=seed, users=users, groups=groups, skip_apps=("strongdm",) if blank else ())
     credentials = _jumpcloud_credentials(jc, seeded, prev_jc)

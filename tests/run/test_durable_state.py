@@ -23,15 +23,14 @@ def free_port() -> int:
 
 
 @pytest.fixture
-def start(tmp_path, monkeypatch):
+def start(tmp_path):
     """Start `sim up` on tmp_path; StrongDM keeps one port across restarts, so the wiring stays as it was."""
-    monkeypatch.setattr(fake, "make_directory", CACHED_DIRECTORY)
-    monkeypatch.setenv("SIM_SQLITE_SYNC", "NORMAL")
     port = free_port()
     loops = []
 
     def start_loop():
-        loop = up.start(state_dir=str(tmp_path), strongdm_port=port, settings=FAST, **SMALL)
+        loop = up.start(state_dir=str(tmp_path), strongdm_port=port, settings=FAST, make_directory=CACHED_DIRECTORY,
+                        synchronous="NORMAL", **SMALL)
         loops.append(loop)
         status = up.first_sync(loop, timeout=30)
         assert status["idle"], status

@@ -19,10 +19,8 @@ CACHED_DIRECTORY = functools.lru_cache(fake.make_directory)
 def state(tmp_path_factory):
     """A state dir left by `sim up` after its first sync, then one push failing: (path, endpoints, loop facts)."""
     path = tmp_path_factory.mktemp("state")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(fake, "make_directory", CACHED_DIRECTORY)
-        mp.setenv("SIM_SQLITE_SYNC", "NORMAL")
-        loop = up.start(state_dir=str(path), settings={"PUSH_RETRY_BASE": 0.05, "PUSH_RETRY_CAP": 0.2}, **SMALL)
+    loop = up.start(state_dir=str(path), settings={"PUSH_RETRY_BASE": 0.05, "PUSH_RETRY_CAP": 0.2},
+                    make_directory=CACHED_DIRECTORY, synchronous="NORMAL", **SMALL)
     try:
         assert up.first_sync(loop, timeout=30)["idle"]
         jc = loop.jumpcloud.app.extensions["jumpcloud"]

@@ -24,14 +24,13 @@ CACHED_DIRECTORY = functools.lru_cache(fake.make_directory)
 
 
 @pytest.fixture
-def started(tmp_path, monkeypatch):
+def started(tmp_path):
     # Generating a directory costs a second or two; the object is only read when seeding, so reuse it.
-    monkeypatch.setattr(fake, "make_directory", CACHED_DIRECTORY)
-    monkeypatch.setenv("SIM_SQLITE_SYNC", "NORMAL")
     loops = []
 
     def start(**options):
-        loop = up.start(state_dir=str(tmp_path), **{**SMALL, **options})
+        loop = up.start(state_dir=str(tmp_path), make_directory=CACHED_DIRECTORY, synchronous="NORMAL",
+                        **{**SMALL, **options})
         loops.append(loop)
         return loop
 

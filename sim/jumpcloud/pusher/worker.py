@@ -9,12 +9,12 @@ jitter up to a cap, other 4xx park the row until the object changes. No row is e
 """
 
 import logging
-import os
 import random
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
+from sim.config import env_overrides
 from sim.jumpcloud.errors import JumpCloudError
 from sim.jumpcloud.pusher.client import DEFAULT_CONTENT_TYPE
 from sim.jumpcloud.pusher.client import DEFAULT_USER_AGENT
@@ -45,10 +45,7 @@ PUSH_DEFAULTS = {
 def push_settings(overrides: dict | None = None) -> dict:
     """PUSH_DEFAULTS, then SIM_PUSH_* environment variables, then `overrides` (PUSH_* keys only)."""
     out = dict(PUSH_DEFAULTS)
-    for key, default in PUSH_DEFAULTS.items():
-        raw = os.environ.get("SIM_" + key)
-        if raw is not None:
-            out[key] = type(default)(raw)
+    out.update(env_overrides(PUSH_DEFAULTS))
     out.update({k: v for k, v in (overrides or {}).items() if k in PUSH_DEFAULTS and v is not None})
     return out
 
