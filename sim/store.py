@@ -248,6 +248,12 @@ class Store:
             ).fetchone()
             return row[0]
 
+    def raise_counter(self, kind: str, at_least: int) -> None:
+        """Make a persistent counter at least `at_least` (inside the caller's transaction if any), after a bulk seed."""
+        with self.write() as db:
+            db.execute("INSERT INTO id_counters(kind, n) VALUES (?, ?) ON CONFLICT(kind) DO UPDATE SET n = MAX(n, excluded.n)",
+                       (kind, at_least))
+
     def new_hex(self, kind: str, length: int) -> str:
         """A deterministic, never-repeating hex id: hash of (salt, kind, persistent counter)."""
         n = self.next_number(kind)

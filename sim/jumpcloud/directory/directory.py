@@ -129,6 +129,4 @@ class Directory(Outbox, DirectoryUsers, DirectoryGroups, DirectoryBindings):
                            sorted(tuple(m) for m in fake.memberships))
             db.executemany("INSERT INTO jc_apps(id, name, display_label, created, doc) VALUES (?, ?, ?, ?, ?)",
                            app_rows)
-            db.execute(
-                "INSERT INTO id_counters(kind, n) VALUES ('unix_uid', ?) "
-                "ON CONFLICT(kind) DO UPDATE SET n = MAX(n, excluded.n)", (len(order),))
+            self.store.raise_counter("unix_uid", len(order))
