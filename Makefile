@@ -1,18 +1,28 @@
-# Everything runs from a venv this Makefile creates itself.
+# Everything runs from a venv this Makefile creates itself, installed with the versions CI tests with.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+CONSTRAINTS := constraints.txt
+PIP := $(BIN)/pip install -q -c $(CONSTRAINTS)
+# `make run` needs only the package and the SDK API; `make test` (and lint, bench, ...) the test toolchain.
+RUN_STAMP := $(VENV)/.installed-run
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean fixtures
+.PHONY: run test lint bench clean fixtures dist
 
-$(STAMP): pyproject.toml
+$(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[test]'
-	touch $(STAMP)
 
-run: $(STAMP)
+$(RUN_STAMP): pyproject.toml $(CONSTRAINTS) | $(VENV)/bin/python
+	$(PIP) -e '.[sdk]'
+	touch $(RUN_STAMP)
+
+$(STAMP): pyproject.toml $(CONSTRAINTS) | $(VENV)/bin/python
+	$(PIP) -e '.[test,sdk,pytest]'
+	touch $(STAMP) $(RUN_STAMP)
+
+run: $(RUN_STAMP)
 	$(BIN)/sim up
 
 test: $(STAMP)
@@ -27,5 +37,10 @@ bench: $(STAMP)
 fixtures: $(STAMP)
 	$(BIN)/sim export --seed 42 --users 50 --groups 8 --out fixtures
 
+# A wheel and an sdist in dist/ (python -m build; `build` is in the test toolchain).
+dist: $(STAMP)
+	rm -rf dist
+	$(BIN)/python -m build --outdir dist .
+
 clean:
-	rm -rf $(VENV) .sim
+	rm -rf $(VENV) .sim dist

@@ -2,16 +2,27 @@
 
 import click
 
-from sim import __version__
 from sim.config import DEFAULTS
 from sim.faults.options import fault_option
 from sim.faults.options import fault_seed_option
 from sim.faults.options import fault_settings
 from sim.faults.options import rate_limits_option
 
+WAIT_TIMEOUT = 120.0  # seconds `sim up --wait` and `sim wait` wait: seeding and the first sync of 50 users take ~5 s
+
+
+def print_version(ctx, _param, value):
+    """--version: the package, Python, Faker and SQLite versions (Faker decides what a seed generates)."""
+    if value and not ctx.resilient_parsing:
+        from sim.run.about import version_text
+
+        click.echo(version_text())
+        ctx.exit()
+
 
 @click.group()
-@click.version_option(__version__, prog_name="sim")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=print_version,
+              help="Show the package, Python, Faker and SQLite versions and exit.")
 def cli():
     """Offline simulator of JumpCloud -> StrongDM user provisioning over SCIM 2.0."""
 
@@ -176,40 +187,85 @@ def jumpcloud(port, host, state_dir, seed, users, groups, faults, fault_seed, sc
               help="Where the SQLite state and endpoints.json live.")
 @click.option("--grpc-port", default=8402, show_default=True,
               help="StrongDM SDK API (gRPC) port, when the sdk extra is installed (0 picks a free one).")
+@click.option("--host", default=DEFAULTS["HOST"], show_default=True, help="Address both apps bind (loopback unless told).")
 @click.option("--fresh", is_flag=True, help="Discard the old state first.")
 @click.option("--blank", is_flag=True, help="Seed the directory but leave both products unconfigured (seed guide).")
+@click.option("--detach", is_flag=True, help="Run in the background (sim.pid, sim.log in the state dir); `sim down` stops it.")
+@click.option("--wait", is_flag=True, help="Implies --detach; return once both apps and the first sync are ready, "
+              "exit 1 with the reason otherwise.")
+@click.option("--timeout", default=WAIT_TIMEOUT, show_default=True, type=click.FloatRange(min=0),
+              help="Seconds --wait waits.")
 @fault_option(target="the StrongDM SCIM receiver")
 @fault_option("--jumpcloud-fault", "jumpcloud_faults", target="the JumpCloud API", example="503:0.2@GET /api/*")
 @fault_seed_option
 @rate_limits_option
-def up(seed, users, groups, jumpcloud_port, strongdm_port, grpc_port, state_dir, fresh, blank, faults,
-       jumpcloud_faults, fault_seed, rate_limits):
+def up(seed, users, groups, jumpcloud_port, strongdm_port, grpc_port, state_dir, host, fresh, blank, detach, wait,
+       timeout, faults, jumpcloud_faults, fault_seed, rate_limits):
     """Run the whole loop: JumpCloud pushing users and groups to StrongDM over SCIM, on loopback."""
+    import sys
+
     from sim.jumpcloud.pusher.settings import ActivationError
+    from sim.run import daemon
+    from sim.run import up as loop_up
+
+    if detach or wait:
+        try:
+            child = daemon.spawn(state_dir, daemon.child_args(sys.argv[1:]))
+            if wait:
+                daemon.wait_ready(state_dir, timeout=timeout, child=child)
+        except daemon.NotReady as exc:
+            if wait:
+                click.echo(daemon.down(state_dir), err=True)
+            raise click.ClickException(str(exc)) from None
+        ready = "ready" if wait else "starting (`sim wait` waits for it)"
+        click.echo(f"sim up {ready} in the background, pid {child.pid}; log {state_dir}/sim.log; `sim down` stops it")
+        click.echo(f"Endpoints in {state_dir}/endpoints.json and {state_dir}/endpoints.env")
+        return
+    daemon.mark(state_dir, "starting")
+    try:
+        try:
+            loop = loop_up.start(seed=seed, users=users, groups=groups, jumpcloud_port=jumpcloud_port,
+                                 strongdm_port=strongdm_port, grpc_port=grpc_port, state_dir=state_dir,
+                                 fresh=fresh, blank=blank, host=host,
+                                 settings=fault_settings({"strongdm": faults, "jumpcloud": jumpcloud_faults},
+                                                         seed=fault_seed, rate_limits=rate_limits))
+        except ActivationError as exc:
+            daemon.mark(state_dir, daemon.FAILED, exc.message)
+            raise click.ClickException(exc.message) from None
+        except (Exception, SystemExit) as exc:  # a port in use (werkzeug exits), a bad state dir: for `sim wait`
+            daemon.mark(state_dir, daemon.FAILED, f"{exc.__class__.__name__}: {exc}"
+                        if isinstance(exc, Exception) else "could not start: see its output (sim.log when detached)")
+            raise
+        serve(loop, state_dir, blank)
+    finally:
+        daemon.release(state_dir)
+
+
+def serve(loop, state_dir, blank):
+    """`sim up` once started: the first sync, the endpoints, and serving until Ctrl-C or SIGTERM."""
+    from sim.run import daemon
     from sim.run import runner
     from sim.run import up as loop_up
 
-    try:
-        loop = loop_up.start(seed=seed, users=users, groups=groups, jumpcloud_port=jumpcloud_port,
-                             strongdm_port=strongdm_port, grpc_port=grpc_port, state_dir=state_dir,
-                             fresh=fresh, blank=blank,
-                             settings=fault_settings({"strongdm": faults, "jumpcloud": jumpcloud_faults},
-                                                     seed=fault_seed, rate_limits=rate_limits))
-    except ActivationError as exc:
-        raise click.ClickException(exc.message) from None
     try:
         jc, sdm = loop.endpoints["jumpcloud"], loop.endpoints["strongdm"]
         for note in loop.notes:
             click.echo(f"note: {note}")
         if not blank:
+            daemon.mark(state_dir, "syncing")
             with click.progressbar(length=1, label="First sync", show_pos=True) as bar:
                 def progress(done, total):
+                    if done != bar.pos or total != bar.length:  # run.json only when the count moves
+                        daemon.mark(state_dir, "syncing", done=done, total=total)
                     bar.length = total
                     bar.update(done - bar.pos)
                 status = loop_up.first_sync(loop, progress)
             failing = len(status["failing"])
             click.echo(f"Sync {'done' if status['idle'] else 'continuing in the background'}: "
                        f"{status['pending']} pending, {failing} failing")
+            daemon.mark(state_dir, *daemon.readiness(status))
+        else:
+            daemon.mark(state_dir, daemon.READY)
         click.echo(f"JumpCloud   {jc['url']}/  admin {jc['admin']['email']} / {jc['admin']['password']}")
         click.echo(f"            API x-api-key {jc['api_key']}")
         click.echo(f"            StrongDM app {jc['app_id'] or '(none yet: SSO > + > StrongDM, then Identity Management)'}")
@@ -223,6 +279,32 @@ def up(seed, users, groups, jumpcloud_port, strongdm_port, grpc_port, state_dir,
         runner.wait_for_interrupt()
     finally:
         loop.stop()
+
+
+@cli.command("wait")
+@STATE_DIR_OPTION
+@click.option("--timeout", default=WAIT_TIMEOUT, show_default=True, type=click.FloatRange(min=0),
+              help="Seconds to wait.")
+def wait_command(state_dir, timeout):
+    """Wait for the `sim up` on a state dir to be ready (both apps, first sync); exit 1 with the reason if not."""
+    from sim.run import daemon
+
+    try:
+        run = daemon.wait_ready(state_dir, timeout=timeout)
+    except daemon.NotReady as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"sim up ready (pid {run['pid']}); endpoints in {state_dir}/endpoints.json and endpoints.env")
+
+
+@cli.command()
+@STATE_DIR_OPTION
+@click.option("--timeout", default=20.0, show_default=True, type=click.FloatRange(min=0),
+              help="Seconds to wait after SIGTERM before SIGKILL.")
+def down(state_dir, timeout):
+    """Stop the `sim up` running on a state dir (started with --detach or --wait)."""
+    from sim.run import daemon
+
+    click.echo(daemon.down(state_dir, timeout=timeout))
 
 
 @cli.command()

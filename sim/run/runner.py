@@ -6,6 +6,7 @@ import secrets
 import signal
 import threading
 
+from sim.run.dotenv import write_env
 from sim.serve import ServerThread
 from sim.store import open_store
 
@@ -33,7 +34,7 @@ def read_endpoints(state_dir: str) -> dict:
 
 
 def write_endpoints(state_dir: str, endpoints: dict) -> str:
-    """Write endpoints.json (mode 0600: it holds credentials) and return its path."""
+    """Write endpoints.json and endpoints.env (mode 0600: they hold credentials); returns endpoints.json's path."""
     os.makedirs(state_dir, exist_ok=True)
     path = os.path.join(state_dir, "endpoints.json")
     fd = os.open(path + ".tmp", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -41,6 +42,7 @@ def write_endpoints(state_dir: str, endpoints: dict) -> str:
         json.dump(endpoints, f, indent=2, sort_keys=True)
         f.write("\n")
     os.replace(path + ".tmp", path)
+    write_env(state_dir, endpoints)
     return path
 
 

@@ -8,11 +8,11 @@ import sqlite3
 from sim.jumpcloud import state as jumpcloud_state
 from sim.run import runner
 
-STATE_PATTERNS = ("*.sqlite3", "*.sqlite3-wal", "*.sqlite3-shm", "endpoints.json")
+STATE_PATTERNS = ("*.sqlite3", "*.sqlite3-wal", "*.sqlite3-shm", "endpoints.json", "endpoints.env", "sim.log")
 
 
 def state_files(state_dir: str) -> list[str]:
-    """The files `sim reset` removes: the SQLite state and endpoints.json (nothing else in the directory)."""
+    """The files `sim reset` removes: the SQLite state, endpoints.json/.env, sim.log (nothing else in the directory)."""
     found = []
     for pattern in STATE_PATTERNS:
         found += glob.glob(os.path.join(glob.escape(state_dir), pattern))
