@@ -9,8 +9,12 @@ function-scoped, with its SQLite state in a fresh temporary directory.
 
 import secrets
 
-import pytest
 import requests
+
+try:
+    import pytest
+except ModuleNotFoundError:  # the plugin is installed with the package; pytest comes with the extra
+    raise ModuleNotFoundError("sim.testing needs pytest: pip install 'jumpcloud-strongdm-sim[pytest]'") from None
 
 from sim.config import DEFAULTS
 

@@ -14,6 +14,7 @@ import tempfile
 import threading
 from dataclasses import dataclass
 from dataclasses import field
+from importlib import metadata
 
 import requests
 
@@ -259,5 +260,6 @@ def export(out: str, *, seed: int = 42, users: int = 50, groups: int = 8, progre
         finally:
             loop.stop()
     summary = counts(docs, len(loop.recorder.exchanges))
-    texts["README.md"] = readme(seed=seed, users=users, groups=groups, counts=summary)
+    texts["README.md"] = readme(seed=seed, users=users, groups=groups, counts=summary,
+                                faker=metadata.version("faker"))
     return {"files": write_files(out, texts), "counts": summary, "status": status}

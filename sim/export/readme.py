@@ -25,14 +25,16 @@ FILES = (
 )
 
 
-def readme(*, seed: int, users: int, groups: int, counts: dict[str, int]) -> str:
-    """Markdown describing an export made with these arguments."""
+def readme(*, seed: int, users: int, groups: int, counts: dict[str, int], faker: str) -> str:
+    """Markdown describing an export made with these arguments and this Faker version."""
     lines = [
         "# jumpcloud-strongdm-sim export",
         "",
         f"Made by `sim export --seed {seed} --users {users} --groups {groups}`: a generated JumpCloud directory,",
         "every user group bound to the StrongDM application, Identity Management activated against the mock",
         "StrongDM's Generic SCIM receiver, and one full sync over real HTTP on loopback.",
+        "",
+        f"Generated with Faker {faker}: a seed gives the same directory only with the same Faker version.",
         "",
         "Clocks are fixed (both start at 2026-01-01T09:00:00Z and move one second per reading) and ids come",
         "from fixed salts, so the same arguments give byte-identical files. URLs name `sim up`'s default",
