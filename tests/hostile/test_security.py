@@ -258,4 +258,5 @@ def test_the_commands_bind_to_loopback_unless_told(command):
 
 def test_sim_up_binds_to_loopback():
     assert inspect.signature(up.start).parameters["host"].default == "127.0.0.1"
-    assert "host" not in {p.name for p in cli.commands["up"].params}
+    host = {p.name: p for p in cli.commands["up"].params}["host"]  # `sim up --host` (issue 18), loopback unless told
+    assert host.default == "127.0.0.1"
