@@ -25,7 +25,7 @@ bench: $(STAMP)
 	$(BIN)/sim bench --out artifacts/bench.json
 
 fixtures: $(STAMP)
-	$(BIN)/sim export --seed 42 --users 50 --groups 8 --out fixtures
+	$(BIN)/sim export --seed 42 --users 50 --groups 8 --format csv --format ldif --format scim --clean --out fixtures
 
 clean:
 	rm -rf $(VENV) .sim
