@@ -137,7 +137,7 @@ def _usernames(style: str, names: list[tuple]) -> list[str]:
     return out
 
 
-HIRE_CURVE = 400  # hire i joins at fraction (i + u) / (i + u + 400) of the company's age: growth speeds up
+HIRE_CURVE = 60  # hire i joins at fraction (i + u) / (i + u + 60) of the company's age: growth speeds up
 ID_SLOTS = 5  # ObjectId counter values per hire: the user, two phones, the address, an SSH key
 
 
