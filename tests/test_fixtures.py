@@ -15,7 +15,7 @@ from sim.export import fixtures as export
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
-ARGS = {"seed": 42, "users": 50, "groups": 8}  # the Makefile's `fixtures` target
+ARGS = {"seed": 42, "users": 50, "groups": 8, "formats": ("json", "csv", "ldif", "scim")}  # the Makefile's target
 HINT = "fixtures/ is out of date: run `make fixtures` and review the diff (git diff fixtures/) before committing it"
 
 
@@ -49,7 +49,7 @@ def test_a_fresh_export_equals_the_committed_fixtures_byte_for_byte(tmp_path):
     export.export(str(tmp_path), **ARGS)
     fresh, committed = tree(tmp_path), tree(FIXTURES)
     assert sorted(fresh) == sorted(committed), (
-        f"{HINT} (delete fixtures/ first: the export only writes its own files); "
+        f"{HINT} "
         f"files differ: {sorted(set(fresh) ^ set(committed))}")
     changed = [name for name in fresh if fresh[name] != committed[name]]
     assert not changed, f"{HINT}; changed: {changed}"
@@ -71,4 +71,5 @@ def test_the_fixtures_record_the_faker_version_they_were_made_with():
 
 def test_the_makefile_target_makes_the_fixtures_with_these_arguments():
     makefile = (FIXTURES.parent / "Makefile").read_text(encoding="utf-8")
-    assert "sim export --seed 42 --users 50 --groups 8 --out fixtures" in makefile
+    assert ("sim export --seed 42 --users 50 --groups 8 --format csv --format ldif --format scim --clean "
+            "--out fixtures") in makefile

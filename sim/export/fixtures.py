@@ -18,6 +18,11 @@ from importlib import metadata
 
 import requests
 
+from sim.export.folder import prepare
+from sim.export.formats import FORMATS
+from sim.export.formats import format_texts
+from sim.export.readme import FILES
+from sim.export.readme import FORMAT_FILES
 from sim.export.readme import readme
 from sim.scim.schemas import list_response
 from sim.serve import ServerThread
@@ -94,7 +99,8 @@ def _store(state_dir: str, name: str, seed: int) -> Store:
                  id_salt=f"sim-export:{seed}:{name}", synchronous="OFF")
 
 
-def start_loop(state_dir: str, *, seed: int, users: int, groups: int) -> ExportLoop:
+def start_loop(state_dir: str, *, seed: int, users: int, groups: int, edge: str = "default",
+               username_style: str = "auto") -> ExportLoop:
     """Seed JumpCloud, activate StrongDM's Generic SCIM, wire and activate Identity Management as `sim up` does."""
     from sim.jumpcloud import create_app as jumpcloud_app
     from sim.jumpcloud.state import seed_if_empty
@@ -106,7 +112,13 @@ def start_loop(state_dir: str, *, seed: int, users: int, groups: int) -> ExportL
     sdm_server = ServerThread(strongdm_app(sdm_store, token=token), "127.0.0.1", 0).start()
     jc_store = _store(state_dir, "jumpcloud", seed)
     recorder = Recorder()  # every SCIM client the pusher builds (connection test and pushes) is given it
-    jc_app = jumpcloud_app(jc_store, settings=push_settings(seed), scim_recorder=recorder)
+    from sim.fake.directory import make_directory
+
+    def directory(seed_, users_, groups_):
+        return make_directory(seed_, users_, groups_, edge=edge, username_style=username_style)
+
+    jc_app = jumpcloud_app(jc_store, settings=push_settings(seed), scim_recorder=recorder,
+                           make_directory=directory)
     jc = jc_app.extensions["jumpcloud"]
     api_key = secret_for(seed, "jumpcloud-api-key")
     seed_if_empty(jc, seed=seed, users=users, groups=groups, api_key=api_key, admin_password=ADMIN_PASSWORD)
@@ -248,18 +260,40 @@ def write_files(out: str, texts: dict[str, str]) -> list[str]:
     return sorted(texts)
 
 
-def export(out: str, *, seed: int = 42, users: int = 50, groups: int = 8, progress=None) -> dict:
-    """Run the loop in-process and write the fixture set to `out`; returns {"files", "counts", "status"}."""
+OWNED = frozenset([name for name, _ in FILES] + [name for name, _, _ in FORMAT_FILES] + ["README.md"])
+
+
+def export(out: str, *, seed: int = 42, users: int = 50, groups: int = 8, progress=None, edge: str = "default",
+           username_style: str = "auto", formats: tuple[str, ...] = ("json",), clean: bool = False) -> dict:
+    """Run the loop in-process and write the fixture set to `out`; returns {"files", "counts", "status"}.
+
+    `out` must be empty, or `clean` removes an earlier export's files first (`FolderNotEmpty` otherwise).
+    """
+    formats = tuple(dict.fromkeys(formats))  # repeated --format is one format
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown:
+        raise ValueError(f"unknown format {unknown[0]!r}: choose from {', '.join(FORMATS)}")
+    prepare(out, OWNED.__contains__, clean=clean)
     with tempfile.TemporaryDirectory(prefix="sim-export-") as scratch:
-        loop = start_loop(scratch, seed=seed, users=users, groups=groups)
+        loop = start_loop(scratch, seed=seed, users=users, groups=groups, edge=edge, username_style=username_style)
         try:
             status = wait_for_sync(loop, progress)
             docs = {**read_jumpcloud(loop), **read_strongdm(loop)}
             texts = {rel: canonical_text(json_text(doc), loop) for rel, doc in docs.items()}
             texts["exchanges.jsonl"] = canonical_text(jsonl_text(loop.recorder.exchanges), loop)
+            domain = admin_domain(seed)
+            texts.update({rel: canonical_text(text, loop) for rel, text in format_texts(formats, docs, domain).items()})
         finally:
             loop.stop()
     summary = counts(docs, len(loop.recorder.exchanges))
     texts["README.md"] = readme(seed=seed, users=users, groups=groups, counts=summary,
-                                faker=metadata.version("faker"))
+                                faker=metadata.version("faker"), edge=edge, username_style=username_style,
+                                formats=formats)
     return {"files": write_files(out, texts), "counts": summary, "status": status}
+
+
+def admin_domain(seed: int) -> str:
+    """The company's mail domain (the directory's, from the same seed)."""
+    from sim.fake.directory import admin_identity
+
+    return admin_identity(seed)["email"].partition("@")[2]

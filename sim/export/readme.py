@@ -25,12 +25,37 @@ FILES = (
 )
 
 
-def readme(*, seed: int, users: int, groups: int, counts: dict[str, int], faker: str) -> str:
+FORMAT_FILES = (
+    ("jumpcloud/systemusers.csv", "csv", "`--format csv`: the systemusers in JumpCloud's user-import CSV columns "
+     "(`manager` as a username)."),
+    ("jumpcloud/directory.ldif", "ldif", "`--format ldif`: users as inetOrgPerson (RFC 2798) under `ou=Users`, groups as "
+     "groupOfNames under `ou=Groups`, non-ASCII values base64 (RFC 2849)."),
+    ("strongdm/scim/Users.ndjson", "scim", "`--format scim`: StrongDM's SCIM Users, one resource per line."),
+    ("strongdm/scim/Groups.ndjson", "scim", "`--format scim`: StrongDM's SCIM Groups, one resource per line."),
+)
+
+
+def command(*, seed: int, users: int, groups: int, edge: str = "default", username_style: str = "auto",
+            formats: tuple[str, ...] = ("json",)) -> str:
+    """The `sim export` command line that makes this export (default options left out)."""
+    parts = [f"sim export --seed {seed} --users {users} --groups {groups}"]
+    if edge != "default":
+        parts.append(f"--edge {edge}")
+    if username_style != "auto":
+        parts.append(f"--username-style {username_style}")
+    parts += [f"--format {f}" for f in formats if f != "json"]
+    return " ".join(parts)
+
+
+def readme(*, seed: int, users: int, groups: int, counts: dict[str, int], faker: str, edge: str = "default",
+           username_style: str = "auto", formats: tuple[str, ...] = ("json",)) -> str:
     """Markdown describing an export made with these arguments and this Faker version."""
+    made = command(seed=seed, users=users, groups=groups, edge=edge, username_style=username_style, formats=formats)
+    extra = [(name, text) for name, fmt, text in FORMAT_FILES if fmt in formats]
     lines = [
         "# jumpcloud-strongdm-sim export",
         "",
-        f"Made by `sim export --seed {seed} --users {users} --groups {groups}`: a generated JumpCloud directory,",
+        f"Made by `{made}`: a generated JumpCloud directory,",
         "every user group bound to the StrongDM application, Identity Management activated against the mock",
         "StrongDM's Generic SCIM receiver, and one full sync over real HTTP on loopback.",
         "",
@@ -44,7 +69,7 @@ def readme(*, seed: int, users: int, groups: int, counts: dict[str, int], faker:
         "| File | Contents |",
         "| --- | --- |",
     ]
-    lines += [f"| `{name}` | {text} |" for name, text in FILES]
+    lines += [f"| `{name}` | {text} |" for name, text in (*FILES, *extra)]
     lines += ["", "## Counts", "", "| What | How many |", "| --- | --- |"]
     lines += [f"| {what} | {n} |" for what, n in counts.items()]
     lines += ["", "All JSON files have sorted keys, two-space indentation and a trailing newline.", ""]

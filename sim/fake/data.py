@@ -97,7 +97,7 @@ DEPARTMENTS: tuple[Department, ...] = (
 
 
 class Office(NamedTuple):
-    """An office: where it is, which Faker locale names its people and streets, and its phone formats."""
+    """An office: where it is, which Faker locale names its people, its language and time zone, its phone formats."""
 
     city: str
     code: str
@@ -105,26 +105,38 @@ class Office(NamedTuple):
     postal_code: str
     country: str
     locale: str
-    work_phone: str
-    mobile_phone: str
+    language: str  # BCP 47, as SCIM's `locale` and `preferredLanguage` carry it (RFC 7643 §4.1.1)
+    timezone: str  # IANA tz database name, as SCIM's `timezone` (RFC 7643 §4.1.1)
+    work_phone: str | None
+    mobile_phone: str | None
     us: bool
 
 
-# Real cities with their real region and a real postal code; phone formats use fictional ranges
-# where a country has one (555-xxxx in North America, Ofcom's drama ranges in the UK).
+# Real cities with their real region and a real postal code. Phone numbers come only from ranges reserved
+# for fiction: NANP 555-0100..0199 (NANPA, "555 NXX line numbers"), Ofcom's drama ranges 020 7946 0xxx and
+# 07700 900xxx (Ofcom "Telephone numbers for use in TV and radio drama"). Other countries reserve none we
+# could cite, so their people have no phone number rather than one that may ring a real person.
 OFFICES: tuple[Office, ...] = (
-    Office("San Francisco", "SFO", "CA", "94105", "US", "en_US", "+1 415 555 ####", "+1 415 555 ####", True),
-    Office("New York", "NYC", "NY", "10001", "US", "en_US", "+1 212 555 ####", "+1 917 555 ####", True),
-    Office("Louisville", "LOU", "CO", "80027", "US", "en_US", "+1 303 555 ####", "+1 720 555 ####", True),
-    Office("Austin", "AUS", "TX", "78701", "US", "en_US", "+1 512 555 ####", "+1 737 555 ####", True),
-    Office("Toronto", "TOR", "ON", "M5V 2T6", "CA", "en_US", "+1 416 555 ####", "+1 647 555 ####", False),
-    Office("London", "LON", "England", "EC1A 1BB", "GB", "en_GB", "+44 20 7946 0###", "+44 7700 900###", False),
-    Office("Berlin", "BER", "Berlin", "10115", "DE", "de_DE", "+49 30 #### ####", "+49 151 #### ####", False),
-    Office("Paris", "PAR", "Île-de-France", "75002", "FR", "fr_FR", "+33 1 ## ## ## ##", "+33 6 ## ## ## ##", False),
-    Office("Madrid", "MAD", "Comunidad de Madrid", "28013", "ES", "es_ES", "+34 91 ### ## ##", "+34 6## ### ###", False),
-    Office("Kraków", "KRK", "Małopolskie", "31-042", "PL", "pl_PL", "+48 12 ### ## ##", "+48 5## ### ###", False),
-    Office("Tokyo", "TYO", "東京都", "100-0005", "JP", "ja_JP", "+81 3 #### ####", "+81 90 #### ####", False),
+    Office("San Francisco", "SFO", "CA", "94105", "US", "en_US", "en-US", "America/Los_Angeles",
+           "+1 415 555 01##", "+1 628 555 01##", True),
+    Office("New York", "NYC", "NY", "10001", "US", "en_US", "en-US", "America/New_York",
+           "+1 212 555 01##", "+1 917 555 01##", True),
+    Office("Louisville", "LOU", "CO", "80027", "US", "en_US", "en-US", "America/Denver",
+           "+1 303 555 01##", "+1 720 555 01##", True),
+    Office("Austin", "AUS", "TX", "78701", "US", "en_US", "en-US", "America/Chicago",
+           "+1 512 555 01##", "+1 737 555 01##", True),
+    Office("Toronto", "TOR", "ON", "M5V 2T6", "CA", "en_US", "en-CA", "America/Toronto",
+           "+1 416 555 01##", "+1 647 555 01##", False),
+    Office("London", "LON", "England", "EC1A 1BB", "GB", "en_GB", "en-GB", "Europe/London",
+           "+44 20 7946 0###", "+44 7700 900###", False),
+    Office("Berlin", "BER", "Berlin", "10115", "DE", "de_DE", "de-DE", "Europe/Berlin", None, None, False),
+    Office("Paris", "PAR", "Île-de-France", "75002", "FR", "fr_FR", "fr-FR", "Europe/Paris", None, None, False),
+    Office("Madrid", "MAD", "Comunidad de Madrid", "28013", "ES", "es_ES", "es-ES", "Europe/Madrid", None, None,
+           False),
+    Office("Kraków", "KRK", "Małopolskie", "31-042", "PL", "pl_PL", "pl-PL", "Europe/Warsaw", None, None, False),
+    Office("Tokyo", "TYO", "東京都", "100-0005", "JP", "ja_JP", "ja-JP", "Asia/Tokyo", None, None, False),
 )
+OFFICE_EVERY = 60  # the company opens another office every 60 hires, in an order drawn from the seed
 
 # Locales whose names we pool, and how often a name comes from outside the office's own locale.
 NAME_LOCALES: tuple[str, ...] = ("en_US", "en_GB", "fr_FR", "de_DE", "es_ES", "pl_PL", "ja_JP")
@@ -144,8 +156,6 @@ EMPLOYEE_TYPES: tuple[tuple[str, float], ...] = (
 # RFC 2606 reserves example.com/.net/.org, so no generated address can reach a real mailbox.
 PERSONAL_DOMAINS: tuple[str, ...] = ("example.com", "example.net", "example.org", "mail.example.com")
 
-PLUS_TAGS: tuple[str, ...] = ("sso", "jumpcloud", "it", "okta")
-
 PROJECT_NOUNS: tuple[str, ...] = (
     "Falcon", "Atlas", "Aurora", "Beacon", "Cascade", "Comet", "Condor", "Delta", "Ember", "Everest",
     "Firefly", "Glacier", "Harbor", "Helix", "Horizon", "Juniper", "Kestrel", "Lighthouse", "Lotus",
@@ -159,33 +169,3 @@ PROJECT_ADJECTIVES: tuple[str, ...] = (
 )
 
 EMPTY_GROUP = ("Legacy VPN Users", "Retired with the old VPN; kept empty for the access review trail.")
-
-
-class EdgePerson(NamedTuple):
-    """A deliberately awkward person: display names as written, plus the ASCII used for the username."""
-
-    firstname: str
-    lastname: str
-    first_ascii: str
-    last_ascii: str
-    family_first: bool = False
-
-
-# Present in every directory of 20 or more users, so consumers meet them deterministically.
-EDGE_PEOPLE: tuple[EdgePerson, ...] = (
-    EdgePerson("Siobhán", "O'Brien", "siobhan", "obrien"),
-    EdgePerson("Emma", "Smith-Jones", "emma", "smith-jones"),
-    EdgePerson("José", "García", "jose", "garcia"),
-    EdgePerson("Zoë", "Müller", "zoe", "muller"),
-    EdgePerson("Łukasz", "Wiśniewski", "lukasz", "wisniewski"),
-    EdgePerson("陽翔", "佐藤", "haruto", "sato", True),
-    EdgePerson("Дмитрий", "Иванов", "dmitry", "ivanov"),
-    EdgePerson("Νίκος", "Παπαδόπουλος", "nikos", "papadopoulos"),
-    EdgePerson(
-        "Maria Fernanda Alejandra", "de la Santísima Trinidad Rodríguez-Villanueva",
-        "maria", "rodriguez-villanueva",
-    ),
-    # Namesakes: two people, one name, two usernames.
-    EdgePerson("John", "Smith", "john", "smith"),
-    EdgePerson("John", "Smith", "john", "smith"),
-)

@@ -21,8 +21,8 @@ from sim.fake.org import organise
 from sim.fake.people import ObjectIds
 from sim.fake.people import Pools
 from sim.fake.people import ascii_fold
-from sim.fake.people import iso_ms
 from sim.fake.people import make_users
+from sim.fake.times import iso_ms
 
 DEFAULT_NOW = "2026-01-01T00:00:00.000Z"
 ORG_AGE = dt.timedelta(days=6 * 365)
@@ -125,8 +125,13 @@ def _gc_paused():
 
 
 def make_directory(seed: int, users: int, groups: int, *, now: str = DEFAULT_NOW,
-                   org_id: str | None = None) -> Directory:
-    """Generate `users` systemusers and exactly `groups` user groups for an organisation, deterministically."""
+                   org_id: str | None = None, edge: str = "default", username_style: str = "auto") -> Directory:
+    """Generate `users` systemusers and exactly `groups` user groups for an organisation, deterministically.
+
+    Prefix-stable: the first N users are identical in every directory of the seed with N or more users.
+    `edge` (none, default, heavy) sets how many edge-case names there are; `username_style` (auto, dotted
+    for `jane.doe`, initial for `jdoe`) the house style, drawn from the seed when auto.
+    """
     if users < 0 or groups < 0:
         raise ValueError("users and groups must be >= 0")
     fake, rng = _seeded(seed)
@@ -140,9 +145,11 @@ def make_directory(seed: int, users: int, groups: int, *, now: str = DEFAULT_NOW
     start_ms = now_ms - ORG_AGE // dt.timedelta(milliseconds=1)
     org_id = org_id or ids.next(start_ms // 1000)
     with _gc_paused():
-        org = organise(rng, users)
-        people = make_users(rng, ids, org, pools, identity, org_id, start_ms, now_ms)
-        group_docs, memberships = make_groups(rng, ids, org, people, identity, groups, start_ms, now_ms)
+        org = organise(seed, users)
+        people = make_users(org, ids, pools, identity, org_id, start_ms, now_ms, seed=seed, edge=edge,
+                            style=username_style)
+        group_docs, memberships = make_groups(rng, ids, org, people, identity, groups, start_ms, now_ms,
+                                                 seed=seed)
     return Directory(seed, org_id, identity["company"], identity["domain"], iso_ms(now_ms), people, group_docs,
                      memberships)
 

@@ -65,7 +65,16 @@ def _group_specs(rng: random.Random, org: Org, users: list[dict], domain: str, c
         yield name, f"{name} working group", f"{_slug(name)}@{domain}", None, None
 
 
-def make_groups(rng, ids, org, users, identity, count, start_ms, now_ms):
+GROUP_SLOTS = 0x800000  # the upper half of the ObjectId counter: users never reach it
+
+
+def group_id(ids, seed: int, name: str, start_ms: int, now_ms: int) -> str:
+    """A group's id from its name: the same group keeps its id whatever the directory's size."""
+    rng = random.Random(f"{seed}:group:{name}")
+    return ids.at(rng.randrange(start_ms, now_ms + 1) // 1000, GROUP_SLOTS + rng.getrandbits(23) - 2)
+
+
+def make_groups(rng, ids, org, users, identity, count, start_ms, now_ms, *, seed: int):
     """Exactly `count` v2 UserGroups and memberships; nobody joins more than four groups."""
     groups: list[dict] = []
     memberships: list[tuple[str, str]] = []
@@ -83,7 +92,7 @@ def make_groups(rng, ids, org, users, identity, count, start_ms, now_ms):
     specs = _group_specs(rng, org, users, identity["domain"], identity["company"], count)
     for _ in range(count):
         name, description, email, attributes, members = next(specs)
-        gid = ids.next(rng.randrange(start_ms, now_ms + 1) // 1000)
+        gid = group_id(ids, seed, name, start_ms, now_ms)
         groups.append({
             "id": gid,
             "name": name,

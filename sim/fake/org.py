@@ -6,16 +6,23 @@ from dataclasses import dataclass
 from sim.fake.data import DEPARTMENTS
 from sim.fake.data import EMPLOYEE_TYPES
 from sim.fake.data import EXECUTIVE
+from sim.fake.data import OFFICE_EVERY
 from sim.fake.data import OFFICES
 from sim.fake.data import Department
 from sim.fake.data import Office
 
-STATE_SHARE = 0.03  # of users, each for STAGED and SUSPENDED
+STATE_SHARE = 0.03  # of hires from FOUNDERS on, each for STAGED and SUSPENDED
+FOUNDERS = 8  # the first hires are all active and never an edge case of state
+PLANTED_BEFORE = 20  # one STAGED and one SUSPENDED hire among the first 20, wherever the seed puts them
 
 
 @dataclass
 class Org:
-    """The shape of the company: who is where, in which department, reporting to whom, with what title."""
+    """The shape of the company: who is where, in which department, reporting to whom, with what title.
+
+    Hire `i` draws only from its own stream (`rngs[i]`) and from what earlier hires did, so the first N
+    hires are the same in every directory of N or more: growing a directory adds people, never replaces them.
+    """
 
     offices: list[Office]
     office: list[int]
@@ -26,69 +33,90 @@ class Org:
     title: list[str]
     employee_type: list[str]
     state: list[str]
+    rngs: list[random.Random]
 
 
-def _choose_offices(rng: random.Random, n: int) -> tuple[list[Office], list[int]]:
-    """A US headquarters plus more offices as the company grows, with a weight per office."""
-    count = max(1, min(len(OFFICES), 1 + n // 60))
+def hire_stream(seed: int, i: int) -> random.Random:
+    """Hire `i`'s own random stream (string seeds are hashed with SHA-512: stable across processes)."""
+    return random.Random(f"{seed}:hire:{i}")
+
+
+def _office_plan(seed: int) -> tuple[list[Office], list[int]]:
+    """Every office in opening order (a US headquarters first) with its hiring weight."""
+    rng = random.Random(f"{seed}:offices")
     hq = rng.choice([o for o in OFFICES if o.us])
-    others = rng.sample([o for o in OFFICES if o is not hq], count - 1)
+    others = rng.sample([o for o in OFFICES if o is not hq], len(OFFICES) - 1)
     return [hq, *others], [5] + [rng.randint(1, 3) for _ in others]
 
 
-def _choose_departments(rng: random.Random, n: int) -> list[Department]:
-    """Roughly sqrt(n) departments, drawn by weight (Efraimidis-Spirakis), listed in table order."""
-    count = 0 if n <= 1 else max(1, min(len(DEPARTMENTS), round((n - 1) ** 0.5)))
+def _department_plan(seed: int) -> tuple[list[Department], list[int]]:
+    """Every department in founding order (weighted, Efraimidis-Spirakis) and its span of control."""
+    rng = random.Random(f"{seed}:departments")
     keyed = sorted(DEPARTMENTS, key=lambda d: rng.random() ** (1 / d.weight), reverse=True)
-    chosen = set(keyed[:count])
-    return [d for d in DEPARTMENTS if d in chosen]
+    return keyed, [rng.randint(5, 9) for _ in keyed]
 
 
-def organise(rng: random.Random, n: int) -> Org:
-    """Build the manager tree: CEO, a head per department, then a span-of-control tree inside each department."""
-    offices, office_weights = _choose_offices(rng, n)
-    office = rng.choices(range(len(offices)), office_weights, k=n)
-    departments = _choose_departments(rng, n)
-    k = len(departments)
-    # Users are in hire order; the first hires after the CEO head the departments.
-    rest = rng.choices(range(k), [d.weight for d in departments], k=n - 1 - k) if k else []
-    dept = ([-1] + list(range(k)) + rest)[:n]
-    if n:
-        office[0] = 0  # the CEO works at headquarters
-    manager = [-1] * n
-    members: list[list[int]] = [[] for _ in departments]
-    for i in range(1, n):
-        members[dept[i]].append(i)
-    for people in members:
-        span = rng.randint(5, 9)
-        manager[people[0]] = 0
-        for j in range(1, len(people)):
-            manager[people[j]] = people[(j - 1) // span]
-    reports = [0] * n
-    for m in manager:
-        if m >= 0:
-            reports[m] += 1
-    # A manager whose reports manage others is a director.
-    grand = [False] * n
-    for i, m in enumerate(manager):
-        if m >= 0 and reports[i]:
-            grand[m] = True
-    title, employee_type = [""] * n, ["Full-time"] * n
+def founded_at(j: int) -> int:
+    """The hire who founds (and heads) department `j`: about sqrt(n) departments at n hires."""
+    return 1 + j * j
+
+
+def organise(seed: int, n: int) -> Org:
+    """Hire by hire: CEO, then department heads as departments are founded, each hire joining a team with room."""
+    offices, office_weights = _office_plan(seed)
+    planned, spans = _department_plan(seed)
+    founders = {founded_at(j): j for j in range(len(planned))}
+    plan = random.Random(f"{seed}:states")
+    planted = dict(zip(("STAGED", "SUSPENDED"), plan.sample(range(FOUNDERS, PLANTED_BEFORE), 2), strict=True))
     thresholds = _cumulative(EMPLOYEE_TYPES)
+    rngs = [hire_stream(seed, i) for i in range(n)]
+    office, dept, manager, title = [0] * n, [-1] * n, [-1] * n, [""] * n
+    employee_type, state = ["Full-time"] * n, ["ACTIVATED"] * n
+    team_leads: list[list[int]] = [[] for _ in planned]  # per department, leads in hire order
+    reports = [0] * n
+    pending = []  # planted states whose hire index has passed, waiting for an individual contributor
     for i in range(n):
-        d = EXECUTIVE if i == 0 else departments[dept[i]]
-        if i == 0 or manager[i] == 0:
-            title[i] = d.head
-        elif grand[i]:
-            title[i] = d.director
-        elif reports[i]:
-            title[i] = d.manager
-        else:
-            kind = _pick(rng.random(), thresholds)
-            employee_type[i] = kind
-            title[i] = d.intern if kind == "Intern" else rng.choice(d.titles)
-    state = _states(rng, n, reports)
-    return Org(offices, office, departments, dept, manager, reports, title, employee_type, state)
+        rng = rngs[i]
+        opened = 1 + min(len(offices) - 1, i // OFFICE_EVERY)
+        office[i] = 0 if i == 0 else rng.choices(range(opened), office_weights[:opened])[0]
+        if i == 0:
+            title[i] = EXECUTIVE.head
+            continue
+        if i in founders:
+            j = founders[i]
+            dept[i], manager[i], title[i] = j, 0, planned[j].head
+            team_leads[j].append(i)
+            reports[0] += 1
+            continue
+        live = [j for j in range(len(planned)) if founded_at(j) < i]
+        j = rng.choices(live, [planned[k].weight for k in live])[0]
+        d = planned[j]
+        dept[i] = j
+        leads = team_leads[j]
+        boss = next((m for m in leads if reports[m] < spans[j]), leads[-1])
+        manager[i] = boss
+        reports[boss] += 1
+        if rng.random() < 1 / spans[j]:
+            leads.append(i)
+            title[i] = d.director if manager[boss] == 0 else d.manager
+            continue
+        kind = _pick(rng.random(), thresholds)
+        employee_type[i] = kind
+        title[i] = d.intern if kind == "Intern" else rng.choice(d.titles)
+        pending += [s for s, at in planted.items() if at == i]
+        r = rng.random()
+        if pending:
+            state[i] = pending.pop(0)
+        elif i >= FOUNDERS and r < 2 * STATE_SHARE:
+            state[i] = "STAGED" if r < STATE_SHARE else "SUSPENDED"
+    # Departments are listed in table order, as a directory's own list would be.
+    used = sorted({j for j in dept if j >= 0}, key=lambda j: DEPARTMENTS.index(planned[j]))
+    renumber = {j: k for k, j in enumerate(used)}
+    dept = [renumber[j] if j >= 0 else -1 for j in dept]
+    used_offices = sorted(set(office))
+    at = {k: x for x, k in enumerate(used_offices)}
+    return Org([offices[k] for k in used_offices], [at[k] for k in office], [planned[j] for j in used], dept,
+               manager, reports, title, employee_type, state, rngs)
 
 
 def _cumulative(weighted: tuple[tuple[str, float], ...]) -> list[tuple[float, str]]:
@@ -106,18 +134,3 @@ def _pick(r: float, thresholds: list[tuple[float, str]]) -> str:
         if r < limit:
             return name
     return thresholds[-1][1]
-
-
-def _states(rng: random.Random, n: int, reports: list[int]) -> list[str]:
-    """Mostly ACTIVATED; a few recent hires STAGED and a few SUSPENDED, never anyone with reports."""
-    state = ["ACTIVATED"] * n
-    leaves = [i for i in range(1, n) if not reports[i]]
-    count = max(1, round(n * STATE_SHARE)) if n >= 20 else 0
-    recent = leaves[-max(count, len(leaves) // 5):] if count else []
-    staged = set(rng.sample(recent, min(count, len(recent))))
-    rest = [i for i in leaves if i not in staged]
-    for i in staged:
-        state[i] = "STAGED"
-    for i in rng.sample(rest, min(count, len(rest))):
-        state[i] = "SUSPENDED"
-    return state

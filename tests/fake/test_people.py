@@ -105,6 +105,9 @@ def test_each_location_has_one_work_address_and_its_own_cost_centres(directory):
 def test_phone_numbers_use_the_office_country_code(directory):
     offices = {o.city: o for o in OFFICES}
     for u in directory.users:
+        if not offices[u["location"]].work_phone:
+            assert u["phoneNumbers"] == []
+            continue
         prefix = offices[u["location"]].work_phone.split()[0]
         assert all(p["number"].startswith(prefix + " ") for p in u["phoneNumbers"])
 
@@ -130,18 +133,16 @@ def test_nobody_with_reports_is_staged_or_suspended(directory):
             assert u["state"] == "ACTIVATED"
 
 
-def test_staged_users_are_recent_hires(directory):
-    ordered = sorted(directory.users, key=lambda u: u["created"])
-    newest_third = {u["_id"] for u in ordered[-len(ordered) // 3:]}
-    assert all(u["_id"] in newest_third for u in directory.users if u["state"] == "STAGED")
+def test_staged_and_suspended_users_are_never_founders(directory):
+    # Growth keeps the first hires as they are, so "recent" cannot be relative to the size; the first
+    # eight hires (CEO and founding heads among them) are always active instead.
+    assert all(u["state"] == "ACTIVATED" for u in directory.users[:8])
 
 
 EDGE_CASES = {
     "apostrophe": lambda u: "'" in u["lastname"],
     "hyphenated family name": lambda u: "-" in u["lastname"],
-    "José": lambda u: u["firstname"] == "José",
-    "Zoë": lambda u: u["firstname"] == "Zoë",
-    "Łukasz": lambda u: u["firstname"] == "Łukasz",
+    "diacritics": lambda u: any(0xC0 <= ord(c) <= 0x24F for c in u["firstname"] + u["lastname"]),
     "non-Latin script": lambda u: any(ord(c) > 0x36F for c in u["firstname"] + u["lastname"]),
     "name longer than 60": lambda u: len(u["displayname"]) > 60,
     "plus-addressed email": lambda u: "+" in u["email"].partition("@")[0],
@@ -159,19 +160,18 @@ def test_every_edge_case_is_present_from_twenty_users(twenty_users, case):
     assert any(EDGE_CASES[case](u) for u in twenty_users.users)
 
 
-def test_non_latin_names_in_each_script_get_ascii_usernames(smallest_with_edges):
-    scripts = {"CJK": (0x4E00, 0x9FFF), "Cyrillic": (0x400, 0x4FF), "Greek": (0x370, 0x3FF)}
-    for name, (lo, hi) in scripts.items():
-        people = [u for u in smallest_with_edges.users if any(lo <= ord(c) <= hi for c in u["lastname"])]
-        assert people, name
-        assert all(USERNAME.match(u["username"]) for u in people)
+def test_non_latin_names_get_ascii_usernames(smallest_with_edges):
+    people = [u for u in smallest_with_edges.users if any(ord(c) > 0x24F for c in u["firstname"] + u["lastname"])]
+    assert len(people) >= 3  # script, right-to-left and CJK kinds at least
+    assert all(USERNAME.match(u["username"]) for u in people)
 
 
 def test_namesakes_share_a_name_but_not_a_username(smallest_with_edges):
-    johns = [u for u in smallest_with_edges.users if (u["firstname"], u["lastname"]) == ("John", "Smith")]
-    assert len(johns) >= 2
-    assert len({u["username"] for u in johns}) == len(johns)
-    assert any(u["username"][-1].isdigit() for u in johns)
+    names = Counter((u["firstname"], u["lastname"]) for u in smallest_with_edges.users)
+    twins = [u for u in smallest_with_edges.users if names[(u["firstname"], u["lastname"])] > 1]
+    assert len(twins) >= 2
+    assert len({u["username"] for u in twins}) == len(twins)
+    assert any(u["username"][-1].isdigit() for u in twins)
 
 
 @pytest.mark.parametrize(

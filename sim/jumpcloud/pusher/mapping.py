@@ -46,6 +46,21 @@ def work_address(user: dict) -> list[dict]:
     return [{**out, "primary": True, "type": "work"}]
 
 
+LOCALE_ATTRIBUTES = ("locale", "timezone", "preferredLanguage")
+
+
+def locale_fields(user: dict) -> dict:
+    """`locale`, `timezone`, `preferredLanguage` (RFC 7643 §4.1.1) from same-named custom attributes; en-US default.
+
+    Assumed: JumpCloud's connector sends en-US by default; mapping custom attributes onto these is how an admin
+    would carry an office's language and zone (JumpCloud "custom attribute mapping" for SCIM connectors).
+    """
+    custom = {a.get("name"): a.get("value") for a in user.get("attributes") or [] if isinstance(a, dict)}
+    out = {"locale": LOCALE, "preferredLanguage": LOCALE}
+    out.update({k: custom[k] for k in LOCALE_ATTRIBUTES if isinstance(custom.get(k), str) and custom[k]})
+    return out
+
+
 def user_resource(user: dict, scim_id: str | None = None, *, active: bool = True) -> dict:
     """A JumpCloud systemuser as the SCIM User JumpCloud sends (POST without `id`, PUT with it)."""
     body = {
@@ -57,8 +72,7 @@ def user_resource(user: dict, scim_id: str | None = None, *, active: bool = True
         "emails": [{"primary": True, "type": "work", "value": user["email"]}],
         "phoneNumbers": work_phone(user),
         "addresses": work_address(user),
-        "locale": LOCALE,
-        "preferredLanguage": LOCALE,
+        **locale_fields(user),
     }
     # Empty strings are left out rather than sent as "": the samples only carry attributes that are set.
     if user.get("displayname"):

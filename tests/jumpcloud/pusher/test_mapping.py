@@ -106,3 +106,20 @@ def test_the_payload_hash_ignores_the_sp_id_and_key_order():
 def test_the_test_user_has_both_names_so_strict_receivers_accept_it():
     body = mapping.test_user_resource("probe@example.com")
     assert body["userName"] == "probe@example.com" and all(body["name"].values())
+
+
+def test_locale_timezone_and_language_come_from_the_users_custom_attributes():
+    from sim.jumpcloud.pusher.mapping import user_resource
+
+    user = {"_id": "a" * 24, "email": "k@example.com", "attributes": [
+        {"name": "locale", "value": "ja-JP"}, {"name": "timezone", "value": "Asia/Tokyo"},
+        {"name": "preferredLanguage", "value": "ja-JP"}, {"name": "badgeId", "value": "TYO-1"}]}
+    body = user_resource(user)
+    assert (body["locale"], body["timezone"], body["preferredLanguage"]) == ("ja-JP", "Asia/Tokyo", "ja-JP")
+
+
+def test_without_custom_attributes_the_locale_stays_en_us_and_no_timezone_is_sent():
+    from sim.jumpcloud.pusher.mapping import user_resource
+
+    body = user_resource({"_id": "a" * 24, "email": "k@example.com"})
+    assert body["locale"] == body["preferredLanguage"] == "en-US" and "timezone" not in body
