@@ -3,6 +3,7 @@
 import sqlite3
 
 from sim.scim.errors import NotFoundError
+from sim.scim.errors import ScimError
 from sim.scim.errors import UniquenessError
 from sim.store import Store
 from sim.store import count_or_none
@@ -41,6 +42,25 @@ CREATE TABLE IF NOT EXISTS attachments (
 );
 CREATE INDEX IF NOT EXISTS attachments_role ON attachments(role_id, seq);
 """
+
+
+# StrongDM's Administrator levels ("root-admin" is how some orgs' owner reads in the SDK).
+ADMIN_LEVELS = frozenset({"admin", "root-admin"})
+
+
+class LastAdministratorError(ScimError):
+    """A change that would leave the org without an active Administrator (assumed 409, see README)."""
+
+    status = 409
+
+    def __init__(self, user: dict, verb: str):
+        super().__init__(f"Cannot {verb} {user['email']}: it is the organization's last active Administrator. "
+                         "Give another user the Administrator permission level first.")
+
+
+def is_active_admin(user: dict) -> bool:
+    """Signed-in capable and an Administrator: what the org must always keep one of."""
+    return not user.get("suspended") and user.get("permission_level") in ADMIN_LEVELS
 
 
 def _lower(text: str) -> str:
@@ -148,6 +168,8 @@ class Accounts:
         """Write a changed user back, logging `user updated` / `user suspended` / `user reinstated`."""
         with self.store.write() as db:
             before = self.get_user(user["id"])
+            if is_active_admin(before) and not is_active_admin(user):
+                self._keep_an_admin(db, before, "suspend" if user.get("suspended") else "demote")
             user = dict(user)
             user["updated_at"] = self.store.now()
             user["version"] = before.get("version", 1) + 1
@@ -171,6 +193,8 @@ class Accounts:
         """Delete a user and its attachments."""
         with self.store.write() as db:
             user = self.get_user(user_id)
+            if is_active_admin(user):
+                self._keep_an_admin(db, user, "delete")
             for role in self.roles_of(user_id):
                 self.activities.record(db, "user deleted from role",
                                        f"Removed {user['email']} from role {role['name']}.",
@@ -178,6 +202,22 @@ class Accounts:
             db.execute("DELETE FROM users WHERE id = ?", (user_id,))
             self.activities.record(db, "user deleted", f"Deleted user {user['email']}.", [user_entity(user)], actor)
         return user
+
+    def _keep_an_admin(self, db, user: dict, verb: str) -> None:
+        """Refuse, inside the write transaction (two admins cannot remove each other at once), to lose the last one."""
+        if not self._active_admins(db, excluding=user["id"]):
+            raise LastAdministratorError(user, verb)
+
+    def has_active_admin(self) -> bool:
+        """Whether anyone can still administer the org (the launcher restores its admin when nobody can)."""
+        return self._active_admins(self.store.read()) > 0
+
+    def _active_admins(self, db, *, excluding: str = "") -> int:
+        levels = sorted(ADMIN_LEVELS)
+        return db.execute(
+            "SELECT COUNT(*) FROM users WHERE suspended = 0 AND id != ? "
+            f"AND json_extract(doc, '$.permission_level') IN ({','.join('?' * len(levels))})",
+            (excluding, *levels)).fetchone()[0]
 
     # -- roles ---------------------------------------------------------------------------------------
 

@@ -22,6 +22,7 @@ from strongdm import roles_pb2_grpc
 from sim.scim.errors import NotFoundError as ModelNotFound
 from sim.scim.errors import UniquenessError
 from sim.serve import LOOPBACK
+from sim.strongdm.accounts import LastAdministratorError
 from sim.strongdm.api_keys import ApiKeys
 from sim.strongdm.api_keys import actor_for
 from sim.strongdm.sdk import auth as grpc_auth
@@ -69,6 +70,8 @@ class Api:
             error = NotFoundError(exc.detail)
         except UniquenessError:
             error = AlreadyExistsError("one or more of the attribute values are already in use")
+        except LastAdministratorError as exc:
+            error = BadRequestError(exc.detail)
         except Exception:
             log.exception("unexpected error in %s", method)
             error = InternalError("internal error: see the simulator's log")
