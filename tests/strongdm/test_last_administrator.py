@@ -3,7 +3,7 @@
 import pytest
 
 from sim.store import Store
-from sim.strongdm.accounts import LastAdministratorError
+from sim.strongdm.admins import LastAdministratorError
 from sim.strongdm.state import make_strongdm
 
 ADMIN = ("root@strongdm.test", "root password 1")

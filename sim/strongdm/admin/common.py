@@ -4,7 +4,7 @@ from flask import current_app
 from flask import g
 from flask import session
 
-from sim.strongdm.accounts import ADMIN_LEVELS
+from sim.strongdm.admins import ADMIN_LEVELS
 from sim.strongdm.org import PERMISSION_LABELS
 from sim.strongdm.org import PROVIDER_LABELS
 from sim.web import console_blueprint

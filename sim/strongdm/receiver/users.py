@@ -10,8 +10,8 @@ from sim.scim.patch.apply import apply_patch
 from sim.scim.query import ListQuery
 from sim.scim.schemas import ENTERPRISE_URN
 from sim.scim.schemas import USER_URN
-from sim.strongdm.accounts import ADMIN_LEVELS
 from sim.strongdm.accounts import Accounts
+from sim.strongdm.admins import is_native_admin
 from sim.strongdm.receiver.common import Call
 from sim.strongdm.receiver.common import Collection
 from sim.strongdm.receiver.common import Profile
@@ -38,11 +38,6 @@ class NativeAdministratorError(ScimError):
     """SCIM may not delete a native Administrator (assumed 409, see README's "What is simulated")."""
 
     status = 409
-
-
-def is_native_admin(user: dict) -> bool:
-    """An Administrator made in StrongDM itself (Admin UI, SDK, `sim up`), not by a SCIM provider."""
-    return not user.get("managed_by") and user.get("permission_level") in ADMIN_LEVELS
 
 
 def refuse_native_admin(user: dict, verb: str) -> None:

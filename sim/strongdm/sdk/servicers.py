@@ -22,7 +22,7 @@ from strongdm import roles_pb2_grpc
 from sim.scim.errors import NotFoundError as ModelNotFound
 from sim.scim.errors import UniquenessError
 from sim.serve import LOOPBACK
-from sim.strongdm.accounts import LastAdministratorError
+from sim.strongdm.admins import LastAdministratorError
 from sim.strongdm.api_keys import ApiKeys
 from sim.strongdm.api_keys import actor_for
 from sim.strongdm.sdk import auth as grpc_auth
