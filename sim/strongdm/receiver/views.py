@@ -11,6 +11,7 @@ from flask import request
 from werkzeug.sansio.utils import get_current_url
 
 from sim.scim import query as scim_query
+from sim.scim import wire
 from sim.scim.errors import InvalidSyntaxError
 from sim.scim.errors import MethodNotAllowedError
 from sim.scim.errors import NotFoundError
@@ -85,7 +86,7 @@ def body() -> dict:
     if not _depth_ok(text):
         raise InvalidSyntaxError(f"The request body is nested deeper than {MAX_JSON_DEPTH} levels.")
     try:
-        data = json.loads(text)
+        data = wire.loads(text)
         json.dumps(data, ensure_ascii=False).encode("utf-8")  # a lone surrogate (\ud800) cannot be stored
         return data
     except (ValueError, RecursionError) as exc:

@@ -7,7 +7,6 @@ so the SDK raises its typed exceptions (sdk/errors.py). Reads and changes go thr
 accounts.py methods as SCIM, so they write the same activities, with the API key as the actor.
 """
 
-import json
 import logging
 from concurrent import futures
 
@@ -19,6 +18,7 @@ from strongdm import accounts_pb2_grpc
 from strongdm import roles_pb2
 from strongdm import roles_pb2_grpc
 
+from sim.scim import wire
 from sim.scim.errors import NotFoundError as ModelNotFound
 from sim.scim.errors import UniquenessError
 from sim.serve import LOOPBACK
@@ -216,8 +216,8 @@ def role_fields(message: roles_pb2.Role) -> dict:
     if len(name) > 255 or "\x00" in name:
         raise BadRequestError("name must be at most 255 characters and contain no NUL")
     try:
-        rules = json.loads(message.access_rules) if message.access_rules else []
-    except ValueError:
+        rules = wire.loads(message.access_rules) if message.access_rules else []
+    except (ValueError, RecursionError):
         raise BadRequestError("access_rules must be JSON") from None
     return {"name": name, "tags": grpc_convert.tags_dict(message.tags), "access_rules": rules}
 
