@@ -17,6 +17,7 @@ from sim.scim.errors import MethodNotAllowedError
 from sim.scim.errors import NotFoundError
 from sim.scim.errors import UnauthorizedError
 from sim.strongdm.receiver.common import Call
+from sim.strongdm.receiver.common import bearer_token
 from sim.strongdm.receiver.common import parse_list_query
 from sim.strongdm.receiver.common import require_object
 
@@ -39,9 +40,7 @@ def pull_provider(endpoint, values):
 @bp.before_request
 def authenticate():
     """Every SCIM request needs the org's current bearer token (RFC 6750)."""
-    header = request.headers.get("Authorization", "")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not sdm().org.check_token(token.strip()):
+    if not sdm().org.check_token(bearer_token(request.headers.get("Authorization", ""))):
         raise UnauthorizedError()
 
 
