@@ -40,7 +40,7 @@ class NativeAdministratorError(ScimError):
     status = 409
 
 
-def refuse_native_admin(user: dict, verb: str) -> None:
+def refuse_native_admin(user: dict, *, deleting: bool = False) -> None:
     """SCIM does not silently take over, change or delete a native Administrator: a 409 saying why.
 
     A take-over (PUT or PATCH, JumpCloud's answer to a matching userName) is a uniqueness conflict: the
@@ -48,9 +48,10 @@ def refuse_native_admin(user: dict, verb: str) -> None:
     """
     if not is_native_admin(user):
         return
-    detail = (f"{user['email']} belongs to a native StrongDM Administrator; SCIM may not {verb} it. "
+    action = "delete it" if deleting else "take it over"
+    detail = (f"{user['email']} belongs to a native StrongDM Administrator; SCIM may not {action}. "
               "Change the Administrator's email or permission level in StrongDM first.")
-    raise (NativeAdministratorError if verb == "delete" else UniquenessError)(detail)
+    raise (NativeAdministratorError if deleting else UniquenessError)(detail)
 
 
 def refuse_other_identity(current: dict, fields: dict, call: Call) -> None:
@@ -178,7 +179,7 @@ class ScimUsers:
         except UniquenessError:
             taken = self.accounts.find_user_by_email(fields["email"])
             if taken is not None:
-                refuse_native_admin(taken, "take over")
+                refuse_native_admin(taken)
             raise
         return self.to_scim(user, call)
 
@@ -190,7 +191,7 @@ class ScimUsers:
     def _replace(self, user_id: str, body: dict, call: Call) -> dict:
         current = self.accounts.get_user(user_id)
         check_if_match(current, call, self.profile)
-        refuse_native_admin(current, "take over")
+        refuse_native_admin(current)
         fields = user_fields(body, call, creating=False)
         refuse_other_identity(current, fields, call)
         updated = {**current, **fields, "managed_by": call.provider}
@@ -204,7 +205,7 @@ class ScimUsers:
     def _patch(self, user_id: str, body: dict, call: Call) -> dict | None:
         current = self.accounts.get_user(user_id)
         check_if_match(current, call, self.profile)
-        refuse_native_admin(current, "take over")
+        refuse_native_admin(current)
         before = self.to_scim(current, call)
         after = apply_patch(before, require_object(body), "User", dialect=call.dialect)
         fields = user_fields(after, call, creating=False)
@@ -229,7 +230,7 @@ class ScimUsers:
     def _delete(self, user_id: str, call: Call) -> None:
         current = self.accounts.get_user(user_id)
         check_if_match(current, call, self.profile)
-        refuse_native_admin(current, "delete")
+        refuse_native_admin(current, deleting=True)
         if self.profile.delete_mode == "suspend":
             if not current["suspended"]:
                 self.accounts.update_user({**current, "suspended": True}, actor=call.actor)
