@@ -7,6 +7,7 @@ from flask import request
 
 from sim.faults.rules import SYNTAX
 from sim.faults.rules import FaultSyntaxError
+from sim.scim import wire
 
 bp = Blueprint("sim_faults", __name__, url_prefix="/_sim/faults")
 
@@ -33,7 +34,10 @@ def get_faults():
 @bp.put("")
 def put_faults():
     """Replace the rule set: `{"rules": [...], "seed": n}` or a bare list (strings or objects)."""
-    data = request.get_json(force=True, silent=True)
+    try:
+        data = wire.loads(request.get_data(cache=True))
+    except (ValueError, RecursionError):
+        return jsonify({"error": "invalid", "detail": "The body is not JSON (NaN and Infinity are not JSON)."}), 400
     if isinstance(data, list):
         data = {"rules": data}
     if not isinstance(data, dict) or not isinstance(data.get("rules", []), list):

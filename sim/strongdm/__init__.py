@@ -31,10 +31,11 @@ def create_app(store: Store | None = None, *, profile: str = "strongdm", token: 
     register_error_boundary(app)
     from sim.faults import middleware as faults
     from sim.faults import ratelimit
+    from sim.strongdm.ratelimit import caller_of
     from sim.strongdm.receiver import common as receiver
 
     if settings.get("RATE_LIMITS"):
-        ratelimit.install(app)  # StrongDM's documented limits (sim.faults.ratelimit)
+        ratelimit.install(app, caller_of(app, state))  # StrongDM's documented limits (sim.faults.ratelimit)
     rules, seed = faults.rules_from_settings(settings, "strongdm")
     faults.install(app, state.store, render=receiver.fault_response, paths=receiver.FAULT_PATHS, rules=rules,
                    seed=seed, authorize=lambda req: admin.may_steer_faults(state, req))

@@ -4,6 +4,7 @@ import sqlite3
 
 from sim.scim.errors import NotFoundError
 from sim.scim.errors import UniquenessError
+from sim.scim.names import name_key
 from sim.store import Store
 from sim.store import count_or_none
 from sim.store import dumps
@@ -11,6 +12,9 @@ from sim.store import loads
 from sim.strongdm.activities import Activities
 from sim.strongdm.activities import role_entity
 from sim.strongdm.activities import user_entity
+from sim.strongdm.admins import ADMIN_LEVELS
+from sim.strongdm.admins import LastAdministratorError
+from sim.strongdm.admins import is_active_admin
 
 DDL = """
 CREATE TABLE IF NOT EXISTS users (
@@ -42,9 +46,8 @@ CREATE TABLE IF NOT EXISTS attachments (
 CREATE INDEX IF NOT EXISTS attachments_role ON attachments(role_id, seq);
 """
 
-
-def _lower(text: str) -> str:
-    return text.casefold()
+# Which sim.scim.names rule the key columns were computed with; another value (or none) means recompute.
+KEY_RULE_META, KEY_RULE = "accounts.key_rule", "lower"
 
 
 def _profile(user: dict) -> dict:
@@ -61,11 +64,20 @@ class Accounts:
         self.store = store
         self.activities = activities
         store.schema(DDL)
+        if store.get_meta(KEY_RULE_META) != KEY_RULE:
+            self._rekey()
+
+    def _rekey(self) -> None:
+        """Recompute the lookup keys of a state file written under another rule (StrongDM used `casefold`)."""
+        with self.store.write() as db:
+            for table, key_column, field in (("users", "email_lower", "email"), ("roles", "name_lower", "name")):
+                rows = db.execute(f"SELECT id, {key_column}, json_extract(doc, '$.{field}') FROM {table}").fetchall()
+                for item_id, key, text in rows:
+                    if name_key(text) != key:
+                        db.execute(f"UPDATE {table} SET {key_column} = ? WHERE id = ?", (name_key(text), item_id))
+            self.store.set_meta(KEY_RULE_META, KEY_RULE)
 
     # -- users ---------------------------------------------------------------------------------------
-
-    def _user_row(self, row) -> dict | None:
-        return None if row is None else loads(row["doc"])
 
     def get_user(self, user_id: str) -> dict:
         """Return a user or raise StrongDM's 404."""
@@ -77,32 +89,30 @@ class Accounts:
     def find_user(self, user_id: str) -> dict | None:
         """Return a user or None."""
         row = self.store.read().execute("SELECT doc FROM users WHERE id = ?", (user_id,)).fetchone()
-        return self._user_row(row)
+        return None if row is None else loads(row["doc"])
 
     def find_user_by_email(self, email: str) -> dict | None:
         """Look a user up by email, ignoring case (an indexed lookup)."""
-        row = self.store.read().execute("SELECT doc FROM users WHERE email_lower = ?", (_lower(email),)).fetchone()
-        return self._user_row(row)
+        row = self.store.read().execute("SELECT doc FROM users WHERE email_lower = ?", (name_key(email),)).fetchone()
+        return None if row is None else loads(row["doc"])
 
     def count_users(self, *, search: str | None = None) -> int:
         """How many users the org has (matching `search`, as `list_users` does)."""
-        if search:
-            like = f"%{search.casefold()}%"
-            return self.store.read().execute(
-                "SELECT COUNT(*) FROM users WHERE email_lower LIKE ? OR lower(doc) LIKE ?", (like, like)).fetchone()[0]
-        return self.store.read().execute("SELECT COUNT(*) FROM users").fetchone()[0]
+        where, args = self._search(search)
+        return self.store.read().execute(f"SELECT COUNT(*) FROM users {where}", args).fetchone()[0]
 
     def list_users(self, offset: int = 0, limit: int = 100, *, search: str | None = None) -> list[dict]:
         """Users in creation order, a page at a time; `search` matches email or name."""
-        if search:
-            like = f"%{search.casefold()}%"
-            rows = self.store.read().execute(
-                "SELECT doc FROM users WHERE email_lower LIKE ? OR lower(doc) LIKE ? ORDER BY seq LIMIT ? OFFSET ?",
-                (like, like, limit, offset)).fetchall()
-        else:
-            rows = self.store.read().execute(
-                "SELECT doc FROM users ORDER BY seq LIMIT ? OFFSET ?", (limit, offset)).fetchall()
+        where, args = self._search(search)
+        rows = self.store.read().execute(f"SELECT doc FROM users {where} ORDER BY seq LIMIT ? OFFSET ?",
+                                         (*args, limit, offset)).fetchall()
         return [loads(r["doc"]) for r in rows]
+
+    def _search(self, search: str | None) -> tuple[str, tuple]:
+        if not search:
+            return "", ()
+        like = f"%{name_key(search)}%"
+        return "WHERE email_lower LIKE ? OR lower(doc) LIKE ?", (like, like)
 
     def all_users(self) -> list[dict]:
         """Every user, in creation order."""
@@ -120,11 +130,7 @@ class Accounts:
 
     def create_user(self, user: dict, *, actor: dict | None = None, db=None) -> dict:
         """Insert a user (`user` has email, first_name, last_name, …); a taken email is a 409."""
-        user = dict(user)
-        user.setdefault("suspended", False)
-        user.setdefault("permission_level", "user")
-        user.setdefault("managed_by", "")
-        user.setdefault("external_id", None)
+        user = {"suspended": False, "permission_level": "user", "managed_by": "", "external_id": None, **user}
         with self.store.write() as db:
             user["id"] = "a-" + self.store.new_hex("account", 16)
             now = self.store.now()
@@ -134,7 +140,7 @@ class Accounts:
             try:
                 db.execute(
                     "INSERT INTO users(id, email_lower, external_id, managed_by, suspended, doc) VALUES (?,?,?,?,?,?)",
-                    (user["id"], _lower(user["email"]), user["external_id"], user["managed_by"],
+                    (user["id"], name_key(user["email"]), user["external_id"], user["managed_by"],
                      int(user["suspended"]), dumps(user)))
             except sqlite3.IntegrityError:
                 raise UniquenessError() from None
@@ -148,13 +154,15 @@ class Accounts:
         """Write a changed user back, logging `user updated` / `user suspended` / `user reinstated`."""
         with self.store.write() as db:
             before = self.get_user(user["id"])
+            if is_active_admin(before) and not is_active_admin(user):
+                self._keep_an_admin(db, before, "suspend" if user.get("suspended") else "demote")
             user = dict(user)
             user["updated_at"] = self.store.now()
             user["version"] = before.get("version", 1) + 1
             try:
                 db.execute(
                     "UPDATE users SET email_lower = ?, external_id = ?, managed_by = ?, suspended = ?, doc = ? WHERE id = ?",
-                    (_lower(user["email"]), user.get("external_id"), user.get("managed_by", ""),
+                    (name_key(user["email"]), user.get("external_id"), user.get("managed_by", ""),
                      int(user["suspended"]), dumps(user), user["id"]))
             except sqlite3.IntegrityError:
                 raise UniquenessError() from None
@@ -171,6 +179,8 @@ class Accounts:
         """Delete a user and its attachments."""
         with self.store.write() as db:
             user = self.get_user(user_id)
+            if is_active_admin(user):
+                self._keep_an_admin(db, user, "delete")
             for role in self.roles_of(user_id):
                 self.activities.record(db, "user deleted from role",
                                        f"Removed {user['email']} from role {role['name']}.",
@@ -178,6 +188,20 @@ class Accounts:
             db.execute("DELETE FROM users WHERE id = ?", (user_id,))
             self.activities.record(db, "user deleted", f"Deleted user {user['email']}.", [user_entity(user)], actor)
         return user
+
+    def _keep_an_admin(self, db, user: dict, verb: str) -> None:
+        """Refuse, inside the write transaction (two admins cannot remove each other at once), to lose the last one."""
+        if not self._active_admins(db, excluding=user["id"]):
+            raise LastAdministratorError(user, verb)
+
+    def has_active_admin(self) -> bool:
+        """Whether anyone can still administer the org (the launcher restores its admin when nobody can)."""
+        return self._active_admins(self.store.read()) > 0
+
+    def _active_admins(self, db, *, excluding: str = "") -> int:
+        return db.execute("SELECT COUNT(*) FROM users WHERE suspended = 0 AND id != ? AND json_extract(doc, "
+                          "'$.permission_level') IN (SELECT value FROM json_each(?))",
+                          (excluding, dumps(sorted(ADMIN_LEVELS)))).fetchone()[0]
 
     # -- roles ---------------------------------------------------------------------------------------
 
@@ -195,7 +219,7 @@ class Accounts:
 
     def find_role_by_name(self, name: str) -> dict | None:
         """Look a role up by name, ignoring case."""
-        row = self.store.read().execute("SELECT doc FROM roles WHERE name_lower = ?", (_lower(name),)).fetchone()
+        row = self.store.read().execute("SELECT doc FROM roles WHERE name_lower = ?", (name_key(name),)).fetchone()
         return None if row is None else loads(row["doc"])
 
     def count_roles(self) -> int:
@@ -226,7 +250,7 @@ class Accounts:
             role["version"] = 1
             try:
                 db.execute("INSERT INTO roles(id, name_lower, managed_by, doc) VALUES (?,?,?,?)",
-                           (role["id"], _lower(role["name"]), role["managed_by"], dumps(role)))
+                           (role["id"], name_key(role["name"]), role["managed_by"], dumps(role)))
             except sqlite3.IntegrityError:
                 raise UniquenessError() from None
             self.activities.record(db, "role added", f"Added role {role['name']}.", [role_entity(role)], actor)
@@ -242,7 +266,7 @@ class Accounts:
             role["version"] = before.get("version", 1) + 1
             try:
                 db.execute("UPDATE roles SET name_lower = ?, managed_by = ?, doc = ? WHERE id = ?",
-                           (_lower(role["name"]), role.get("managed_by", ""), dumps(role), role["id"]))
+                           (name_key(role["name"]), role.get("managed_by", ""), dumps(role), role["id"]))
             except sqlite3.IntegrityError:
                 raise UniquenessError() from None
             if role["name"] != before["name"]:

@@ -37,11 +37,18 @@ class StrongDM:
     profile: Profile
 
     def ensure_admin(self, email: str, password: str, first_name: str = "Admin", last_name: str = "User") -> dict:
-        """Create (or reset the password of) an Administrator who can sign in to the Admin UI."""
+        """Create (or reset the password of) an Administrator who can sign in to the Admin UI.
+
+        An org left without any active Administrator (a state file from before the last-admin guard) gets this
+        one back as an active, native Administrator, so a restart undoes a lock-out.
+        """
         user = self.accounts.find_user_by_email(email)
         if user is None:
             user = self.accounts.create_user({"email": email, "first_name": first_name, "last_name": last_name,
                                               "permission_level": "admin"}, actor=None)
+        elif not self.accounts.has_active_admin():
+            user = self.accounts.update_user({**user, "suspended": False, "permission_level": "admin",
+                                              "managed_by": ""}, actor=None)
         self.org.set_password(user["id"], password)
         return user
 

@@ -40,7 +40,7 @@ class Apps:
         group = client.post(f"{SCIM}/Groups", headers=auth, json={
             "schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"], "displayName": "Engineering",
             "members": [{"value": user["id"]}]}).json
-        self.ids = {"user_id": user["id"], "group_id": group["id"],
+        self.ids = {"user_id": user["id"], "group_id": group["id"], "admin_id": self.admin_id,
                     "jc_user_id": _first_id(self.jumpcloud, "/api/systemusers", self.api_key),
                     "jc_group_id": _first_id(self.jumpcloud, "/api/v2/usergroups", self.api_key)}
 

@@ -21,6 +21,7 @@ from sim.jumpcloud.errors import NotFoundError
 from sim.jumpcloud.errors import PayloadTooLargeError
 from sim.jumpcloud.errors import UnauthorizedError
 from sim.jumpcloud.org import can
+from sim.scim import wire
 
 API_PREFIXES = ("/api", "/insights")
 FAULT_PATHS = ("/api/*", "/insights/*")  # what a fault rule without a path applies to
@@ -87,7 +88,7 @@ def json_body(*, required: bool = True):
             raise BadRequestError("request body is required")
         return {}
     try:
-        data = json.loads(raw.decode("utf-8"))
+        data = wire.loads(raw.decode("utf-8"))
         json.dumps(data, ensure_ascii=False).encode("utf-8")  # a lone surrogate (\ud800) cannot be stored
     except (UnicodeDecodeError, ValueError, RecursionError):
         raise BadRequestError("request body is not valid JSON") from None

@@ -14,6 +14,7 @@ from sim.jumpcloud.errors import AlreadyExistsError
 from sim.jumpcloud.errors import BadRequestError
 from sim.jumpcloud.errors import ConflictError
 from sim.jumpcloud.errors import NotFoundError
+from sim.scim.names import name_key
 from sim.store import dumps
 from sim.store import loads
 
@@ -34,7 +35,7 @@ class DirectoryUsers:
     def find_user(self, *, username: str | None = None, email: str | None = None) -> dict | None:
         """A user by username or email (case-insensitive), else None."""
         col, value = ("username_lc", username) if username is not None else ("email_lc", email)
-        row = self.store.read().execute(f"SELECT doc FROM jc_users WHERE {col} = ?", (str(value).lower(),)).fetchone()
+        row = self.store.read().execute(f"SELECT doc FROM jc_users WHERE {col} = ?", (name_key(str(value)),)).fetchone()
         return loads(row["doc"]) if row else None
 
     def user_count(self) -> int:
@@ -48,7 +49,7 @@ class DirectoryUsers:
     def _check_user_refs(self, db, doc: dict, exclude_id: str | None) -> None:
         clashes = []
         for col, key in (("username_lc", "username"), ("email_lc", "email")):
-            row = db.execute(f"SELECT id FROM jc_users WHERE {col} = ?", (doc[key].lower(),)).fetchone()
+            row = db.execute(f"SELECT id FROM jc_users WHERE {col} = ?", (name_key(doc[key]),)).fetchone()
             if row and row["id"] != exclude_id:
                 clashes.append({"field": key, "message": f"{key} already in use"})
         if doc.get("employeeIdentifier"):
@@ -65,7 +66,7 @@ class DirectoryUsers:
                 raise BadRequestError("manager must be an existing systemuser", details=[{"field": "manager"}])
 
     def _write_user(self, db, doc: dict, *, insert: bool) -> None:
-        values = (doc["username"].lower(), doc["email"].lower(), doc.get("employeeIdentifier") or None,
+        values = (name_key(doc["username"]), name_key(doc["email"]), doc.get("employeeIdentifier") or None,
                   doc["state"], doc.get("manager"), doc["created"], dumps(doc), doc["_id"])
         try:
             if insert:

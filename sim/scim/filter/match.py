@@ -17,6 +17,7 @@ from sim.scim.filter.nodes import Not
 from sim.scim.filter.nodes import Or
 from sim.scim.filter.nodes import Present
 from sim.scim.filter.nodes import ValuePath
+from sim.scim.names import name_key
 
 _DATETIME_PREFIX = re.compile(r"\d{4}-\d{2}-\d{2}T")
 
@@ -133,7 +134,7 @@ def _compare(op: str, actual: object, wanted: object, exact: bool, name: str) ->
         if dates:
             actual, wanted = dates
         elif not exact:
-            actual, wanted = actual.casefold(), wanted.casefold()
+            actual, wanted = name_key(actual), name_key(wanted)  # the userName rule, for every string
     elif not (isinstance(actual, int | float) and isinstance(wanted, int | float) and op not in SUBSTRING_OPS):
         return False
     return _OPERATORS[op](actual, wanted)

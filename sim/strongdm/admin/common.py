@@ -4,6 +4,7 @@ from flask import current_app
 from flask import g
 from flask import session
 
+from sim.strongdm.admins import ADMIN_LEVELS
 from sim.strongdm.org import PERMISSION_LABELS
 from sim.strongdm.org import PROVIDER_LABELS
 from sim.web import console_blueprint
@@ -11,7 +12,6 @@ from sim.web.console import Console
 
 bp = console_blueprint("admin", __name__, template_folder="templates")
 
-ADMIN_LEVELS = frozenset({"admin", "root-admin"})
 REFUSAL = ("Only users with the Administrator permission level can open this page. "
            "Ask an administrator of your organization to change your permission level.")
 

@@ -11,6 +11,7 @@ from werkzeug.exceptions import NotFound
 
 from sim.faults.middleware import fault_log
 from sim.scim.errors import ScimError
+from sim.scim.errors import UniquenessError
 from sim.strongdm.admin.common import ADMIN_LEVELS
 from sim.strongdm.admin.common import actor
 from sim.strongdm.admin.common import bp
@@ -186,8 +187,10 @@ def _user_fields(form) -> dict:
 
 
 def _message(error: Exception) -> str:
-    if isinstance(error, ScimError) and error.status == 409:
+    if isinstance(error, UniquenessError):
         return "A user with that email address already exists."
+    if isinstance(error, ScimError):  # e.g. the last active Administrator (sim.strongdm.accounts)
+        return error.detail
     return str(error)
 
 

@@ -24,6 +24,13 @@ FAULT_DETAILS = {401: None, 429: "Too many requests.", 500: "Internal error.", 5
                  503: "Service temporarily unavailable.", 504: "Gateway timeout."}
 
 
+def bearer_token(header: str) -> str | None:
+    """The token of an `Authorization: Bearer <token>` header (RFC 6750 §2.1; the scheme is case-insensitive,
+    RFC 9110 §11.1), or None for another scheme."""
+    scheme, _, token = header.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else None
+
+
 def copy_json(value):
     """A deep copy of JSON data (dicts, lists, scalars), several times faster than `copy.deepcopy`."""
     kind = type(value)

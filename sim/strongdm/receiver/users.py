@@ -4,11 +4,14 @@ import copy
 
 from sim.scim.errors import BadRequestError
 from sim.scim.errors import InvalidValueError
+from sim.scim.errors import ScimError
+from sim.scim.errors import UniquenessError
 from sim.scim.patch.apply import apply_patch
 from sim.scim.query import ListQuery
 from sim.scim.schemas import ENTERPRISE_URN
 from sim.scim.schemas import USER_URN
 from sim.strongdm.accounts import Accounts
+from sim.strongdm.admins import is_native_admin
 from sim.strongdm.receiver.common import Call
 from sim.strongdm.receiver.common import Collection
 from sim.strongdm.receiver.common import Profile
@@ -29,6 +32,40 @@ def _coerce_bool(value, name: str, call: Call):
     if call.dialect == "azure" and isinstance(value, str) and value.lower() in _TRUTHY:
         return _TRUTHY[value.lower()]
     raise InvalidValueError(f"Attribute '{name}' must be a boolean.")
+
+
+class NativeAdministratorError(ScimError):
+    """SCIM may not delete a native Administrator (assumed 409, see README's "What is simulated")."""
+
+    status = 409
+
+
+def refuse_native_admin(user: dict, *, deleting: bool = False) -> None:
+    """SCIM does not silently take over, change or delete a native Administrator: a 409 saying why.
+
+    A take-over (PUT or PATCH, JumpCloud's answer to a matching userName) is a uniqueness conflict: the
+    userName is taken by someone SCIM does not manage. StrongDM documents no such case; assumed.
+    """
+    if not is_native_admin(user):
+        return
+    action = "delete it" if deleting else "take it over"
+    detail = (f"{user['email']} belongs to a native StrongDM Administrator; SCIM may not {action}. "
+              "Change the Administrator's email or permission level in StrongDM first.")
+    raise (NativeAdministratorError if deleting else UniquenessError)(detail)
+
+
+def refuse_other_identity(current: dict, fields: dict, call: Call) -> None:
+    """One account per IdP user: an account provisioned for one externalId is not handed to another.
+
+    Otherwise two IdP users whose userNames compare equal would share one account, and suspending one would
+    cut the other's access. Entra's default mapping makes externalId the mutable mailNickname, so its path
+    may change it. Assumed (StrongDM documents no such check).
+    """
+    had, wanted = current.get("external_id"), fields.get("external_id")
+    if call.dialect == "azure" or not had or not wanted or had == wanted:
+        return
+    raise UniquenessError(f"{current['email']} is provisioned for externalId {had!r}; it is not taken over for "
+                          f"externalId {wanted!r} (one account per identity-provider user).")
 
 
 def _verb(creating: bool) -> str:
@@ -137,7 +174,13 @@ class ScimUsers:
         """POST /Users: a new StrongDM user managed by the provider (201)."""
         fields = user_fields(body, call, creating=True)
         fields["managed_by"] = call.provider
-        user = self.accounts.create_user(fields, actor=call.actor)
+        try:
+            user = self.accounts.create_user(fields, actor=call.actor)
+        except UniquenessError:
+            taken = self.accounts.find_user_by_email(fields["email"])
+            if taken is not None:
+                refuse_native_admin(taken)
+            raise
         return self.to_scim(user, call)
 
     def replace(self, user_id: str, body: dict, call: Call) -> dict:
@@ -148,7 +191,9 @@ class ScimUsers:
     def _replace(self, user_id: str, body: dict, call: Call) -> dict:
         current = self.accounts.get_user(user_id)
         check_if_match(current, call, self.profile)
+        refuse_native_admin(current)
         fields = user_fields(body, call, creating=False)
+        refuse_other_identity(current, fields, call)
         updated = {**current, **fields, "managed_by": call.provider}
         return self.to_scim(self.accounts.update_user(updated, actor=call.actor), call)
 
@@ -160,9 +205,11 @@ class ScimUsers:
     def _patch(self, user_id: str, body: dict, call: Call) -> dict | None:
         current = self.accounts.get_user(user_id)
         check_if_match(current, call, self.profile)
+        refuse_native_admin(current)
         before = self.to_scim(current, call)
         after = apply_patch(before, require_object(body), "User", dialect=call.dialect)
         fields = user_fields(after, call, creating=False)
+        refuse_other_identity(current, fields, call)
         fields["scim"] = patched_raw(current.get("scim") or {}, before, after)
         fields["scim"]["active"] = not fields["suspended"]
         if not self.profile.rfc:
@@ -183,6 +230,7 @@ class ScimUsers:
     def _delete(self, user_id: str, call: Call) -> None:
         current = self.accounts.get_user(user_id)
         check_if_match(current, call, self.profile)
+        refuse_native_admin(current, deleting=True)
         if self.profile.delete_mode == "suspend":
             if not current["suspended"]:
                 self.accounts.update_user({**current, "suspended": True}, actor=call.actor)

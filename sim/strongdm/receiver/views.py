@@ -11,11 +11,13 @@ from flask import request
 from werkzeug.sansio.utils import get_current_url
 
 from sim.scim import query as scim_query
+from sim.scim import wire
 from sim.scim.errors import InvalidSyntaxError
 from sim.scim.errors import MethodNotAllowedError
 from sim.scim.errors import NotFoundError
 from sim.scim.errors import UnauthorizedError
 from sim.strongdm.receiver.common import Call
+from sim.strongdm.receiver.common import bearer_token
 from sim.strongdm.receiver.common import parse_list_query
 from sim.strongdm.receiver.common import require_object
 
@@ -38,9 +40,7 @@ def pull_provider(endpoint, values):
 @bp.before_request
 def authenticate():
     """Every SCIM request needs the org's current bearer token (RFC 6750)."""
-    header = request.headers.get("Authorization", "")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not sdm().org.check_token(token.strip()):
+    if not sdm().org.check_token(bearer_token(request.headers.get("Authorization", ""))):
         raise UnauthorizedError()
 
 
@@ -85,7 +85,7 @@ def body() -> dict:
     if not _depth_ok(text):
         raise InvalidSyntaxError(f"The request body is nested deeper than {MAX_JSON_DEPTH} levels.")
     try:
-        data = json.loads(text)
+        data = wire.loads(text)
         json.dumps(data, ensure_ascii=False).encode("utf-8")  # a lone surrogate (\ud800) cannot be stored
         return data
     except (ValueError, RecursionError) as exc:

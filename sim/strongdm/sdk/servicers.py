@@ -7,7 +7,6 @@ so the SDK raises its typed exceptions (sdk/errors.py). Reads and changes go thr
 accounts.py methods as SCIM, so they write the same activities, with the API key as the actor.
 """
 
-import json
 import logging
 from concurrent import futures
 
@@ -19,9 +18,11 @@ from strongdm import accounts_pb2_grpc
 from strongdm import roles_pb2
 from strongdm import roles_pb2_grpc
 
+from sim.scim import wire
 from sim.scim.errors import NotFoundError as ModelNotFound
 from sim.scim.errors import UniquenessError
 from sim.serve import LOOPBACK
+from sim.strongdm.admins import LastAdministratorError
 from sim.strongdm.api_keys import ApiKeys
 from sim.strongdm.api_keys import actor_for
 from sim.strongdm.sdk import auth as grpc_auth
@@ -69,6 +70,8 @@ class Api:
             error = NotFoundError(exc.detail)
         except UniquenessError:
             error = AlreadyExistsError("one or more of the attribute values are already in use")
+        except LastAdministratorError as exc:
+            error = BadRequestError(exc.detail)
         except Exception:
             log.exception("unexpected error in %s", method)
             error = InternalError("internal error: see the simulator's log")
@@ -213,8 +216,8 @@ def role_fields(message: roles_pb2.Role) -> dict:
     if len(name) > 255 or "\x00" in name:
         raise BadRequestError("name must be at most 255 characters and contain no NUL")
     try:
-        rules = json.loads(message.access_rules) if message.access_rules else []
-    except ValueError:
+        rules = wire.loads(message.access_rules) if message.access_rules else []
+    except (ValueError, RecursionError):
         raise BadRequestError("access_rules must be JSON") from None
     return {"name": name, "tags": grpc_convert.tags_dict(message.tags), "access_rules": rules}
 
