@@ -197,7 +197,8 @@ class Store:
         try:
             yield db
         finally:
-            db.execute("COMMIT")
+            if db.in_transaction:  # an interrupted statement (a search past its time limit) may have ended it
+                db.execute("COMMIT")
 
     def close(self) -> None:
         """Close every connection; a temporary store deletes its files."""
