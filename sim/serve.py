@@ -1,6 +1,7 @@
 """Run Flask apps on loopback ports in background threads (werkzeug's threaded server, or waitress)."""
 
 import functools
+import io
 import logging
 import sys
 import threading
@@ -11,6 +12,45 @@ from sim import config
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 SERVERS = ("werkzeug", "waitress")
+
+
+class BoundedBody:
+    """WSGI wrapper: a body without Content-Length (chunked) is read up to `limit`; one byte more is a 413.
+
+    werkzeug's server de-chunks the body and its `LimitedStream` then stops at MAX_CONTENT_LENGTH without
+    saying so (https://werkzeug.palletsprojects.com, "get_input_stream": "the remaining contents of the stream
+    cannot be read safely"), so a 3 MiB chunked POST arrived as its first 2 MiB and was accepted.
+    """
+
+    def __init__(self, app, limit: int):
+        self.app = app
+        self.limit = limit
+
+    def __call__(self, environ, start_response):
+        if environ.get("CONTENT_LENGTH") or not environ.get("wsgi.input_terminated"):
+            return self.app(environ, start_response)
+        stream = environ["wsgi.input"]
+        body = bytearray()
+        while len(body) <= self.limit:
+            piece = stream.read(min(65536, self.limit + 1 - len(body)))
+            if not piece:
+                break
+            body += piece
+        if len(body) > self.limit:
+            environ["wsgi.input"] = io.BytesIO()
+            environ["CONTENT_LENGTH"] = str(self.limit + 1)  # the app's own 413, in its own error shape
+        else:
+            environ["wsgi.input"] = io.BytesIO(bytes(body))
+            environ["CONTENT_LENGTH"] = str(len(body))
+        environ.pop("wsgi.input_terminated", None)
+        environ.pop("HTTP_TRANSFER_ENCODING", None)
+        return self.app(environ, start_response)
+
+
+def body_limit(app) -> int | None:
+    """The app's MAX_CONTENT_LENGTH, when it is a Flask app that has one."""
+    limit = getattr(app, "config", {}).get("MAX_CONTENT_LENGTH")
+    return int(limit) if limit else None
 
 
 class ServerThread:
@@ -32,16 +72,18 @@ class ServerThread:
             raise ValueError(f"unknown server {server!r}; choose one of {', '.join(SERVERS)}")
         self.app = app
         self.kind = server
+        limit = body_limit(app)
+        served = BoundedBody(app, limit) if limit else app
         if server == "waitress":
             from waitress.server import create_server
 
             if quiet:
                 logging.getLogger("waitress").setLevel(logging.ERROR)
-            self.server = create_server(app, host=host, port=port, threads=threads, ident="sim")
+            self.server = create_server(served, host=host, port=port, threads=threads, ident="sim")
             self.port = self.server.effective_port
             run = self.server.run
         else:
-            self.server = make_server(host, port, app, threaded=True)
+            self.server = make_server(host, port, served, threaded=True)
             self.server.daemon_threads = True
             self.port = self.server.server_port
             # A short poll makes stop() prompt (the default 0.5 s adds up across a test suite).
