@@ -6,12 +6,18 @@ import logging
 import sys
 import threading
 
-from werkzeug.serving import make_server
+from werkzeug.serving import ThreadedWSGIServer
+from werkzeug.serving import WSGIRequestHandler
 
 from sim import config
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 SERVERS = ("werkzeug", "waitress")
+# werkzeug's threaded server starts a thread per connection with no cap, and one that sends nothing holds its
+# thread for good (2,000 idle connections made 2,015 threads). Past MAX_CONNECTIONS a new connection is closed
+# at once; a connection silent for IDLE_SECONDS is closed.
+MAX_CONNECTIONS = 256
+IDLE_SECONDS = 30.0
 
 
 class BoundedBody:
@@ -53,15 +59,47 @@ def body_limit(app) -> int | None:
     return int(limit) if limit else None
 
 
+class BoundedThreadedServer(ThreadedWSGIServer):
+    """werkzeug's thread-per-connection server with at most `max_connections` threads and an idle timeout."""
+
+    def __init__(self, host: str, port: int, app, *, max_connections: int, idle_seconds: float):
+        # socketserver.StreamRequestHandler applies `timeout` to the connection's socket; werkzeug's handler
+        # treats a timed-out read as a dropped connection.
+        handler = type("IdleTimeoutHandler", (WSGIRequestHandler,), {"timeout": idle_seconds})
+        super().__init__(host, port, app, handler)
+        self.slots = threading.BoundedSemaphore(max_connections)
+
+    def process_request(self, request, client_address):
+        """Serve on a new thread while a slot is free; otherwise close the connection (never block the loop)."""
+        if not self.slots.acquire(blocking=False):
+            self.shutdown_request(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self.slots.release()
+            raise
+
+    def process_request_thread(self, request, client_address):
+        """The connection's thread; its slot is freed when it ends."""
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self.slots.release()
+
+
 class ServerThread:
     """One WSGI app served on host:port from a daemon thread; `port=0` picks a free port.
 
     `server="waitress"` (optional dependency) serves with waitress's thread pool instead of a thread per
     connection; `sim bench --server` compares the two. Unset, the SIM_SERVER environment variable decides.
+    werkzeug's server is capped at `max_connections` threads and closes connections idle for `idle_seconds`;
+    either server refuses a chunked body past the app's MAX_CONTENT_LENGTH (BoundedBody).
     """
 
     def __init__(self, app, host: str = "127.0.0.1", port: int = 0, *, quiet: bool = True,
-                 server: str | None = None, threads: int = 8):
+                 server: str | None = None, threads: int = 8, max_connections: int = MAX_CONNECTIONS,
+                 idle_seconds: float = IDLE_SECONDS):
         if host not in LOOPBACK:
             print(f"warning: binding to {host}, not loopback: anyone who can reach it can call the API",
                   file=sys.stderr)
@@ -83,7 +121,8 @@ class ServerThread:
             self.port = self.server.effective_port
             run = self.server.run
         else:
-            self.server = make_server(host, port, served, threaded=True)
+            self.server = BoundedThreadedServer(host, port, served, max_connections=max_connections,
+                                                idle_seconds=idle_seconds)
             self.server.daemon_threads = True
             self.port = self.server.server_port
             # A short poll makes stop() prompt (the default 0.5 s adds up across a test suite).
