@@ -273,7 +273,7 @@ MAX_REGEX = 200
 # so no pattern (nested repetition, stacked `.*`, backreferences) can hold a core for longer than that.
 REGEX_SECONDS = 0.25
 SEARCH_SECONDS = 2.0
-PROGRESS_OPCODES = 10_000  # how often (SQLite VM steps) the progress handler looks at the clock
+PROGRESS_OPCODES = 1_000  # how often (SQLite VM steps) the progress handler looks at the clock
 SEARCH_OPS = {"$eq", "$ne", "$in", "$nin", "$lt", "$lte", "$gt", "$gte", "$regex", "$exists"}
 
 
@@ -326,7 +326,7 @@ class RegexTimeout(Exception):
     """One `$regex` match ran past REGEX_SECONDS (SQLite reports it as an OperationalError)."""
 
 
-def regexp(pattern: str, value) -> bool:
+def regexp(pattern: str, value, timeout: float = REGEX_SECONDS) -> bool:
     """SQLite function behind `$regex` (Python `re` syntax, `(?i)` as in MongoDB), each match time-limited.
 
     `concurrent=True` releases the GIL while matching, so a slow pattern does not stall the other app's threads.
@@ -334,7 +334,7 @@ def regexp(pattern: str, value) -> bool:
     if value is None:
         return False
     try:
-        return regex.search(pattern, str(value), timeout=REGEX_SECONDS, concurrent=True) is not None
+        return regex.search(pattern, str(value), timeout=timeout, concurrent=True) is not None
     except regex.error:
         return False
     except TimeoutError:
@@ -357,7 +357,17 @@ def bounded(db: sqlite3.Connection, seconds: float = SEARCH_SECONDS, clock=time.
             return 1
         return 0
 
+    def timed_regexp(pattern: str, value) -> bool:
+        # Many rows each just under REGEX_SECONDS would add up (and SQLite steps few opcodes per row, so the
+        # progress handler may not run): each match gets only what is left of the search's time.
+        remaining = deadline - clock()
+        if remaining <= 0:
+            expired.append(True)
+            raise RegexTimeout(pattern[:40])
+        return regexp(pattern, value, min(REGEX_SECONDS, remaining))
+
     db.set_progress_handler(check, PROGRESS_OPCODES)
+    db.create_function("jc_regexp", 2, timed_regexp)
     try:
         yield db
     except sqlite3.OperationalError as error:
@@ -368,3 +378,4 @@ def bounded(db: sqlite3.Connection, seconds: float = SEARCH_SECONDS, clock=time.
         raise
     finally:
         db.set_progress_handler(None, 0)
+        db.create_function("jc_regexp", 2, regexp, deterministic=True)

@@ -29,3 +29,14 @@ def test_other_sqlite_errors_are_not_mistaken_for_a_timeout():
     db = sqlite3.connect(":memory:")
     with pytest.raises(sqlite3.OperationalError, match="no such table"), q.bounded(db, 2.0, clock=lambda: 0.0):
         db.execute("SELECT * FROM missing")
+
+
+def test_many_rows_each_matching_under_the_per_match_limit_still_stop_at_the_search_limit():
+    db = sqlite3.connect(":memory:")
+    db.execute("CREATE TABLE t (v TEXT)")
+    db.executemany("INSERT INTO t VALUES (?)", [("a",)] * 50)  # far fewer opcodes than the progress handler waits
+    ticks = itertools.count(0, 0.5)  # half a second passes at each reading: each row's match "takes" 0.5 s
+    with pytest.raises(BadRequestError, match="took too long"), q.bounded(db, 2.0, clock=lambda: next(ticks)):
+        db.execute("SELECT COUNT(*) FROM t WHERE jc_regexp('a', v)").fetchone()
+    db.create_function("jc_regexp", 2, q.regexp)
+    assert db.execute("SELECT COUNT(*) FROM t WHERE jc_regexp('a', v)").fetchone() == (50,)  # restored after
