@@ -29,6 +29,27 @@ CREATE TABLE IF NOT EXISTS id_counters (kind TEXT PRIMARY KEY, n INTEGER NOT NUL
 """
 
 
+class StoreError(RuntimeError):
+    """A state file SQLite cannot use (not a database, or damaged): the message names the file and the way out."""
+
+
+def unusable(path: str, error: sqlite3.DatabaseError) -> StoreError:
+    """The StoreError for `path`, from SQLite's own reason."""
+    return StoreError(f"{path} is not a usable SQLite database ({error}). Restore it from a backup, or start "
+                      "over with `sim up --fresh` (which discards the state dir's files).")
+
+
+def integrity_problem(db: sqlite3.Connection) -> str | None:
+    """SQLite's `PRAGMA quick_check` (https://sqlite.org/pragma.html#pragma_quick_check): None when the file is
+    sound, else the first problem found. A file that is not a database at all is a problem too."""
+    try:
+        rows = db.execute("PRAGMA quick_check(5)").fetchall()
+    except sqlite3.DatabaseError as error:
+        return str(error)
+    problems = [r[0] for r in rows if r[0] != "ok"]
+    return "; ".join(problems) if problems else None
+
+
 def dumps(doc) -> str:
     """Serialise a document the same way everywhere (stable key order keeps exports byte-identical)."""
     return json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
@@ -113,8 +134,12 @@ class Store:
         self._idle: list[sqlite3.Connection] = []
         self._conn_lock = threading.Lock()
         self._closed = False
-        self._execscript(META_DDL)
-        self.id_salt = id_salt if id_salt is not None else self._install_salt()
+        try:
+            self._execscript(META_DDL)
+            self.id_salt = id_salt if id_salt is not None else self._install_salt()
+        except sqlite3.DatabaseError as error:  # "file is not a database", "database disk image is malformed"
+            self.close()
+            raise unusable(self.path, error) from None
 
     # -- connections -----------------------------------------------------------------------------
 
@@ -197,7 +222,8 @@ class Store:
         try:
             yield db
         finally:
-            db.execute("COMMIT")
+            if db.in_transaction:  # an interrupted statement (a search past its time limit) may have ended it
+                db.execute("COMMIT")
 
     def close(self) -> None:
         """Close every connection; a temporary store deletes its files."""

@@ -14,8 +14,14 @@ bp = Blueprint("sim_faults", __name__, url_prefix="/_sim/faults")
 
 @bp.before_request
 def require_credential():
-    """The credential the app's factory accepts (StrongDM: SCIM token or admin session; JumpCloud: x-api-key)."""
-    if not current_app.extensions["faults"].authorize(request):
+    """The credential the app's factory accepts (StrongDM: SCIM token or admin session; JumpCloud: x-api-key).
+
+    `authorize` answers True, False (no credential: 401), or a sentence saying why this credential may not (403).
+    """
+    verdict = current_app.extensions["faults"].authorize(request)
+    if isinstance(verdict, str):
+        return jsonify({"error": "forbidden", "detail": verdict}), 403
+    if not verdict:
         return jsonify({"error": "unauthorized", "detail": "Send the app's credential."}), 401
 
 

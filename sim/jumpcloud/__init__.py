@@ -24,6 +24,7 @@ def create_app(store: Store | None = None, *, settings: dict | None = None, make
     from sim.jumpcloud.api import insights as insights_api
     from sim.jumpcloud.api import v1 as api_v1
     from sim.jumpcloud.api import v2 as api_v2
+    from sim.jumpcloud.org import control_refusal
     from sim.jumpcloud.state import JumpCloud
 
     merged = config.settings()
@@ -46,7 +47,7 @@ def create_app(store: Store | None = None, *, settings: dict | None = None, make
     jc = app.extensions["jumpcloud"]
     rules, seed = faults.rules_from_settings(merged, "jumpcloud")
     faults.install(app, jc.store, render=api.fault_response, paths=api.FAULT_PATHS, rules=rules, seed=seed,
-                   authorize=lambda req: jc.org.authenticate(req.headers.get("x-api-key")) is not None)
+                   authorize=lambda req: control_refusal(jc.org.authenticate(req.headers.get("x-api-key"))))
     from sim.jumpcloud.pusher import worker as pusher
 
     pusher.install(app)  # Identity Management; its worker starts only once an app is activated

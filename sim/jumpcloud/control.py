@@ -1,6 +1,7 @@
 """`/_sim` control endpoints of the JumpCloud app, for scripts and tests: full reconcile and wait-until-idle.
 
-They take the JumpCloud API key in `x-api-key`, like the REST API, and never answer with a secret.
+They take an Administrator's JumpCloud API key in `x-api-key` (other roles get 403), like the REST API, and never
+answer with a secret.
 """
 
 import hmac
@@ -9,6 +10,8 @@ from flask import Blueprint
 from flask import current_app
 from flask import jsonify
 from flask import request
+
+from sim.jumpcloud.org import control_refusal
 
 bp = Blueprint("sim_control", __name__, url_prefix="/_sim")
 MAX_WAIT = 300.0
@@ -26,13 +29,16 @@ def _error(status: int, message: str):
 
 @bp.before_request
 def require_api_key():
-    """Only a live JumpCloud API key may drive the simulator."""
+    """Only a live API key of an Administrator may drive the simulator (403 for the other roles)."""
     key = request.headers.get("x-api-key")
     admin = current_app.extensions["jumpcloud"].org.authenticate(key) if key else None
     # Compare anyway (as bytes: a str with non-ASCII characters would raise) so a missing key costs what a wrong one does.
     hmac.compare_digest((key or "").encode("utf-8", "surrogateescape"), b"x" * 40)
-    if admin is None:
+    verdict = control_refusal(admin)
+    if verdict is False:
         return _error(401, "Unauthorized")
+    if verdict is not True:
+        return _error(403, verdict)
     return None
 
 

@@ -35,6 +35,11 @@ ADMIN_ROLE = "Administrator"
 ROLES = {"Administrator with Billing", ADMIN_ROLE, "Manager", "Help Desk", "Read Only"}
 USER_MANAGERS = {"Administrator with Billing", ADMIN_ROLE, "Manager", "Help Desk"}
 APP_MANAGERS = {"Administrator with Billing", ADMIN_ROLE, "Manager"}
+# Who may drive the simulator (`/_sim`: faults, full sync, idle): the console's roles, as StrongDM's `/_sim`
+# takes only its Administrators. Assumed: the real JumpCloud has no `/_sim`.
+SIM_CONTROLLERS = {"Administrator with Billing", ADMIN_ROLE}
+SIM_REFUSAL = ("the simulator's control endpoints (/_sim) need the API key of an Administrator; "
+               "this key belongs to a {role} administrator")
 
 
 # werkzeug's default method of `generate_password_hash`.
@@ -47,12 +52,15 @@ def key_hash(key: str) -> str:
 
 
 def can(admin: dict, action: str) -> bool:
-    """Role check: `read` for all; `write_users` (users, groups, members) and `write_apps` (apps, bindings)."""
+    """Role check: `read` for all; `write_users` (users, groups, members), `write_apps` (apps, bindings), `control`
+    (the simulator's `/_sim`)."""
     role = admin.get("role")
     if action == "read":
         return role in ROLES
     if action == "write_users":
         return role in USER_MANAGERS
+    if action == "control":
+        return role in SIM_CONTROLLERS
     return role in APP_MANAGERS
 
 
@@ -176,3 +184,10 @@ class Organisation:
             if hmac.compare_digest(row["key_hash"], digest):
                 match = row["admin_id"]
         return self.admin(match) if match else None
+
+
+def control_refusal(admin: dict | None) -> bool | str:
+    """May this key's administrator drive `/_sim`: True, False (no valid key: 401), or why not (403)."""
+    if admin is None:
+        return False
+    return True if can(admin, "control") else SIM_REFUSAL.format(role=admin.get("role"))

@@ -7,6 +7,7 @@ import sqlite3
 
 from sim.jumpcloud import state as jumpcloud_state
 from sim.run import runner
+from sim.store import integrity_problem
 
 STATE_PATTERNS = ("*.sqlite3", "*.sqlite3-wal", "*.sqlite3-shm", "endpoints.json", "endpoints.env", "sim.log")
 
@@ -53,20 +54,34 @@ def _count(db, sql: str, *args) -> int | None:
 
 
 
-def jumpcloud_summary(path: str) -> dict | None:
-    """Counts, wiring and queue of a JumpCloud state file, or None when there is none (JumpCloud's own summary)."""
+def checked_summary(path: str, summarize_db) -> dict | None:
+    """`summarize_db(db)` of a state file after an integrity check, or None when there is none.
+
+    A corrupt file (not a database, or damaged pages) gives `{"path", "corrupt": reason}` and no counts; a sound
+    one gives the counts with `corrupt: None`.
+    """
     with _open(path) as db:
         if db is None:
             return None
-        return jumpcloud_state.summary(db)
+        problem = integrity_problem(db)
+        if problem is None:
+            try:
+                return {**summarize_db(db), "path": path, "corrupt": None}
+            except sqlite3.DatabaseError as error:  # damage the quick check does not see (an index's contents)
+                problem = str(error)
+        return {"path": path, "corrupt": problem}
+
+
+def jumpcloud_summary(path: str) -> dict | None:
+    """Counts, wiring and queue of a JumpCloud state file, or None when there is none (JumpCloud's own summary)."""
+    return checked_summary(path, jumpcloud_state.summary)
 
 
 def strongdm_summary(path: str) -> dict | None:
     """Counts and SCIM activation of a StrongDM state file, or None when there is none."""
     from sim.strongdm import state as strongdm_state
 
-    with _open(path) as db:
-        return None if db is None else strongdm_state.summary(db)
+    return checked_summary(path, strongdm_state.summary)
 
 
 def summarize(state_dir: str) -> dict:
@@ -87,6 +102,12 @@ def _n(value) -> str:
     return "-" if value is None else str(value)
 
 
+def corrupt_line(label: str, side: dict) -> str:
+    """What `sim status` prints for a state file that failed its integrity check."""
+    return (f"{label} CORRUPT: {side['path']} failed SQLite's integrity check ({side['corrupt']}); restore it from "
+            "a backup or start over with `sim up --fresh`")
+
+
 def format_summary(summary: dict) -> str:
     """The summary as the aligned text `sim status` prints."""
     lines = [f"State dir   {summary['state_dir']}"]
@@ -96,6 +117,8 @@ def format_summary(summary: dict) -> str:
         return "\n".join(lines)
     if jc is None:
         lines.append("JumpCloud   no state")
+    elif jc["corrupt"]:
+        lines.append(corrupt_line("JumpCloud  ", jc))
     else:
         lines.append(f"JumpCloud   {_n(jc['users'])} users, {_n(jc['user_groups'])} user groups, "
                      f"{_n(jc['memberships'])} memberships, {_n(jc['applications'])} applications, "
@@ -117,6 +140,8 @@ def format_summary(summary: dict) -> str:
                          f"({item['attempts']} attempts{', parked' if item['parked'] else ''})")
     if sdm is None:
         lines.append("StrongDM    no state")
+    elif sdm["corrupt"]:
+        lines.append(corrupt_line("StrongDM   ", sdm))
     else:
         lines.append(f"StrongDM    {_n(sdm['users'])} users ({_n(sdm['scim_managed_users'])} SCIM-managed, "
                      f"{_n(sdm['suspended_users'])} suspended), {_n(sdm['roles'])} roles, "

@@ -18,8 +18,10 @@ from sim.web.csrf import csrf_field
 from sim.web.csrf import csrf_token
 from sim.web.headers import csp_nonce
 from sim.web.headers import security_headers
+from sim.web.sessions import SessionRegistry
 from sim.web.sessions import install_secret
 from sim.web.sessions import load_user
+from sim.web.throttle import LoginThrottle
 
 bp = Blueprint("web", __name__, template_folder="templates", static_folder="static",
                static_url_path="/_console/static")
@@ -35,11 +37,14 @@ def console_blueprint(name: str, import_name: str, **options) -> Blueprint:
 
 
 def init_console(app: Flask, store: Store, settings: Console) -> None:
-    """Give `app` its session secret and cookie, the shared templates and static files, and the template helpers."""
+    """Give `app` its session secret, cookie and session registry, the sign-in throttle, the shared templates and
+    static files, and the template helpers."""
     app.secret_key = install_secret(store)
     app.config.update(SESSION_COOKIE_NAME=settings.cookie, SESSION_COOKIE_HTTPONLY=True,
                       SESSION_COOKIE_SAMESITE="Lax")
     app.extensions["console"] = settings
+    app.extensions["web_sessions"] = SessionRegistry(store)
+    app.extensions["login_throttle"] = LoginThrottle()
     app.register_blueprint(bp)
     app.jinja_env.globals.update(csrf_field=csrf_field, csrf_token=csrf_token, csp_nonce=csp_nonce,
                                  console=console, console_faults=console_faults)

@@ -42,7 +42,19 @@ class Apps:
             "members": [{"value": user["id"]}]}).json
         self.ids = {"user_id": user["id"], "group_id": group["id"], "admin_id": self.admin_id,
                     "jc_user_id": _first_id(self.jumpcloud, "/api/systemusers", self.api_key),
-                    "jc_group_id": _first_id(self.jumpcloud, "/api/v2/usergroups", self.api_key)}
+                    "jc_group_id": _first_id(self.jumpcloud, "/api/v2/usergroups", self.api_key),
+                    "jc_reader_key": self._reader_key()}
+
+    def _reader_key(self) -> str:
+        org = self.jumpcloud.extensions["jumpcloud"].org
+        return org.create_api_key(org.create_admin("reader@example.test", "reader password", role="Read Only")["_id"])
+
+    def console_user(self, name: str) -> str:
+        """The id a console session of app `name` signs in as: its Administrator."""
+        if name == "strongdm":
+            return self.admin_id
+        org = self.jumpcloud.extensions["jumpcloud"].org
+        return next(a["_id"] for a in org.admins() if a["email"] == self.jc_admin["email"])
 
     def app(self, name: str):
         """The Flask app called `name` ("strongdm" or "jumpcloud")."""
@@ -105,7 +117,8 @@ def load_cases() -> list[dict]:
 def request_kwargs(case: dict, ids: dict) -> dict:
     """Turn a case into Flask test client keyword arguments (body as JSON, text, base64 or a generated blob)."""
     path = case["path"].format(**ids)
-    kwargs = {"method": case["method"], "path": path, "headers": dict(case.get("headers", {}))}
+    headers = {k: v.format(**ids) if "{" in v else v for k, v in case.get("headers", {}).items()}
+    kwargs = {"method": case["method"], "path": path, "headers": headers}
     if "json" in case:
         kwargs["data"] = json.dumps(case["json"]).encode()
         kwargs["headers"].setdefault("Content-Type", "application/json")
@@ -132,3 +145,10 @@ def status_matches(status: int, expect: str) -> bool:
     if expect.endswith("xx"):
         return status // 100 == int(expect[0])
     return status == int(expect)
+
+
+def sign_in(app, client, user_id: str) -> None:
+    """Give `client` a console session for `user_id` as a sign-in would: a live session id and a CSRF token."""
+    sid = app.extensions["web_sessions"].open(user_id)
+    with client.session_transaction() as session:
+        session["uid"], session["sid"], session["csrf_token"] = user_id, sid, CSRF

@@ -9,13 +9,15 @@ from tests.hostile.helpers import expand
 from tests.hostile.helpers import fingerprint
 from tests.hostile.helpers import load_cases
 from tests.hostile.helpers import request_kwargs
+from tests.hostile.helpers import sign_in
 from tests.hostile.helpers import status_matches
 
 CASES = load_cases()
 
 
-def send(apps: Apps, case: dict):
-    """Send one case the way its fields say: credentials unless `auth` is false, an admin session if asked."""
+def prepare(apps: Apps, case: dict):
+    """The client and request for one case, the way its fields say: credentials unless `auth` is false, an admin
+    session (opened like a real sign-in) if asked."""
     case = expand(case)
     app = apps.app(case["app"])
     client = app.test_client()
@@ -24,11 +26,14 @@ def send(apps: Apps, case: dict):
                                                                                       "/insights")):
         kwargs["headers"] = {**apps.credentials(case["app"]), **kwargs["headers"]}
     if case.get("session") == "admin":
-        with client.session_transaction() as session:
-            session["uid"] = apps.admin_id
-            session["csrf_token"] = CSRF
+        sign_in(app, client, apps.console_user(case["app"]))
         if case.get("csrf", True) and isinstance(kwargs.get("data"), dict):
             kwargs["data"] = {**kwargs["data"], "csrf_token": CSRF}
+    return client, kwargs
+
+
+def send(client, kwargs):
+    """Send a prepared request."""
     return client.open(kwargs.pop("path"), method=kwargs.pop("method"), **kwargs)
 
 
@@ -41,8 +46,9 @@ def test_the_corpus_covers_both_apps_and_every_file():
 @pytest.mark.parametrize("case", CASES, ids=[f"{c['file']}: {c['name']}" for c in CASES])
 def test_a_hostile_request_gets_its_expected_status_and_changes_nothing_when_refused(apps, case):
     app = apps.app(case["app"])
+    client, kwargs = prepare(apps, case)
     before = fingerprint(app)
-    response = send(apps, case)
+    response = send(client, kwargs)
     assert status_matches(response.status_code, case["expect"]), (response.status_code,
                                                                    response.get_data(as_text=True)[:300])
     if response.status_code >= 300:

@@ -17,6 +17,7 @@ from tests.hostile.helpers import ADMIN
 from tests.hostile.helpers import CSRF
 from tests.hostile.helpers import TOKEN
 from tests.hostile.helpers import fingerprint
+from tests.hostile.helpers import sign_in
 
 SCIM = "/provisioning/generic/v2"
 # What may be called without a credential: sign-in pages and static files (`/` only redirects to sign-in).
@@ -144,8 +145,7 @@ def test_regenerating_the_token_in_the_admin_ui_kills_the_old_one_at_once():
     app = create_strongdm(Store(None, synchronous="OFF"), token=TOKEN)
     admin_id = app.extensions["strongdm"].ensure_admin(*ADMIN)["id"]
     client = app.test_client()
-    with client.session_transaction() as session:
-        session["uid"], session["csrf_token"] = admin_id, CSRF
+    sign_in(app, client, admin_id)
     response = client.post("/settings/user-management/provisioning/regenerate", data={"csrf_token": CSRF})
     assert response.status_code in (200, 302)
     assert client.get(f"{SCIM}/Users", headers={"Authorization": f"Bearer {TOKEN}"}).status_code == 401
@@ -165,8 +165,7 @@ def test_a_revoked_api_key_stops_working_at_once(apps):
 
 def signed_in(app, user_id):
     client = app.test_client()
-    with client.session_transaction() as session:
-        session["uid"], session["csrf_token"] = user_id, CSRF
+    sign_in(app, client, user_id)
     return client
 
 

@@ -64,8 +64,8 @@ def list_query(offset: int, size: int, search: str | None, space: q.Space, order
 
 
 def search_arg() -> str | None:
-    """The `?q=` search box value, trimmed and bounded."""
-    return request.args.get("q", "").strip()[:200] or None
+    """The `?q=` search box value, trimmed and bounded; NULs dropped (the directory refuses them in a search)."""
+    return request.args.get("q", "").replace("\0", "").strip()[:200] or None
 
 
 def or_404(fn, *args):

@@ -12,6 +12,8 @@ from sim.jumpcloud.console.common import bp
 from sim.jumpcloud.console.common import jc
 from sim.web import sessions
 from sim.web.error_pages import error_page
+from sim.web.throttle import Throttled
+from sim.web.throttle import throttled_check
 
 
 @bp.get("/")
@@ -22,11 +24,16 @@ def home():
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
-    """Administrator sign-in; other admin roles are refused."""
+    """Administrator sign-in; other admin roles are refused; repeated failures are throttled (sim.web.throttle)."""
     if request.method == "GET":
         return render_template("jc_login.html", email="")
     email = request.form.get("email", "").strip()
-    admin = jc().org.check_password(email, request.form.get("password", "")) if email else None
+    try:
+        admin = throttled_check(email, lambda: jc().org.check_password(email, request.form.get("password", ""))
+                                if email else None)
+    except Throttled as refusal:
+        flash(refusal.message, "error")
+        return render_template("jc_login.html", email=email), refusal.status, {"Retry-After": str(refusal.retry_after)}
     if admin is None:
         flash("The email or password is incorrect.", "error")
         return render_template("jc_login.html", email=email), 401

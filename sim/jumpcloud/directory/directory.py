@@ -57,7 +57,7 @@ class Directory(Outbox, DirectoryUsers, DirectoryGroups, DirectoryBindings):
         db = self.store.read()
         db.create_function("jc_regexp", 2, q.regexp, deterministic=True)
         where = query.where_sql()
-        with self.store.snapshot() as snap:
+        with self.store.snapshot() as snap, q.bounded(snap):  # a search's CPU is bounded (query.bounded)
             total = snap.execute(f"SELECT COUNT(*) FROM {table}{where}", query.params).fetchone()[0]
             rows = [] if query.limit == 0 else snap.execute(
                 f"SELECT doc FROM {table}{where}{query.order_sql(space)} LIMIT ? OFFSET ?",

@@ -6,9 +6,14 @@ space- or comma-separated `sort`/`fields`, and `filter[n]` / `filter[or][n]`. v2
 Field names are checked against a pattern and become JSON paths, so no input reaches SQL as text.
 """
 
+import contextlib
 import re
+import sqlite3
+import time
 from dataclasses import dataclass
 from dataclasses import field as dc_field
+
+import regex
 
 from sim.jumpcloud.errors import BadRequestError
 from sim.jumpcloud.errors import InvalidFilterError
@@ -101,7 +106,12 @@ class Query:
 
 
 def like_escape(text: str) -> str:
-    """Escape LIKE wildcards so user text matches literally (with ESCAPE '\\')."""
+    """Escape LIKE wildcards so user text matches literally (with ESCAPE '\\').
+
+    SQLite's LIKE reads its pattern as a C string: a NUL ends it, so `%\0%` would be `%` and match every row.
+    """
+    if "\0" in text:
+        raise InvalidFilterError("a filter or search value cannot contain a NUL character")
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
@@ -258,10 +268,12 @@ def v2_query(space: Space, args, *, default_limit: int = 10, max_limit: int = 10
 
 
 MAX_REGEX = 200
-# A group containing a quantifier, itself quantified: `(a+)+`, `(a|aa)*`, `(\w*x)+`, `(a{2,})+` ...
-NESTED_QUANTIFIER = re.compile(r"\((?:[^()\\]|\\.)*(?:[+*?]|\{\d*,?\d*\}|\|)(?:[^()\\]|\\.)*\)\s*(?:[+*]|\{\d*,\d*\})")
-# Backreferences, and a quantified group closing right after a quantified group: `((ab)*)+`.
-RISKY_SHAPES = re.compile(r"\\[1-9]|\(\?P=|\)(?:[+*?]|\{\d*,?\d*\})\)\s*(?:[+*]|\{)")
+# `$regex` runs on the `regex` module (https://pypi.org/project/regex/, "timeout" in its README): each match
+# stops after REGEX_SECONDS, and SQLite's progress handler stops the whole statement after SEARCH_SECONDS,
+# so no pattern (nested repetition, stacked `.*`, backreferences) can hold a core for longer than that.
+REGEX_SECONDS = 0.25
+SEARCH_SECONDS = 2.0
+PROGRESS_OPCODES = 1_000  # how often (SQLite VM steps) the progress handler looks at the clock
 SEARCH_OPS = {"$eq", "$ne", "$in", "$nin", "$lt", "$lte", "$gt", "$gte", "$regex", "$exists"}
 
 
@@ -296,14 +308,11 @@ def body_operator(space: Space, name: str, op: str, operand) -> tuple[str, list]
     if op == "$regex":
         if not isinstance(operand, str):
             raise InvalidFilterError("$regex takes a string")
-        if len(operand) > MAX_REGEX or NESTED_QUANTIFIER.search(operand) or RISKY_SHAPES.search(operand):
-            # Python's re backtracks: a quantified group that itself repeats (`(a+)+`) or a backreference can take
-            # exponential time on one row. Refuse those shapes rather than let a request hang a server thread.
-            raise InvalidFilterError(f"$regex must be at most {MAX_REGEX} characters, without nested repetition "
-                                     "or backreferences")
+        if len(operand) > MAX_REGEX:
+            raise InvalidFilterError(f"$regex must be at most {MAX_REGEX} characters")
         try:
-            re.compile(operand)
-        except re.error:
+            regex.compile(operand)
+        except (regex.error, OverflowError, RecursionError):
             raise InvalidFilterError("invalid $regex") from None
         return f"jc_regexp(?, {space.expr(name)})", [operand]
     if op == "$exists":
@@ -313,11 +322,60 @@ def body_operator(space: Space, name: str, op: str, operand) -> tuple[str, list]
     return condition(space, name, op, operand)
 
 
-def regexp(pattern: str, value) -> bool:
-    """SQLite function behind `$regex` (Python `re` syntax; `(?i)` works as in MongoDB)."""
+class RegexTimeout(Exception):
+    """One `$regex` match ran past REGEX_SECONDS (SQLite reports it as an OperationalError)."""
+
+
+def regexp(pattern: str, value, timeout: float = REGEX_SECONDS) -> bool:
+    """SQLite function behind `$regex` (Python `re` syntax, `(?i)` as in MongoDB), each match time-limited.
+
+    `concurrent=True` releases the GIL while matching, so a slow pattern does not stall the other app's threads.
+    """
     if value is None:
         return False
     try:
-        return re.search(pattern, str(value)) is not None
-    except re.error:
+        return regex.search(pattern, str(value), timeout=timeout, concurrent=True) is not None
+    except regex.error:
         return False
+    except TimeoutError:
+        raise RegexTimeout(pattern[:40]) from None
+
+
+@contextlib.contextmanager
+def bounded(db: sqlite3.Connection, seconds: float = SEARCH_SECONDS, clock=time.monotonic):
+    """Run a search's statements on `db` for at most `seconds` in all; past that it is a 400 and the work stops.
+
+    The progress handler interrupts SQLite itself (a LIKE over large documents, many `$regex` rows); a
+    `$regex` match that times out raises inside the statement. Either way SQLite raises OperationalError.
+    """
+    deadline = clock() + seconds
+    expired = []
+
+    def check() -> int:
+        if clock() > deadline:
+            expired.append(True)
+            return 1
+        return 0
+
+    def timed_regexp(pattern: str, value) -> bool:
+        # Many rows each just under REGEX_SECONDS would add up (and SQLite steps few opcodes per row, so the
+        # progress handler may not run): each match gets only what is left of the search's time.
+        remaining = deadline - clock()
+        if remaining <= 0:
+            expired.append(True)
+            raise RegexTimeout(pattern[:40])
+        return regexp(pattern, value, min(REGEX_SECONDS, remaining))
+
+    db.set_progress_handler(check, PROGRESS_OPCODES)
+    db.create_function("jc_regexp", 2, timed_regexp)
+    try:
+        yield db
+    except sqlite3.OperationalError as error:
+        text = str(error)
+        if expired or "interrupted" in text or "user-defined function raised exception" in text:
+            raise BadRequestError(f"the search took too long (over {seconds:g} s) and was stopped: narrow the "
+                                  "filter or simplify the $regex") from None
+        raise
+    finally:
+        db.set_progress_handler(None, 0)
+        db.create_function("jc_regexp", 2, regexp, deterministic=True)

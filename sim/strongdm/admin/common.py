@@ -9,6 +9,9 @@ from sim.strongdm.org import PERMISSION_LABELS
 from sim.strongdm.org import PROVIDER_LABELS
 from sim.web import console_blueprint
 from sim.web.console import Console
+from sim.web.sessions import SESSION_KEY
+from sim.web.sessions import USER_KEY
+from sim.web.sessions import registry
 
 bp = console_blueprint("admin", __name__, template_folder="templates")
 
@@ -24,7 +27,9 @@ def may_steer_faults(state, req) -> bool:
     scheme, _, token = req.headers.get("Authorization", "").partition(" ")
     if scheme.lower() == "bearer" and state.org.check_token(token.strip()):
         return True
-    uid = session.get("uid")
+    uid = session.get(USER_KEY)
+    if not registry().is_live(session.get(SESSION_KEY), uid):  # logged out: the cookie is dead here too
+        return False
     user = state.accounts.find_user(uid) if isinstance(uid, str) else None
     return bool(user and not user.get("suspended") and user.get("permission_level") in ADMIN_LEVELS)
 

@@ -23,6 +23,8 @@ from sim.web import error_pages
 from sim.web import guards
 from sim.web import pager
 from sim.web import sessions
+from sim.web.throttle import Throttled
+from sim.web.throttle import throttled_check
 
 INJECTED_SHOWN = 20  # recent injected faults listed beside the activity log
 
@@ -44,9 +46,18 @@ def login():
     email = request.form.get("email", "").strip()
     password = request.form.get("password", "")
     user = sdm().accounts.find_user_by_email(email) if email else None
-    # Always check a password, so an unknown or suspended email answers as slowly as a wrong password.
-    valid = sdm().org.check_password(user["id"] if user else "", password)
-    if user is None or user.get("suspended") or not valid:
+
+    def check():
+        # Always check a password, so an unknown or suspended email answers as slowly as a wrong password.
+        valid = sdm().org.check_password(user["id"] if user else "", password)
+        return user if valid and user is not None and not user.get("suspended") else None
+
+    try:
+        user = throttled_check(email, check)
+    except Throttled as refusal:
+        flash(refusal.message, "error")
+        return render_template("sdm_login.html", email=email), refusal.status, {"Retry-After": str(refusal.retry_after)}
+    if user is None:
         flash("The email or password is incorrect.", "error")
         return render_template("sdm_login.html", email=email), 401
     sessions.login_user(user["id"])
