@@ -20,7 +20,19 @@ def print_version(ctx, _param, value):
         ctx.exit()
 
 
-@click.group()
+class Commands(click.Group):
+    """The `sim` group: a state file SQLite cannot use ends any command with its one-line reason, no traceback."""
+
+    def invoke(self, ctx):
+        from sim.store import StoreError
+
+        try:
+            return super().invoke(ctx)
+        except StoreError as exc:
+            raise click.ClickException(str(exc)) from None
+
+
+@click.group(cls=Commands)
 @click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=print_version,
               help="Show the package, Python, Faker and SQLite versions and exit.")
 def cli():
@@ -207,6 +219,7 @@ def up(seed, users, groups, jumpcloud_port, strongdm_port, grpc_port, state_dir,
     from sim.jumpcloud.pusher.settings import ActivationError
     from sim.run import daemon
     from sim.run import up as loop_up
+    from sim.store import StoreError
 
     if detach or wait:
         try:
@@ -232,6 +245,9 @@ def up(seed, users, groups, jumpcloud_port, strongdm_port, grpc_port, state_dir,
         except ActivationError as exc:
             daemon.mark(state_dir, daemon.FAILED, exc.message)
             raise click.ClickException(exc.message) from None
+        except StoreError as exc:  # a damaged state file: its name and the way out, no traceback
+            daemon.mark(state_dir, daemon.FAILED, str(exc))
+            raise click.ClickException(str(exc)) from None
         except (Exception, SystemExit) as exc:  # a port in use (werkzeug exits), a bad state dir: for `sim wait`
             daemon.mark(state_dir, daemon.FAILED, f"{exc.__class__.__name__}: {exc}"
                         if isinstance(exc, Exception) else "could not start: see its output (sim.log when detached)")

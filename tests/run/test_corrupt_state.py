@@ -54,3 +54,14 @@ def test_status_of_a_healthy_database_says_it_passed_the_integrity_check(tmp_pat
     summary = status.summarize(str(tmp_path))
     assert summary["jumpcloud"]["corrupt"] is None
     assert "CORRUPT" not in status.format_summary(summary)
+
+
+@pytest.mark.parametrize("command", [["up"], ["jumpcloud"], ["strongdm"]])
+def test_a_command_over_a_corrupt_state_file_exits_with_its_reason_not_a_traceback(tmp_path, command):
+    garbage(tmp_path / "jumpcloud.sqlite3")
+    garbage(tmp_path / "strongdm.sqlite3")
+    result = CliRunner().invoke(cli, [*command, "--state-dir", str(tmp_path), "--port" if command != ["up"]
+                                      else "--jumpcloud-port", "0"])
+    assert result.exit_code == 1, result.output
+    assert "not a usable SQLite database" in result.output and "--fresh" in result.output
+    assert "Traceback" not in result.output and not isinstance(result.exception, StoreError)
