@@ -12,6 +12,7 @@ import urllib.parse
 import requests
 from requests.adapters import HTTPAdapter
 
+from sim.scim.messages import eq_filter
 from sim.scim.messages import group_filter
 from sim.scim.messages import patch_body
 from sim.scim.messages import user_filter
@@ -163,6 +164,10 @@ class ScimClient:
     def find_users(self, user_name: str) -> list[dict]:
         """GET /Users?filter=userName eq "…"."""
         return self._search("Users", user_filter(user_name))
+
+    def find_users_by_external_id(self, external_id: str) -> list[dict]:
+        """GET /Users?filter=externalId eq "…" (RFC 7644 §3.4.2.2; a provider may refuse the filter with a 400)."""
+        return self._search("Users", eq_filter("externalId", external_id))
 
     def create_user(self, body: dict) -> tuple[int, dict]:
         """POST /Users: (status, created resource)."""

@@ -134,7 +134,12 @@ class Pusher:
                 app = config["app_id"]
                 if app_id is not None and app != app_id:
                     continue
-                users = set(self.directory.bound_user_ids(app)) | set(self.state.user_ids(app))
+                # Once-bound users without a record are asked about first (a crash mid-POST leaves no
+                # marker); the users bound now are remembered after, so a first sync asks nothing extra.
+                asked = self.state.ask_about_unrecorded(db, app)
+                bound = self._bound_users(app)
+                self.state.saw_bound(db, app, [(u["_id"], u.get("email")) for u in bound])
+                users = {u["_id"] for u in bound} | set(self.state.user_ids(app)) | set(asked)
                 items = [(app, "user", u) for u in sorted(users)]
                 if config.get("group_management"):
                     groups = set(self.directory.bound_group_ids(app)) | set(self.state.group_ids(app))
@@ -143,14 +148,32 @@ class Pusher:
         self._wake.set()
         return queued
 
+    def _bound_users(self, app_id: str) -> list[dict]:
+        try:
+            return self.directory.users_bound_to_app(app_id)
+        except JumpCloudError:
+            return []
+
+    def _remember_bound(self, db, pairs) -> None:
+        """Users a binding change touched are, or were, bound: remember them with their userName."""
+        for app_id, user_id in sorted(pairs):
+            try:
+                email = self.directory.get_user(user_id).get("email")
+            except JumpCloudError:
+                email = None
+            self.state.saw_bound(db, app_id, [(user_id, email)])
+
     def status(self) -> dict:
-        """`{"idle", "pending", "failing"}`: idle when the outbox is consumed and nothing is due or in flight."""
+        """`{"idle", "pending", "failing", "unresolved"}`: idle when the outbox is consumed, nothing is due or in
+        flight, and no create's outcome is still unknown."""
         apps = {c["app_id"] for c in self.idm.active()}
         # Read the cursor before the queue: a feed that commits in between has queued its rows by the time
         # the count runs. Counting first could miss rows fed after the count yet seen by the cursor read.
         caught_up = not apps or self.state.cursor() >= self.directory.last_seq()
         pending = self.state.pending(apps)
-        return {"idle": pending == 0 and caught_up, "pending": pending, "failing": self.state.failing()}
+        unresolved = self.state.unresolved_count(apps)
+        return {"idle": pending == 0 and caught_up and unresolved == 0, "pending": pending,
+                "failing": self.state.failing(), "unresolved": unresolved}
 
     def wait_idle(self, timeout: float) -> dict:
         """Wait up to `timeout` seconds for the queue to empty; returns `status()`."""
@@ -251,12 +274,16 @@ class Pusher:
                 if not changes:
                     return consumed
                 configs = self.idm.active()
-                items = set()
+                items, touched = set(), set()
                 for change in changes:
-                    items.update(affected(change, configs, self.directory.member_ids))
+                    found = affected(change, configs, self.directory.member_ids)
+                    items.update(found)
+                    if change["object_type"] != "user":  # a binding or membership change: "ever bound"
+                        touched.update((a, o) for a, k, o in found if k == "user")
                     if change["object_type"] == "application" and change["action"] == "delete":
                         self._forget_app(db, change["object_id"])
                 self.state.enqueue(db, sorted(items), delay=float(self.settings["PUSH_DELAY"]))
+                self._remember_bound(db, touched)
                 self.state.set_cursor(changes[-1]["seq"])
             consumed += len(changes)
             if len(changes) < limit:
