@@ -17,6 +17,8 @@ from concurrent.futures import ThreadPoolExecutor
 from sim.config import env_overrides
 from sim.jumpcloud.errors import JumpCloudError
 from sim.jumpcloud.pusher.client import DEFAULT_CONTENT_TYPE
+from sim.jumpcloud.pusher.client import DEFAULT_DEADLINE
+from sim.jumpcloud.pusher.client import DEFAULT_MAX_RESPONSE
 from sim.jumpcloud.pusher.client import DEFAULT_USER_AGENT
 from sim.jumpcloud.pusher.client import ScimClientError
 from sim.jumpcloud.pusher.queue import SyncState
@@ -35,11 +37,16 @@ PUSH_DEFAULTS = {
     # saltext-jumpcloud from https://jumpcloud.com/support/best-practices-jumpcloud-api).
     "PUSH_RETRY_CAP": 240.0,
     "PUSH_SEED": 0,  # seed of the jitter
-    "PUSH_TIMEOUT": 30.0,
+    "PUSH_TIMEOUT": 30.0,  # each connect and each read
+    "PUSH_DEADLINE": DEFAULT_DEADLINE,  # a whole request, however slowly the server trickles
+    "PUSH_MAX_RESPONSE": DEFAULT_MAX_RESPONSE,  # bytes; a larger answer is refused unread
     "PUSH_MEMBER_CHUNK": 1000,  # members per PATCH
     "PUSH_USER_AGENT": DEFAULT_USER_AGENT,
     "PUSH_CONTENT_TYPE": DEFAULT_CONTENT_TYPE,
 }
+
+
+STOP_WAIT = 5.0  # seconds stop() waits for the worker; requests in flight were cut, so it ends sooner
 
 
 def push_settings(overrides: dict | None = None) -> dict:
@@ -203,6 +210,10 @@ class Pusher:
     def start(self) -> "Pusher":
         """Start the background worker (idempotent: never two workers, whoever calls at the same time)."""
         with self._lifecycle:
+            for _, client in list(self._clients.values()):
+                resume = getattr(client, "resume", None)
+                if resume is not None:
+                    resume()
             if self._thread is not None and self._thread.is_alive():
                 self._stopping.clear()  # a stop that timed out mid-push: that same worker carries on
             else:
@@ -219,8 +230,14 @@ class Pusher:
         with self._lifecycle:
             self._stopping.set()
             self._wake.set()
+            # Requests in flight are cut, so a server that trickles or never answers cannot hold the stop
+            # (their rows stay queued and retry on the next start).
+            for _, client in list(self._clients.values()):
+                abort = getattr(client, "abort", None)
+                if abort is not None:
+                    abort()
             if self._thread is not None:
-                self._thread.join(timeout=30)
+                self._thread.join(timeout=STOP_WAIT)
                 if self._thread.is_alive():
                     return  # still in a slow push: it exits at its next check; keep its pool and clients
                 self._thread = None
@@ -332,6 +349,8 @@ class Pusher:
         return client
 
     def _push_one(self, ctx: AppContext, item: dict) -> None:
+        if self._stopping.is_set():
+            return  # the rest of the batch stays queued for the next start
         try:
             self.engine.push(ctx, item)
         except ScimClientError as exc:
