@@ -90,6 +90,7 @@ class ScimClient:
         self.deadline = max(0.001, deadline)  # the whole request, headers and body
         self.max_response = max_response
         self.watchdog = Watchdog()
+        self.answers = 0  # responses that show the server working (2xx and 4xx but 408/429): the pusher's health
         self.session = requests.Session()
         adapter = guarded_adapter(self.watchdog, pool_size)
         self.session.mount("http://", adapter)
@@ -141,6 +142,8 @@ class ScimClient:
             self._record(method, url, body, headers, None, None)
             raise ScimClientError(method, path, None, self._failure(None, True))
         text = raw.decode(response.encoding or "utf-8", errors="replace")
+        if response.status_code < 500 and response.status_code not in (408, 429):
+            self.answers += 1  # a race between workers can lose a count: only "did it change" matters
         self._record(method, url, body, headers, response.status_code, text)
         if not 200 <= response.status_code < 300:
             raise ScimClientError(method, path, response.status_code, error_detail(text) or response.reason or "",

@@ -154,6 +154,14 @@ class SyncState:
         ).fetchone()
         return row[0]
 
+    def bring_forward(self, db, app_id: str, now: float, *, limit: int = -1) -> int:
+        """Make an app's backed-off rows due at `now` (the oldest `limit` of them); 429-held rows keep their wait."""
+        return db.execute(
+            "UPDATE idm_queue SET not_before = ? WHERE (app_id, kind, object_id) IN (SELECT app_id, kind, object_id "
+            "FROM idm_queue WHERE app_id = ? "
+            "AND parked = 0 AND not_before > ? AND last_error IS NOT NULL AND COALESCE(last_status, 0) != 429 "
+            "ORDER BY not_before LIMIT ?)", (now, app_id, now, limit)).rowcount
+
     def done(self, db, item: dict) -> None:
         """Drop the row if no newer change arrived while it was being pushed."""
         db.execute("DELETE FROM idm_queue WHERE app_id = ? AND kind = ? AND object_id = ? AND gen = ?",

@@ -21,6 +21,8 @@ from sim.jumpcloud.pusher.client import DEFAULT_DEADLINE
 from sim.jumpcloud.pusher.client import DEFAULT_MAX_RESPONSE
 from sim.jumpcloud.pusher.client import DEFAULT_USER_AGENT
 from sim.jumpcloud.pusher.client import ScimClientError
+from sim.jumpcloud.pusher.fanout import affected
+from sim.jumpcloud.pusher.health import ReceiverHealth
 from sim.jumpcloud.pusher.queue import SyncState
 from sim.jumpcloud.pusher.settings import IdentityManagement
 from sim.jumpcloud.pusher.sync import AppContext
@@ -37,6 +39,8 @@ PUSH_DEFAULTS = {
     # saltext-jumpcloud from https://jumpcloud.com/support/best-practices-jumpcloud-api).
     "PUSH_RETRY_CAP": 240.0,
     "PUSH_SEED": 0,  # seed of the jitter
+    # After a recovery the app's backed-off rows are due at once, at most this often (doubling while it flaps).
+    "PUSH_RECOVERY_INTERVAL": 0.5,
     "PUSH_TIMEOUT": 30.0,  # each connect and each read
     "PUSH_DEADLINE": DEFAULT_DEADLINE,  # a whole request, however slowly the server trickles
     "PUSH_MAX_RESPONSE": DEFAULT_MAX_RESPONSE,  # bytes; a larger answer is refused unread
@@ -54,36 +58,6 @@ def push_settings(overrides: dict | None = None) -> dict:
     out = dict(PUSH_DEFAULTS)
     out.update(env_overrides(PUSH_DEFAULTS))
     out.update({k: v for k, v in (overrides or {}).items() if k in PUSH_DEFAULTS and v is not None})
-    return out
-
-
-def affected(change: dict, configs: list[dict], member_ids) -> list[tuple[str, str, str]]:
-    """Queue items (app_id, kind, JumpCloud id) one outbox row calls for in each active app.
-
-    `member_ids(group_id)` lists a group's members (the directory's `member_ids`).
-    """
-    kind, object_id, action, detail = change["object_type"], change["object_id"], change["action"], change["detail"]
-    out = []
-    for config in configs:
-        app, groups_on = config["app_id"], bool(config.get("group_management"))
-        if kind == "user":
-            out.append((app, "user", object_id))
-        elif kind == "membership":
-            out.append((app, "user", detail["user_id"]))
-            if groups_on:
-                out.append((app, "group", object_id))
-        elif kind == "user_group" and action in ("update", "delete"):
-            if groups_on:
-                out.append((app, "group", object_id))
-            out += [(app, "user", u) for u in detail.get("members", [])]  # a deleted group may unbind them
-        elif kind == "association" and object_id == app:
-            target = detail["target_id"]
-            if detail["target_type"] == "user":
-                out.append((app, "user", target))
-            else:
-                if groups_on:
-                    out.append((app, "group", target))
-                out += [(app, "user", u) for u in member_ids(target)]
     return out
 
 
@@ -107,6 +81,7 @@ class Pusher:
         self._rng_lock = threading.Lock()
         self._clients: dict[str, tuple[tuple, object]] = {}
         self._paused: dict[str, float] = {}
+        self._health: dict[str, ReceiverHealth] = {}
         self._wake = threading.Event()
         self._stopping = threading.Event()
         self._idle = threading.Condition()
@@ -277,7 +252,8 @@ class Pusher:
         # An app paused by Retry-After has due rows the round skips: sleep until its pause ends, not 5 ms.
         paused = {a: until for a, until in self._paused.items() if until > now}
         apps = {c["app_id"] for c in self.idm.active()} - set(paused)
-        wake = [t for t in (self.state.next_due(apps), min(paused.values(), default=None)) if t is not None]
+        probes = [h.next_probe() for a, h in list(self._health.items()) if a in apps]
+        wake = [t for t in (self.state.next_due(apps), min(paused.values(), default=None), *probes) if t is not None]
         if not wake:
             return 5.0
         return min(5.0, max(0.005, min(wake) - now))
@@ -325,6 +301,7 @@ class Pusher:
                 continue
             contexts[config["app_id"]] = AppContext(config["app_id"], app.get("displayLabel") or app.get("name"),
                                                     config, self._client(config))
+        self._probe(set(contexts), now)
         items = self.state.ready(set(contexts), int(self.settings["PUSH_BATCH"]))
         if any(i["kind"] == "user" for i in items):
             items = [i for i in items if i["kind"] == "user"]
@@ -348,11 +325,34 @@ class Pusher:
         self._clients[config["app_id"]] = (key, client)
         return client
 
+    def health(self, app_id: str) -> ReceiverHealth:
+        """How the app's receiver is doing (see sim.jumpcloud.pusher.health)."""
+        with self._rng_lock:
+            if app_id not in self._health:
+                self._health[app_id] = ReceiverHealth(float(self.settings["PUSH_RECOVERY_INTERVAL"]),
+                                                      float(self.settings["PUSH_RETRY_CAP"]))
+            return self._health[app_id]
+
+    def _probe(self, apps: set[str], now: float) -> None:
+        """An app whose rows all wait after failures gets one of them tried early (see health.py)."""
+        for app_id in sorted(apps):
+            health = self._health.get(app_id)
+            if health is not None and health.probe_due(now):
+                with self.store.write() as db:
+                    self.state.bring_forward(db, app_id, now, limit=1)
+
     def _push_one(self, ctx: AppContext, item: dict) -> None:
         if self._stopping.is_set():
             return  # the rest of the batch stays queued for the next start
+        answers = getattr(ctx.client, "answers", None)
         try:
             self.engine.push(ctx, item)
+            # Only an answer from the receiver says it recovered; a push that needed no request says nothing.
+            heard = answers is None or getattr(ctx.client, "answers", None) != answers
+            if heard and self.health(ctx.app_id).succeeded(time.time()):
+                with self.store.write() as db:  # the receiver is back: its backed-off rows are due now
+                    self.state.bring_forward(db, ctx.app_id, time.time())
+                self._wake.set()
         except ScimClientError as exc:
             self._failed(ctx, item, exc)
         except Exception as exc:  # our bug, not the SP's: keep the row and retry later
@@ -371,7 +371,10 @@ class Pusher:
             if not exc.transient:
                 self.state.park(db, item, exc.status, error)
                 return
-            delay = self.backoff(item["attempts"])
+            health = self.health(ctx.app_id)
+            if exc.status != 429:
+                health.failed(time.time())
+            delay = self.backoff(health.exponent(item["attempts"]))
             if exc.status == 429 and exc.retry_after is not None:
                 # Retry-After speaks for the whole service provider, not just this object (RFC 6585 §4).
                 delay = exc.retry_after
