@@ -178,25 +178,30 @@ def jumpcloud(port, host, state_dir, seed, users, groups, faults, fault_seed, sc
               help="StrongDM SDK API (gRPC) port, when the sdk extra is installed (0 picks a free one).")
 @click.option("--fresh", is_flag=True, help="Discard the old state first.")
 @click.option("--blank", is_flag=True, help="Seed the directory but leave both products unconfigured (seed guide).")
+@click.option("--orphans", type=click.Choice(["stop", "adopt", "suspend"]), default="stop", show_default=True,
+              help="StrongDM accounts a lost JumpCloud state left behind: stop and say so, keep them, or suspend them.")
 @fault_option(target="the StrongDM SCIM receiver")
 @fault_option("--jumpcloud-fault", "jumpcloud_faults", target="the JumpCloud API", example="503:0.2@GET /api/*")
 @fault_seed_option
 @rate_limits_option
 def up(seed, users, groups, jumpcloud_port, strongdm_port, grpc_port, state_dir, fresh, blank, faults,
-       jumpcloud_faults, fault_seed, rate_limits):
+       jumpcloud_faults, fault_seed, rate_limits, orphans):
     """Run the whole loop: JumpCloud pushing users and groups to StrongDM over SCIM, on loopback."""
     from sim.jumpcloud.pusher.settings import ActivationError
     from sim.run import runner
     from sim.run import up as loop_up
+    from sim.run.lost_state import LostStateError
 
     try:
         loop = loop_up.start(seed=seed, users=users, groups=groups, jumpcloud_port=jumpcloud_port,
                              strongdm_port=strongdm_port, grpc_port=grpc_port, state_dir=state_dir,
-                             fresh=fresh, blank=blank,
+                             fresh=fresh, blank=blank, orphans=orphans,
                              settings=fault_settings({"strongdm": faults, "jumpcloud": jumpcloud_faults},
                                                      seed=fault_seed, rate_limits=rate_limits))
     except ActivationError as exc:
         raise click.ClickException(exc.message) from None
+    except LostStateError as exc:  # the message names the choices
+        raise click.ClickException(str(exc)) from None
     try:
         jc, sdm = loop.endpoints["jumpcloud"], loop.endpoints["strongdm"]
         for note in loop.notes:
@@ -231,7 +236,7 @@ def up(seed, users, groups, jumpcloud_port, strongdm_port, grpc_port, state_dir,
               help="Where to write the JSON report.")
 @click.option("--server", type=click.Choice(["werkzeug", "waitress"]), default="werkzeug", show_default=True,
               help="WSGI server to measure (waitress must be installed).")
-@click.option("--only", multiple=True, type=click.Choice(["receiver", "durability", "memory", "loop"]),
+@click.option("--only", multiple=True, type=click.Choice(["receiver", "durability", "memory", "loop", "faults"]),
               help="Run only these parts (repeatable); all by default.")
 def bench(quick, out, server, only):
     """Measure the simulator on loopback beside a trivial-route floor; print a table, write JSON."""
