@@ -16,6 +16,8 @@ from urllib3.connection import HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool
 from urllib3.connectionpool import HTTPSConnectionPool
 
+IDLE_EXIT = 5.0  # seconds the watchdog thread waits for the next request before it exits
+
 
 class Watchdog:
     """Deadlines of the requests in flight, by thread; one daemon thread enforces them while any is set."""
@@ -32,12 +34,15 @@ class Watchdog:
         """The calling thread starts a request that must end within `seconds`."""
         me = threading.get_ident()
         with self._lock:
-            self._deadlines[me] = time.monotonic() + seconds
+            when = time.monotonic() + seconds
+            earliest = min(self._deadlines.values(), default=None)
+            self._deadlines[me] = when
             self._expired.discard(me)
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(target=self._run, name="scim-deadlines", daemon=True)
                 self._thread.start()
-            self._lock.notify_all()
+            elif earliest is None or when < earliest:
+                self._lock.notify_all()  # the watchdog sleeps past this deadline: wake it to reschedule
 
     def end(self) -> bool:
         """The calling thread's request is over; True if the watchdog cut it off."""
@@ -84,7 +89,12 @@ class Watchdog:
 
     def _run(self) -> None:
         with self._lock:
-            while self._deadlines:
+            while True:
+                if not self._deadlines:
+                    # Linger a while: a thread per request would cost more than the requests' own work.
+                    self._lock.wait(IDLE_EXIT)
+                    if not self._deadlines:
+                        break
                 now = time.monotonic()
                 late = [t for t, when in self._deadlines.items() if when <= now and t not in self._expired]
                 for thread in late:
