@@ -168,9 +168,11 @@ class SyncEngine:
                     found = self._call(ctx, "user_lookup_provision", resource, "GET", "/Users",
                                        lambda: ctx.client.find_users(user["email"])) if exc.status == 409 else None
                     if not found:
-                        if orphans.outcome_unknown(exc):  # an open question until a push or a lookup settles it
-                            with self.store.write() as db:
+                        with self.store.write() as db:
+                            if orphans.outcome_unknown(exc):  # an open question until a push or a lookup settles it
                                 self.state.maybe_created(db, ctx.app_id, user["_id"], payload["userName"], payload)
+                            else:  # the lookup found nobody and this POST was refused: nothing was created
+                                self.state.forget_unresolved(db, ctx.app_id, user["_id"])
                         raise
                     event, scim_id = "user_update_provision", found[0]["id"]
                     status = self._update(ctx, resource, scim_id, None, payload, event)

@@ -96,3 +96,14 @@ def test_a_lost_create_of_a_user_still_wanted_is_taken_over_once(loop):
     accounts = [u for u in loop.sdm.accounts.all_users() if u["email"] == "lost.kept@example.com"]
     assert len(accounts) == 1 and not accounts[0]["suspended"]
     assert accounts[0]["external_id"] == user["_id"]
+
+
+def test_a_create_refused_outright_closes_the_question_so_a_reconcile_still_ends_idle(loop):
+    loop.connect()
+    refused = loop.new_user("no.surname@example.com", lastname="")  # StrongDM requires name.familyName: a 400
+    loop.directory.change_membership(first_group(loop), "add", refused["_id"])
+    loop.wait()
+    loop.pusher.reconcile()  # asks about every once-bound user without a record, this one included
+    status = loop.wait()
+    assert status["unresolved"] == 0
+    assert [f["status"] for f in status["failing"] if f["id"] == refused["_id"]] == [400]
