@@ -161,6 +161,7 @@ def jumpcloud(port, host, state_dir, seed, users, groups, faults, fault_seed, sc
     except KeyboardInterrupt:  # Ctrl-C before the handler is installed is still a clean stop
         pass
     finally:
+        server.app.extensions["jumpcloud"].pusher.close()  # cuts requests in flight: a slow SCIM server cannot hold the exit
         server.stop()
 
 
