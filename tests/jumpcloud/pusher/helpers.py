@@ -71,13 +71,16 @@ class Trickler:
     """WSGI middleware: once `on` is set, SCIM requests get a 200 whose body trickles a byte every 0.5 s
     (inside any read timeout) until `release` is set."""
 
-    def __init__(self, app):
+    def __init__(self, app, when=None):
         self.app = app
+        self.when = when  # optional `when(environ)`: the first request it accepts turns trickling on
         self.on = threading.Event()
         self.release = threading.Event()
         self.held = 0
 
     def __call__(self, environ, start_response):
+        if self.when is not None and not self.on.is_set() and self.when(environ):
+            self.on.set()
         if not (self.on.is_set() and environ.get("PATH_INFO", "").startswith("/provisioning/")):
             return self.app(environ, start_response)
         self.held += 1
