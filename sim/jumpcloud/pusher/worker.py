@@ -22,7 +22,7 @@ from sim.jumpcloud.pusher.client import DEFAULT_MAX_RESPONSE
 from sim.jumpcloud.pusher.client import DEFAULT_USER_AGENT
 from sim.jumpcloud.pusher.client import ScimClientError
 from sim.jumpcloud.pusher.fanout import affected
-from sim.jumpcloud.pusher.health import ReceiverHealth
+from sim.jumpcloud.pusher.health import Receivers
 from sim.jumpcloud.pusher.queue import SyncState
 from sim.jumpcloud.pusher.settings import IdentityManagement
 from sim.jumpcloud.pusher.sync import AppContext
@@ -81,7 +81,7 @@ class Pusher:
         self._rng_lock = threading.Lock()
         self._clients: dict[str, tuple[tuple, object]] = {}
         self._paused: dict[str, float] = {}
-        self._health: dict[str, ReceiverHealth] = {}
+        self.receivers = Receivers(float(self.settings["PUSH_RECOVERY_INTERVAL"]), float(self.settings["PUSH_RETRY_CAP"]))
         self._wake = threading.Event()
         self._stopping = threading.Event()
         self._idle = threading.Condition()
@@ -185,10 +185,7 @@ class Pusher:
     def start(self) -> "Pusher":
         """Start the background worker (idempotent: never two workers, whoever calls at the same time)."""
         with self._lifecycle:
-            for _, client in list(self._clients.values()):
-                resume = getattr(client, "resume", None)
-                if resume is not None:
-                    resume()
+            self._each_client("resume")
             if self._thread is not None and self._thread.is_alive():
                 self._stopping.clear()  # a stop that timed out mid-push: that same worker carries on
             else:
@@ -207,16 +204,18 @@ class Pusher:
             self._wake.set()
             # Requests in flight are cut, so a server that trickles or never answers cannot hold the stop
             # (their rows stay queued and retry on the next start).
-            for _, client in list(self._clients.values()):
-                abort = getattr(client, "abort", None)
-                if abort is not None:
-                    abort()
+            self._each_client("abort")
             if self._thread is not None:
                 self._thread.join(timeout=STOP_WAIT)
                 if self._thread.is_alive():
                     return  # still in a slow push: it exits at its next check; keep its pool and clients
                 self._thread = None
             self._release()
+
+    def _each_client(self, method: str) -> None:
+        """Call `abort` or `resume` on every cached client that has it (a custom client factory may not)."""
+        for _, client in list(self._clients.values()):
+            getattr(client, method, lambda: None)()
 
     def _release(self) -> None:
         if self._pool is not None:
@@ -252,8 +251,8 @@ class Pusher:
         # An app paused by Retry-After has due rows the round skips: sleep until its pause ends, not 5 ms.
         paused = {a: until for a, until in self._paused.items() if until > now}
         apps = {c["app_id"] for c in self.idm.active()} - set(paused)
-        probes = [h.next_probe() for a, h in list(self._health.items()) if a in apps]
-        wake = [t for t in (self.state.next_due(apps), min(paused.values(), default=None), *probes) if t is not None]
+        wake = [t for t in (self.state.next_due(apps), min(paused.values(), default=None)) if t is not None]
+        wake += self.receivers.probes(apps)
         if not wake:
             return 5.0
         return min(5.0, max(0.005, min(wake) - now))
@@ -325,18 +324,16 @@ class Pusher:
         self._clients[config["app_id"]] = (key, client)
         return client
 
-    def health(self, app_id: str) -> ReceiverHealth:
-        """How the app's receiver is doing (see sim.jumpcloud.pusher.health)."""
-        with self._rng_lock:
-            if app_id not in self._health:
-                self._health[app_id] = ReceiverHealth(float(self.settings["PUSH_RECOVERY_INTERVAL"]),
-                                                      float(self.settings["PUSH_RETRY_CAP"]))
-            return self._health[app_id]
+    def _recovered(self, ctx: AppContext) -> None:
+        if self.receivers.of(ctx.app_id).succeeded(time.time()):
+            with self.store.write() as db:  # the receiver is back: its backed-off rows are due now
+                self.state.bring_forward(db, ctx.app_id, time.time())
+            self._wake.set()
 
     def _probe(self, apps: set[str], now: float) -> None:
         """An app whose rows all wait after failures gets one of them tried early (see health.py)."""
         for app_id in sorted(apps):
-            health = self._health.get(app_id)
+            health = self.receivers.known(app_id)
             if health is not None and health.probe_due(now):
                 with self.store.write() as db:
                     self.state.bring_forward(db, app_id, now, limit=1)
@@ -348,20 +345,20 @@ class Pusher:
         try:
             self.engine.push(ctx, item)
             # Only an answer from the receiver says it recovered; a push that needed no request says nothing.
-            heard = answers is None or getattr(ctx.client, "answers", None) != answers
-            if heard and self.health(ctx.app_id).succeeded(time.time()):
-                with self.store.write() as db:  # the receiver is back: its backed-off rows are due now
-                    self.state.bring_forward(db, ctx.app_id, time.time())
-                self._wake.set()
+            if answers is None or getattr(ctx.client, "answers", None) != answers:
+                self._recovered(ctx)
         except ScimClientError as exc:
+            if answers is not None and getattr(ctx.client, "answers", None) != answers:
+                self._recovered(ctx)  # an earlier request of this push was answered: the receiver is up
             self._failed(ctx, item, exc)
         except Exception as exc:  # our bug, not the SP's: keep the row and retry later
             log.exception("pushing %s %s failed", item["kind"], item["object_id"])
             self._failed(ctx, item, ScimClientError("-", "-", None, f"internal error: {type(exc).__name__}"))
 
-    def backoff(self, attempts: int) -> float:
+    def backoff(self, attempts: int, base: float | None = None) -> float:
         """Exponential backoff with seeded jitter: uniform in [cap/2, cap], cap = base * 2**attempts, bounded."""
-        ceiling = min(float(self.settings["PUSH_RETRY_CAP"]), float(self.settings["PUSH_RETRY_BASE"]) * 2 ** min(attempts, 30))
+        base = float(self.settings["PUSH_RETRY_BASE"]) if base is None else base
+        ceiling = min(float(self.settings["PUSH_RETRY_CAP"]), base * 2 ** min(attempts, 30))
         with self._rng_lock:
             return ceiling / 2 + self._rng.uniform(0, ceiling / 2)
 
@@ -371,10 +368,13 @@ class Pusher:
             if not exc.transient:
                 self.state.park(db, item, exc.status, error)
                 return
-            health = self.health(ctx.app_id)
+            health = self.receivers.of(ctx.app_id)
             if exc.status != 429:
                 health.failed(time.time())
-            delay = self.backoff(health.exponent(item["attempts"]))
+            if health.answering():  # an unlucky row, not a receiver in trouble
+                delay = self.backoff(0, float(self.settings["PUSH_RECOVERY_INTERVAL"]))
+            else:
+                delay = self.backoff(health.exponent(item["attempts"]))
             if exc.status == 429 and exc.retry_after is not None:
                 # Retry-After speaks for the whole service provider, not just this object (RFC 6585 §4).
                 delay = exc.retry_after
