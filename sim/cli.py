@@ -184,6 +184,7 @@ def jumpcloud(port, host, state_dir, seed, users, groups, faults, fault_seed, sc
     except KeyboardInterrupt:  # Ctrl-C before the handler is installed is still a clean stop
         pass
     finally:
+        server.app.extensions["jumpcloud"].pusher.close()  # cuts requests in flight: a slow SCIM server cannot hold the exit
         server.stop()
 
 
@@ -207,18 +208,21 @@ def jumpcloud(port, host, state_dir, seed, users, groups, faults, fault_seed, sc
               "exit 1 with the reason otherwise.")
 @click.option("--timeout", default=WAIT_TIMEOUT, show_default=True, type=click.FloatRange(min=0),
               help="Seconds --wait waits.")
+@click.option("--orphans", type=click.Choice(["stop", "adopt", "suspend"]), default="stop", show_default=True,
+              help="StrongDM accounts a lost JumpCloud state left behind: stop and say so, keep them, or suspend them.")
 @fault_option(target="the StrongDM SCIM receiver")
 @fault_option("--jumpcloud-fault", "jumpcloud_faults", target="the JumpCloud API", example="503:0.2@GET /api/*")
 @fault_seed_option
 @rate_limits_option
 def up(seed, users, groups, jumpcloud_port, strongdm_port, grpc_port, state_dir, host, fresh, blank, detach, wait,
-       timeout, faults, jumpcloud_faults, fault_seed, rate_limits):
+       timeout, orphans, faults, jumpcloud_faults, fault_seed, rate_limits):
     """Run the whole loop: JumpCloud pushing users and groups to StrongDM over SCIM, on loopback."""
     import sys
 
     from sim.jumpcloud.pusher.settings import ActivationError
     from sim.run import daemon
     from sim.run import up as loop_up
+    from sim.run.lost_state import LostStateError
     from sim.store import StoreError
 
     if detach or wait:
@@ -239,13 +243,13 @@ def up(seed, users, groups, jumpcloud_port, strongdm_port, grpc_port, state_dir,
         try:
             loop = loop_up.start(seed=seed, users=users, groups=groups, jumpcloud_port=jumpcloud_port,
                                  strongdm_port=strongdm_port, grpc_port=grpc_port, state_dir=state_dir,
-                                 fresh=fresh, blank=blank, host=host,
+                                 fresh=fresh, blank=blank, host=host, orphans=orphans,
                                  settings=fault_settings({"strongdm": faults, "jumpcloud": jumpcloud_faults},
                                                          seed=fault_seed, rate_limits=rate_limits))
         except ActivationError as exc:
             daemon.mark(state_dir, daemon.FAILED, exc.message)
             raise click.ClickException(exc.message) from None
-        except StoreError as exc:  # a damaged state file: its name and the way out, no traceback
+        except (StoreError, LostStateError) as exc:  # a damaged or lost state file: the reason and the choices
             daemon.mark(state_dir, daemon.FAILED, str(exc))
             raise click.ClickException(str(exc)) from None
         except (Exception, SystemExit) as exc:  # a port in use (werkzeug exits), a bad state dir: for `sim wait`
@@ -329,7 +333,7 @@ def down(state_dir, timeout):
               help="Where to write the JSON report.")
 @click.option("--server", type=click.Choice(["werkzeug", "waitress"]), default="werkzeug", show_default=True,
               help="WSGI server to measure (waitress must be installed).")
-@click.option("--only", multiple=True, type=click.Choice(["receiver", "durability", "memory", "loop"]),
+@click.option("--only", multiple=True, type=click.Choice(["receiver", "durability", "memory", "loop", "faults"]),
               help="Run only these parts (repeatable); all by default.")
 def bench(quick, out, server, only):
     """Measure the simulator on loopback beside a trivial-route floor; print a table, write JSON."""

@@ -37,11 +37,12 @@ class Sizes:
     floor_requests: int = 2_000     # requests per floor run
     loop_users: int = 10_000
     loop_groups: int = 20
+    fault_users: int = 200          # the convergence-under-faults figure (fault-free, then under 503:0.3)
 
 
 FULL = Sizes()
 QUICK = Sizes(users=300, big_users=2_000, posts=100, lookups=60, pages=40, floor_requests=150, loop_users=40,
-              loop_groups=4)
+              loop_groups=4, fault_users=30)
 
 # Issue #8's targets. `lookup_growth` allows 10% for run-to-run noise in "no slower at 100k than at 10k".
 TARGETS = {
@@ -53,10 +54,11 @@ TARGETS = {
     "loop_ratio": 1.5,
     "seed_seconds": 10.0,
     "rss_mb": 400.0,
+    "faults_ratio": 3.0,  # issue #15: under 503:0.3, converged within 3x the fault-free time, 0 lost, 0 duplicated
 }
 
 
-PARTS = ("receiver", "durability", "memory", "loop")
+PARTS = ("receiver", "durability", "memory", "loop", "faults")
 
 
 class ServerProcess:
@@ -210,6 +212,13 @@ def bench_loop(sizes: Sizes, workdir: str, server: str) -> dict:
                      "--floor-requests", str(sizes.floor_requests), env=env)
 
 
+def bench_faults(sizes: Sizes, workdir: str, server: str) -> dict:
+    """The same first sync fault-free and under 503:0.3, in a child process (see `sim.bench.faults`)."""
+    env = {**os.environ, "SIM_SERVER": server}
+    return run_child("loop-faults", "--users", str(sizes.fault_users), "--groups", "4", "--state",
+                     os.path.join(workdir, "faults"), env=env)
+
+
 # -- putting it together ---------------------------------------------------------------------------------
 
 
@@ -248,6 +257,8 @@ def run(*, quick: bool = False, server: str = "werkzeug", seed: int = 1, workdir
             figures["memory"] = bench_memory(sizes, tmp, server, receiver_state)
         if "loop" in parts:
             figures["loop"] = bench_loop(sizes, tmp, server)
+        if "faults" in parts:
+            figures["faults"] = bench_faults(sizes, tmp, server)
     report["seconds"] = time.perf_counter() - started
     report["load_average"]["end"] = _load()
     report["targets"] = check_targets(report)
@@ -282,6 +293,12 @@ def check_targets(report: dict) -> list[dict]:
     if loop and "skipped" not in loop:
         check("loop seconds / (SCIM requests / floor rate)", loop["ratio"], TARGETS["loop_ratio"],
               loop["ratio"] <= TARGETS["loop_ratio"], "<=")
+    flt = fig.get("faults")
+    if flt:
+        bad = flt["faulty"]["lost"] + flt["faulty"]["duplicated"] + flt["faulty"]["pending"]
+        check(f"{flt['users']} users under {flt['rule'].split('@')[0]}: seconds / fault-free seconds "
+              f"({flt['faulty']['lost']} lost, {flt['faulty']['duplicated']} duplicated)", flt["ratio"],
+              TARGETS["faults_ratio"], flt["ratio"] <= TARGETS["faults_ratio"] and not bad, "<=")
     mem = fig.get("memory")
     if mem:
         seed = mem["seeding"]
@@ -331,6 +348,10 @@ def format_table(report: dict) -> str:
                      f"{loop['seconds']:.1f}", f"{loop['floor_seconds']:.1f}", f"{loop['ratio']:.2f}"))
         rows.append(("loop users/s, SCIM requests (req/s)", f"{loop['users_per_second']:.0f} users/s",
                      f"{loop['scim_requests']} req", f"{loop['requests_per_second']:.0f} req/s"))
+    flt = fig.get("faults")
+    if flt:
+        rows.append((f"{flt['users']} users to converged under {flt['rule'].split('@')[0]} / fault-free (s)",
+                     f"{flt['faulty']['seconds']:.1f}", f"{flt['clean']['seconds']:.1f}", f"{flt['ratio']:.2f}"))
     mem = fig.get("memory")
     if mem:
         seed = mem["seeding"]

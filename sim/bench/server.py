@@ -143,6 +143,13 @@ def loop(args) -> None:
                        floor_requests=args.floor_requests))
 
 
+def loop_faults(args) -> None:
+    """The convergence-under-faults figure (see `sim.bench.faults`), reported as one JSON line."""
+    from sim.bench import faults as bench_faults
+
+    say(bench_faults.run(users=args.users, groups=args.groups, state_dir=args.state, seed=args.seed))
+
+
 def _serve_and_probe(app, server_name: str, headers: dict, requests: list) -> dict:
     from sim.bench.client import Client
 
@@ -186,7 +193,8 @@ def main(argv=None) -> None:
     ROLES[args.role](args)
 
 
-ROLES = {"receiver": receiver, "memory-strongdm": memory_strongdm, "memory-jumpcloud": memory_jumpcloud, "loop": loop}
+ROLES = {"receiver": receiver, "memory-strongdm": memory_strongdm, "memory-jumpcloud": memory_jumpcloud, "loop": loop,
+         "loop-faults": loop_faults}
 
 if __name__ == "__main__":
     main()

@@ -93,11 +93,12 @@ def _without_receiver_faults(settings: dict | None) -> tuple[dict | None, list]:
 def start(*, seed: int = 42, users: int = 50, groups: int = 8, jumpcloud_port: int = 8400,
           strongdm_port: int = 8401, state_dir: str | None = ".sim", fresh: bool = False, blank: bool = False,
           host: str = "127.0.0.1", settings: dict | None = None, grpc_port: int | None = None,
-          make_directory=None, synchronous: str | None = None) -> Loop:
+          make_directory=None, synchronous: str | None = None, orphans: str = "stop") -> Loop:
     """Start both apps and wire them (unless `blank`); returns before the first sync finishes.
 
     `grpc_port=None` (the default) leaves StrongDM's SDK API off, as does a missing `sdk` extra; 0 picks a port.
     `make_directory` (the directory generator) and `synchronous` (both stores' SQLite sync mode) are seams.
+    `orphans`: what to do with StrongDM accounts a lost JumpCloud state left behind (sim.run.lost_state).
     """
     from sim.faults import middleware as faults
     from sim.jumpcloud import create_app
@@ -132,6 +133,16 @@ def start(*, seed: int = 42, users: int = 50, groups: int = 8, jumpcloud_port: i
 
     app = jc.directory.find_app("strongdm")
     config = jc.pusher.idm.get(app["_id"]) if app else None
+    if not blank:
+        from sim.run import lost_state
+
+        try:
+            note = lost_state.check(sdm, jc, app["_id"] if app else None, orphans)
+        except lost_state.LostStateError:
+            loop.stop()
+            raise
+        if note:
+            loop.notes.append(note)
     if not blank and app and (config is None or config["status"] != "active" or config["base_url"] != scim_base
                               or config["token"] != token):
         try:

@@ -20,7 +20,7 @@ def quick_run(tmp_path_factory):
 def test_quick_bench_writes_every_figure_to_json(quick_run):
     _, report = quick_run
     assert report["mode"] == "quick"
-    assert set(report["figures"]) == {"receiver", "post_full_sync", "memory", "loop"}
+    assert set(report["figures"]) == {"receiver", "post_full_sync", "memory", "loop", "faults"}
     receiver = report["figures"]["receiver"]
     assert {"post_1", "post_4", "lookup_small", "lookup_big", "page"} <= set(receiver)
     for clients in (1, 4):
@@ -39,6 +39,17 @@ def test_quick_loop_converges_and_counts_its_scim_requests(quick_run):
     assert loop["scim_requests"] == sum(loop["by_method"].values()) > loop["strongdm_users"]
 
 
+def test_quick_fault_figure_syncs_twice_and_counts_lost_and_duplicated_users(quick_run):
+    _, report = quick_run
+    faults = report["figures"]["faults"]
+    assert faults["rule"].startswith("503:0.3")
+    assert faults["faulty"]["injected"] > 0 and faults["clean"]["injected"] == 0
+    for run in (faults["clean"], faults["faulty"]):
+        assert run["converged"] and run["users_wanted"] > 0
+        assert run["lost"] == 0 and run["duplicated"] == 0
+    assert faults["ratio"] == faults["faulty"]["seconds"] / faults["clean"]["seconds"]
+
+
 def test_quick_memory_figures_come_from_each_app_process(quick_run):
     _, report = quick_run
     memory = report["figures"]["memory"]
@@ -52,7 +63,7 @@ def test_quick_memory_figures_come_from_each_app_process(quick_run):
 
 def test_every_target_is_printed_with_pass_or_miss(quick_run):
     output, report = quick_run
-    assert len(report["targets"]) == 10
+    assert len(report["targets"]) == 11
     for target in report["targets"]:
         verdict = "PASS" if target["pass"] else "MISS"
         assert f"{verdict}  {target['target']}" in output

@@ -10,8 +10,10 @@ import json
 import urllib.parse
 
 import requests
-from requests.adapters import HTTPAdapter
 
+from sim.jumpcloud.pusher.deadline import Watchdog
+from sim.jumpcloud.pusher.deadline import guarded_adapter
+from sim.scim.messages import eq_filter
 from sim.scim.messages import group_filter
 from sim.scim.messages import patch_body
 from sim.scim.messages import user_filter
@@ -21,6 +23,10 @@ from sim.scim.messages import user_filter
 DEFAULT_USER_AGENT = "JumpCloud-IdentityManagement/1.0 (jumpcloud-strongdm-sim)"
 DEFAULT_CONTENT_TYPE = "application/scim+json"
 MAX_DETAIL = 500
+# A hostile or broken server must not take the pusher's memory or its workers (issue #15): answers larger
+# than this are refused unread, and a request ends, whatever the server trickles, after its deadline.
+DEFAULT_MAX_RESPONSE = 8 * 1024 * 1024
+DEFAULT_DEADLINE = 60.0
 
 
 class ScimClientError(Exception):
@@ -76,13 +82,17 @@ class ScimClient:
 
     def __init__(self, base_url: str, token: str, *, user_agent: str = DEFAULT_USER_AGENT,
                  content_type: str = DEFAULT_CONTENT_TYPE, timeout: float = 30.0, pool_size: int = 8,
-                 recorder=None):
+                 recorder=None, deadline: float = DEFAULT_DEADLINE, max_response: int = DEFAULT_MAX_RESPONSE):
         self.base_url = base_url
         # Optional `recorder(exchange)`, called after every request: `sim export` writes exchanges.jsonl from it.
         self.recorder = recorder
-        self.timeout = timeout
+        self.timeout = timeout  # each connect and read
+        self.deadline = max(0.001, deadline)  # the whole request, headers and body
+        self.max_response = max_response
+        self.watchdog = Watchdog()
+        self.answers = 0  # responses that show the server working (2xx and 4xx but 408/429): the pusher's health
         self.session = requests.Session()
-        adapter = HTTPAdapter(pool_connections=1, pool_maxsize=pool_size)
+        adapter = guarded_adapter(self.watchdog, pool_size)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
         self.session.trust_env = False  # a loopback receiver must not go through a proxy from the environment
@@ -95,6 +105,14 @@ class ScimClient:
         """Close the pooled connections."""
         self.session.close()
 
+    def abort(self) -> None:
+        """Cut every request in flight, and refuse new ones until `resume()` (the pusher is stopping)."""
+        self.watchdog.abort_all()
+
+    def resume(self) -> None:
+        """Send requests again after `abort()`."""
+        self.watchdog.resume()
+
     def request(self, method: str, path: str, body: dict | None = None, *, query: dict | None = None) -> tuple[int, dict | None]:
         """Send one request; (status, parsed JSON or None) on 2xx, else ScimClientError."""
         url = self.base_url + path
@@ -102,19 +120,30 @@ class ScimClient:
             # %20, not '+', for spaces: some servers do not decode '+' in the query (RFC 3986 §3.4).
             url += "?" + urllib.parse.urlencode(query, quote_via=urllib.parse.quote)
         data = None if body is None else json.dumps(body, ensure_ascii=False).encode("utf-8")
+        headers = None if data is None else {"Content-Type": self.content_type}
+        if self.watchdog.aborting:
+            raise ScimClientError(method, path, None, "not sent: the pusher is stopping")
+        self.watchdog.begin(self.deadline)
+        cut = False
         try:
-            headers = None if data is None else {"Content-Type": self.content_type}
-            response = self.session.request(method, url, data=data, headers=headers, timeout=self.timeout,
-                                            allow_redirects=False)
-        except requests.ConnectionError as exc:
-            self._record(method, url, body, headers, None, None)
-            raise ScimClientError(method, path, None, f"connection refused or lost: {type(exc).__name__}") from None
-        except requests.Timeout:
-            self._record(method, url, body, headers, None, None)
-            raise ScimClientError(method, path, None, f"no answer within {self.timeout:g}s") from None
+            try:
+                response = self.session.request(method, url, data=data, headers=headers, timeout=self.timeout,
+                                                allow_redirects=False, stream=True)
+                try:
+                    raw = self._read_body(method, path, response)
+                finally:
+                    response.close()
+            finally:
+                cut = self.watchdog.end()
         except requests.RequestException as exc:
-            raise ScimClientError(method, path, None, f"request failed: {type(exc).__name__}") from None
-        text = response.text
+            self._record(method, url, body, headers, None, None)
+            raise ScimClientError(method, path, None, self._failure(exc, cut)) from None
+        if cut:  # cut off as the last bytes arrived: the answer cannot be trusted whole
+            self._record(method, url, body, headers, None, None)
+            raise ScimClientError(method, path, None, self._failure(None, True))
+        text = raw.decode(response.encoding or "utf-8", errors="replace")
+        if response.status_code < 500 and response.status_code not in (408, 429):
+            self.answers += 1  # a race between workers can lose a count: only "did it change" matters
         self._record(method, url, body, headers, response.status_code, text)
         if not 200 <= response.status_code < 300:
             raise ScimClientError(method, path, response.status_code, error_detail(text) or response.reason or "",
@@ -126,6 +155,33 @@ class ScimClient:
         except ValueError:
             raise ScimClientError(method, path, response.status_code, "response body is not JSON", text[:4000]) from None
         return response.status_code, doc if isinstance(doc, dict) else None
+
+    def _read_body(self, method: str, path: str, response) -> bytes:
+        """The body, refused once it passes `max_response` bytes (declared or read)."""
+        declared = response.headers.get("Content-Length", "")
+        if declared.isdigit() and int(declared) > self.max_response:
+            raise ScimClientError(method, path, response.status_code,
+                                  f"response of {int(declared)} bytes refused (limit {self.max_response})")
+        chunks, size = [], 0
+        for chunk in response.iter_content(64 * 1024):
+            size += len(chunk)
+            if size > self.max_response:
+                raise ScimClientError(method, path, response.status_code,
+                                      f"response larger than {self.max_response} bytes refused")
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    def _failure(self, exc, cut: bool) -> str:
+        """Why a request got no usable answer."""
+        if cut and self.watchdog.aborting:
+            return "cut off: the pusher is stopping"
+        if cut:
+            return f"no complete answer within {self.deadline:g}s"
+        if isinstance(exc, requests.Timeout):
+            return f"no answer within {self.timeout:g}s"
+        if isinstance(exc, requests.ConnectionError):
+            return f"connection refused or lost: {type(exc).__name__}"
+        return f"request failed: {type(exc).__name__}"
 
     def _record(self, method: str, url: str, body, headers, status: int | None, text: str | None) -> None:
         """Hand one exchange to the recorder: path relative to the base URL, never the Authorization header."""
@@ -163,6 +219,10 @@ class ScimClient:
     def find_users(self, user_name: str) -> list[dict]:
         """GET /Users?filter=userName eq "…"."""
         return self._search("Users", user_filter(user_name))
+
+    def find_users_by_external_id(self, external_id: str) -> list[dict]:
+        """GET /Users?filter=externalId eq "…" (RFC 7644 §3.4.2.2; a provider may refuse the filter with a 400)."""
+        return self._search("Users", eq_filter("externalId", external_id))
 
     def create_user(self, body: dict) -> tuple[int, dict]:
         """POST /Users: (status, created resource)."""

@@ -6,6 +6,10 @@
   the row (`parked`) until the object changes again or a reconcile is asked for.
 - `idm_users` / `idm_groups` / `idm_group_members`: JumpCloud id -> SCIM id, the hash and body of
   the last pushed user, and the members a managed group was last given.
+- `idm_unresolved`: users whose `POST /Users` may have been applied though no answer said so ("maybe
+  created"); each is an open question until a push records the user or a lookup settles it.
+- `idm_seen`: every user that was ever bound to an app (with its last known userName), so a full
+  reconcile can look up those that have no record (a crash mid-POST leaves no marker).
 - The outbox cursor (`meta` key `idm.cursor`, through the store's get_meta/set_meta) is written in the
   same transaction as the rows it queued.
 """
@@ -55,6 +59,19 @@ CREATE TABLE IF NOT EXISTS idm_group_members (
     PRIMARY KEY (app_id, group_jc_id, scim_user_id)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS idm_group_members_user ON idm_group_members(app_id, user_jc_id);
+CREATE TABLE IF NOT EXISTS idm_unresolved (
+    app_id TEXT NOT NULL,
+    jc_id TEXT NOT NULL,
+    user_name TEXT,
+    payload TEXT,
+    PRIMARY KEY (app_id, jc_id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS idm_seen (
+    app_id TEXT NOT NULL,
+    jc_id TEXT NOT NULL,
+    user_name TEXT,
+    PRIMARY KEY (app_id, jc_id)
+) WITHOUT ROWID;
 """
 
 CURSOR_KEY = "idm.cursor"
@@ -112,6 +129,7 @@ class SyncState:
     def drop_app(self, db, app_id: str) -> None:
         """Drop every queue row of an application (a deleted one: nothing could ever push them)."""
         db.execute("DELETE FROM idm_queue WHERE app_id = ?", (app_id,))
+        db.execute("DELETE FROM idm_unresolved WHERE app_id = ?", (app_id,))
 
     def ready(self, apps: set[str], limit: int) -> list[dict]:
         """Due rows of active apps, users before groups (a group's members must exist first)."""
@@ -135,6 +153,14 @@ class SyncState:
             f"SELECT MIN(not_before) FROM idm_queue WHERE parked = 0 AND app_id IN ({marks})", tuple(sorted(apps))
         ).fetchone()
         return row[0]
+
+    def bring_forward(self, db, app_id: str, now: float, *, limit: int = -1) -> int:
+        """Make an app's backed-off rows due at `now` (the oldest `limit` of them); 429-held rows keep their wait."""
+        return db.execute(
+            "UPDATE idm_queue SET not_before = ? WHERE (app_id, kind, object_id) IN (SELECT app_id, kind, object_id "
+            "FROM idm_queue WHERE app_id = ? "
+            "AND parked = 0 AND not_before > ? AND last_error IS NOT NULL AND COALESCE(last_status, 0) != 429 "
+            "ORDER BY not_before LIMIT ?)", (now, app_id, now, limit)).rowcount
 
     def done(self, db, item: dict) -> None:
         """Drop the row if no newer change arrived while it was being pushed."""
@@ -189,6 +215,7 @@ class SyncState:
                    "ON CONFLICT(app_id, jc_id) DO UPDATE SET scim_id = excluded.scim_id, active = excluded.active, "
                    "hash = excluded.hash, payload = excluded.payload",
                    (app_id, jc_id, scim_id, 1 if active else 0, digest, dumps(payload)))
+        db.execute("DELETE FROM idm_unresolved WHERE app_id = ? AND jc_id = ?", (app_id, jc_id))
 
     def forget_user(self, db, app_id: str, jc_id: str) -> None:
         """Drop a user's record and its group memberships (the SP deleted it, or lost it)."""
@@ -246,3 +273,49 @@ class SyncState:
         return {r[0]: r[1] for r in self.store.read().execute(
             "SELECT scim_id, jc_id FROM idm_users WHERE app_id = ? AND active = 1 "
             "AND jc_id IN (SELECT value FROM json_each(?))", (app_id, dumps(list(jc_ids))))}
+
+    # -- creates whose outcome is unknown -------------------------------------------------------------
+
+    def maybe_created(self, db, app_id: str, jc_id: str, user_name: str, payload: dict | None) -> None:
+        """A create may have been applied without an answer saying so: an open question until settled."""
+        db.execute("INSERT INTO idm_unresolved(app_id, jc_id, user_name, payload) VALUES (?, ?, ?, ?) "
+                   "ON CONFLICT(app_id, jc_id) DO UPDATE SET user_name = excluded.user_name, "
+                   "payload = COALESCE(excluded.payload, payload)",
+                   (app_id, jc_id, user_name, None if payload is None else dumps(payload)))
+
+    def unresolved(self, app_id: str, jc_id: str) -> dict | None:
+        """The open question about a user: `user_name` and the `payload` that was POSTed (None if unknown)."""
+        row = self.store.read().execute("SELECT user_name, payload FROM idm_unresolved WHERE app_id = ? AND jc_id = ?",
+                                        (app_id, jc_id)).fetchone()
+        if row is None:
+            return None
+        return {"user_name": row["user_name"], "payload": loads(row["payload"]) if row["payload"] else None}
+
+    def forget_unresolved(self, db, app_id: str, jc_id: str) -> None:
+        """A lookup found no account: nothing was created, and nothing needs asking again."""
+        db.execute("DELETE FROM idm_unresolved WHERE app_id = ? AND jc_id = ?", (app_id, jc_id))
+        db.execute("DELETE FROM idm_seen WHERE app_id = ? AND jc_id = ? "
+                   "AND NOT EXISTS (SELECT 1 FROM idm_users u WHERE u.app_id = ? AND u.jc_id = ?)",
+                   (app_id, jc_id, app_id, jc_id))
+
+    def unresolved_count(self, apps: set[str]) -> int:
+        """Open questions of active apps (the pusher is not idle while there is one)."""
+        if not apps:
+            return 0
+        marks = ",".join("?" * len(apps))
+        return self.store.read().execute(f"SELECT COUNT(*) FROM idm_unresolved WHERE app_id IN ({marks})",
+                                         tuple(sorted(apps))).fetchone()[0]
+
+    def saw_bound(self, db, app_id: str, users) -> None:
+        """Remember users (jc_id, userName) that are or were bound to the app."""
+        db.executemany("INSERT INTO idm_seen(app_id, jc_id, user_name) VALUES (?, ?, ?) "
+                       "ON CONFLICT(app_id, jc_id) DO UPDATE SET user_name = COALESCE(excluded.user_name, user_name)",
+                       [(app_id, j, n) for j, n in users])
+
+    def ask_about_unrecorded(self, db, app_id: str) -> list[str]:
+        """Turn every once-bound user without a record into an open question; returns their JumpCloud ids."""
+        db.execute("INSERT OR IGNORE INTO idm_unresolved(app_id, jc_id, user_name, payload) "
+                   "SELECT s.app_id, s.jc_id, s.user_name, NULL FROM idm_seen s WHERE s.app_id = ? "
+                   "AND NOT EXISTS (SELECT 1 FROM idm_users u WHERE u.app_id = s.app_id AND u.jc_id = s.jc_id)",
+                   (app_id,))
+        return [r[0] for r in db.execute("SELECT jc_id FROM idm_unresolved WHERE app_id = ?", (app_id,))]

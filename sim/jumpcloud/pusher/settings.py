@@ -14,6 +14,8 @@ import urllib.parse
 from sim.jumpcloud.errors import BadRequestError
 from sim.jumpcloud.pusher import mapping
 from sim.jumpcloud.pusher.client import DEFAULT_CONTENT_TYPE
+from sim.jumpcloud.pusher.client import DEFAULT_DEADLINE
+from sim.jumpcloud.pusher.client import DEFAULT_MAX_RESPONSE
 from sim.jumpcloud.pusher.client import DEFAULT_USER_AGENT
 from sim.jumpcloud.pusher.client import ScimClient
 from sim.jumpcloud.pusher.client import ScimClientError
@@ -184,6 +186,8 @@ class IdentityManagement:
             user_agent=self.settings.get("PUSH_USER_AGENT", DEFAULT_USER_AGENT),
             content_type=self.settings.get("PUSH_CONTENT_TYPE", DEFAULT_CONTENT_TYPE),
             timeout=float(self.settings.get("PUSH_TIMEOUT", 30.0)),
+            deadline=float(self.settings.get("PUSH_DEADLINE", DEFAULT_DEADLINE)),
+            max_response=int(self.settings.get("PUSH_MAX_RESPONSE", DEFAULT_MAX_RESPONSE)),
             pool_size=int(self.settings.get("PUSH_WORKERS", 4)) + 2,
             recorder=self.recorder,
         )

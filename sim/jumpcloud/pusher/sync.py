@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from sim.jumpcloud.errors import JumpCloudError
 from sim.jumpcloud.pusher import mapping
+from sim.jumpcloud.pusher import orphans
 from sim.jumpcloud.pusher.client import ScimClient
 from sim.jumpcloud.pusher.client import ScimClientError
 from sim.jumpcloud.pusher.client import member_ids
@@ -118,7 +119,11 @@ class SyncEngine:
         if want:
             self._provision(ctx, item, user, record, force)
         elif record is None:
-            self._finish(item)  # never pushed: STAGED, unbound or failing users are skipped
+            question = self.state.unresolved(ctx.app_id, user_id)
+            if question is None:
+                self._finish(item)  # never pushed: STAGED, unbound or failing users are skipped
+            else:
+                self._settle(ctx, item, user, question)
         elif user is None and ctx.config.get("delete_mode") == "delete":
             self._delete_user(ctx, item, record)
         elif record["active"] or force:
@@ -163,6 +168,11 @@ class SyncEngine:
                     found = self._call(ctx, "user_lookup_provision", resource, "GET", "/Users",
                                        lambda: ctx.client.find_users(user["email"])) if exc.status == 409 else None
                     if not found:
+                        with self.store.write() as db:
+                            if orphans.outcome_unknown(exc):  # an open question until a push or a lookup settles it
+                                self.state.maybe_created(db, ctx.app_id, user["_id"], payload["userName"], payload)
+                            else:  # the lookup found nobody and this POST was refused: nothing was created
+                                self.state.forget_unresolved(db, ctx.app_id, user["_id"])
                         raise
                     event, scim_id = "user_update_provision", found[0]["id"]
                     status = self._update(ctx, resource, scim_id, None, payload, event)
@@ -175,6 +185,27 @@ class SyncEngine:
             if not was_active:
                 self._revisit_groups(db, ctx, user["_id"])
             self.state.done(db, item)
+
+    def _settle(self, ctx: AppContext, item: dict, user: dict | None, question: dict) -> None:
+        """A maybe-created user that must not exist or be active: find the account and deprovision it, or close."""
+        user_id = item["object_id"]
+        resource = {"id": user_id, "type": "user", "username": (user or {}).get("username"),
+                    "email": question["user_name"]}
+        found = self._call(ctx, "user_lookup_provision", resource, "GET", "/Users",
+                           lambda: orphans.find_account(ctx.client, question["user_name"], user_id))
+        if found is None:
+            with self.store.write() as db:
+                self.state.forget_unresolved(db, ctx.app_id, user_id)
+                self.state.done(db, item)
+            return
+        payload = question["payload"] or orphans.base_payload(found)
+        record = {"scim_id": found["id"], "active": True, "payload": payload}
+        with self.store.write() as db:  # recorded first: a failed deprovision retries as any other would
+            self.state.save_user(db, ctx.app_id, user_id, found["id"], True, mapping.payload_hash(payload), payload)
+        if user is None and ctx.config.get("delete_mode") == "delete":
+            self._delete_user(ctx, item, record)
+        else:
+            self._deprovision(ctx, item, user, record)
 
     def _update(self, ctx: AppContext, resource: dict, scim_id: str, before: dict | None, after: dict,
                 event: str) -> int:

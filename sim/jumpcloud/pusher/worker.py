@@ -17,8 +17,12 @@ from concurrent.futures import ThreadPoolExecutor
 from sim.config import env_overrides
 from sim.jumpcloud.errors import JumpCloudError
 from sim.jumpcloud.pusher.client import DEFAULT_CONTENT_TYPE
+from sim.jumpcloud.pusher.client import DEFAULT_DEADLINE
+from sim.jumpcloud.pusher.client import DEFAULT_MAX_RESPONSE
 from sim.jumpcloud.pusher.client import DEFAULT_USER_AGENT
 from sim.jumpcloud.pusher.client import ScimClientError
+from sim.jumpcloud.pusher.fanout import affected
+from sim.jumpcloud.pusher.health import Receivers
 from sim.jumpcloud.pusher.queue import SyncState
 from sim.jumpcloud.pusher.settings import IdentityManagement
 from sim.jumpcloud.pusher.sync import AppContext
@@ -35,11 +39,18 @@ PUSH_DEFAULTS = {
     # saltext-jumpcloud from https://jumpcloud.com/support/best-practices-jumpcloud-api).
     "PUSH_RETRY_CAP": 240.0,
     "PUSH_SEED": 0,  # seed of the jitter
-    "PUSH_TIMEOUT": 30.0,
+    # After a recovery the app's backed-off rows are due at once, at most this often (doubling while it flaps).
+    "PUSH_RECOVERY_INTERVAL": 0.5,
+    "PUSH_TIMEOUT": 30.0,  # each connect and each read
+    "PUSH_DEADLINE": DEFAULT_DEADLINE,  # a whole request, however slowly the server trickles
+    "PUSH_MAX_RESPONSE": DEFAULT_MAX_RESPONSE,  # bytes; a larger answer is refused unread
     "PUSH_MEMBER_CHUNK": 1000,  # members per PATCH
     "PUSH_USER_AGENT": DEFAULT_USER_AGENT,
     "PUSH_CONTENT_TYPE": DEFAULT_CONTENT_TYPE,
 }
+
+
+STOP_WAIT = 5.0  # seconds stop() waits for the worker; requests in flight were cut, so it ends sooner
 
 
 def push_settings(overrides: dict | None = None) -> dict:
@@ -47,36 +58,6 @@ def push_settings(overrides: dict | None = None) -> dict:
     out = dict(PUSH_DEFAULTS)
     out.update(env_overrides(PUSH_DEFAULTS))
     out.update({k: v for k, v in (overrides or {}).items() if k in PUSH_DEFAULTS and v is not None})
-    return out
-
-
-def affected(change: dict, configs: list[dict], member_ids) -> list[tuple[str, str, str]]:
-    """Queue items (app_id, kind, JumpCloud id) one outbox row calls for in each active app.
-
-    `member_ids(group_id)` lists a group's members (the directory's `member_ids`).
-    """
-    kind, object_id, action, detail = change["object_type"], change["object_id"], change["action"], change["detail"]
-    out = []
-    for config in configs:
-        app, groups_on = config["app_id"], bool(config.get("group_management"))
-        if kind == "user":
-            out.append((app, "user", object_id))
-        elif kind == "membership":
-            out.append((app, "user", detail["user_id"]))
-            if groups_on:
-                out.append((app, "group", object_id))
-        elif kind == "user_group" and action in ("update", "delete"):
-            if groups_on:
-                out.append((app, "group", object_id))
-            out += [(app, "user", u) for u in detail.get("members", [])]  # a deleted group may unbind them
-        elif kind == "association" and object_id == app:
-            target = detail["target_id"]
-            if detail["target_type"] == "user":
-                out.append((app, "user", target))
-            else:
-                if groups_on:
-                    out.append((app, "group", target))
-                out += [(app, "user", u) for u in member_ids(target)]
     return out
 
 
@@ -100,6 +81,7 @@ class Pusher:
         self._rng_lock = threading.Lock()
         self._clients: dict[str, tuple[tuple, object]] = {}
         self._paused: dict[str, float] = {}
+        self.receivers = Receivers(float(self.settings["PUSH_RECOVERY_INTERVAL"]), float(self.settings["PUSH_RETRY_CAP"]))
         self._wake = threading.Event()
         self._stopping = threading.Event()
         self._idle = threading.Condition()
@@ -134,7 +116,12 @@ class Pusher:
                 app = config["app_id"]
                 if app_id is not None and app != app_id:
                     continue
-                users = set(self.directory.bound_user_ids(app)) | set(self.state.user_ids(app))
+                # Once-bound users without a record are asked about first (a crash mid-POST leaves no
+                # marker); the users bound now are remembered after, so a first sync asks nothing extra.
+                asked = self.state.ask_about_unrecorded(db, app)
+                bound = self._bound_users(app)
+                self.state.saw_bound(db, app, [(u["_id"], u.get("email")) for u in bound])
+                users = {u["_id"] for u in bound} | set(self.state.user_ids(app)) | set(asked)
                 items = [(app, "user", u) for u in sorted(users)]
                 if config.get("group_management"):
                     groups = set(self.directory.bound_group_ids(app)) | set(self.state.group_ids(app))
@@ -143,14 +130,32 @@ class Pusher:
         self._wake.set()
         return queued
 
+    def _bound_users(self, app_id: str) -> list[dict]:
+        try:
+            return self.directory.users_bound_to_app(app_id)
+        except JumpCloudError:
+            return []
+
+    def _remember_bound(self, db, pairs) -> None:
+        """Users a binding change touched are, or were, bound: remember them with their userName."""
+        for app_id, user_id in sorted(pairs):
+            try:
+                email = self.directory.get_user(user_id).get("email")
+            except JumpCloudError:
+                email = None
+            self.state.saw_bound(db, app_id, [(user_id, email)])
+
     def status(self) -> dict:
-        """`{"idle", "pending", "failing"}`: idle when the outbox is consumed and nothing is due or in flight."""
+        """`{"idle", "pending", "failing", "unresolved"}`: idle when the outbox is consumed, nothing is due or in
+        flight, and no create's outcome is still unknown."""
         apps = {c["app_id"] for c in self.idm.active()}
         # Read the cursor before the queue: a feed that commits in between has queued its rows by the time
         # the count runs. Counting first could miss rows fed after the count yet seen by the cursor read.
         caught_up = not apps or self.state.cursor() >= self.directory.last_seq()
         pending = self.state.pending(apps)
-        return {"idle": pending == 0 and caught_up, "pending": pending, "failing": self.state.failing()}
+        unresolved = self.state.unresolved_count(apps)
+        return {"idle": pending == 0 and caught_up and unresolved == 0, "pending": pending,
+                "failing": self.state.failing(), "unresolved": unresolved}
 
     def wait_idle(self, timeout: float) -> dict:
         """Wait up to `timeout` seconds for the queue to empty; returns `status()`."""
@@ -180,6 +185,7 @@ class Pusher:
     def start(self) -> "Pusher":
         """Start the background worker (idempotent: never two workers, whoever calls at the same time)."""
         with self._lifecycle:
+            self._each_client("resume")
             if self._thread is not None and self._thread.is_alive():
                 self._stopping.clear()  # a stop that timed out mid-push: that same worker carries on
             else:
@@ -196,12 +202,20 @@ class Pusher:
         with self._lifecycle:
             self._stopping.set()
             self._wake.set()
+            # Requests in flight are cut, so a server that trickles or never answers cannot hold the stop
+            # (their rows stay queued and retry on the next start).
+            self._each_client("abort")
             if self._thread is not None:
-                self._thread.join(timeout=30)
+                self._thread.join(timeout=STOP_WAIT)
                 if self._thread.is_alive():
                     return  # still in a slow push: it exits at its next check; keep its pool and clients
                 self._thread = None
             self._release()
+
+    def _each_client(self, method: str) -> None:
+        """Call `abort` or `resume` on every cached client that has it (a custom client factory may not)."""
+        for _, client in list(self._clients.values()):
+            getattr(client, method, lambda: None)()
 
     def _release(self) -> None:
         if self._pool is not None:
@@ -238,6 +252,7 @@ class Pusher:
         paused = {a: until for a, until in self._paused.items() if until > now}
         apps = {c["app_id"] for c in self.idm.active()} - set(paused)
         wake = [t for t in (self.state.next_due(apps), min(paused.values(), default=None)) if t is not None]
+        wake += self.receivers.probes(apps)
         if not wake:
             return 5.0
         return min(5.0, max(0.005, min(wake) - now))
@@ -251,12 +266,16 @@ class Pusher:
                 if not changes:
                     return consumed
                 configs = self.idm.active()
-                items = set()
+                items, touched = set(), set()
                 for change in changes:
-                    items.update(affected(change, configs, self.directory.member_ids))
+                    found = affected(change, configs, self.directory.member_ids)
+                    items.update(found)
+                    if change["object_type"] != "user":  # a binding or membership change: "ever bound"
+                        touched.update((a, o) for a, k, o in found if k == "user")
                     if change["object_type"] == "application" and change["action"] == "delete":
                         self._forget_app(db, change["object_id"])
                 self.state.enqueue(db, sorted(items), delay=float(self.settings["PUSH_DELAY"]))
+                self._remember_bound(db, touched)
                 self.state.set_cursor(changes[-1]["seq"])
             consumed += len(changes)
             if len(changes) < limit:
@@ -281,6 +300,7 @@ class Pusher:
                 continue
             contexts[config["app_id"]] = AppContext(config["app_id"], app.get("displayLabel") or app.get("name"),
                                                     config, self._client(config))
+        self._probe(set(contexts), now)
         items = self.state.ready(set(contexts), int(self.settings["PUSH_BATCH"]))
         if any(i["kind"] == "user" for i in items):
             items = [i for i in items if i["kind"] == "user"]
@@ -304,18 +324,41 @@ class Pusher:
         self._clients[config["app_id"]] = (key, client)
         return client
 
+    def _recovered(self, ctx: AppContext) -> None:
+        if self.receivers.of(ctx.app_id).succeeded(time.time()):
+            with self.store.write() as db:  # the receiver is back: its backed-off rows are due now
+                self.state.bring_forward(db, ctx.app_id, time.time())
+            self._wake.set()
+
+    def _probe(self, apps: set[str], now: float) -> None:
+        """An app whose rows all wait after failures gets one of them tried early (see health.py)."""
+        for app_id in sorted(apps):
+            health = self.receivers.known(app_id)
+            if health is not None and health.probe_due(now):
+                with self.store.write() as db:
+                    self.state.bring_forward(db, app_id, now, limit=1)
+
     def _push_one(self, ctx: AppContext, item: dict) -> None:
+        if self._stopping.is_set():
+            return  # the rest of the batch stays queued for the next start
+        answers = getattr(ctx.client, "answers", None)
         try:
             self.engine.push(ctx, item)
+            # Only an answer from the receiver says it recovered; a push that needed no request says nothing.
+            if answers is None or getattr(ctx.client, "answers", None) != answers:
+                self._recovered(ctx)
         except ScimClientError as exc:
+            if answers is not None and getattr(ctx.client, "answers", None) != answers:
+                self._recovered(ctx)  # an earlier request of this push was answered: the receiver is up
             self._failed(ctx, item, exc)
         except Exception as exc:  # our bug, not the SP's: keep the row and retry later
             log.exception("pushing %s %s failed", item["kind"], item["object_id"])
             self._failed(ctx, item, ScimClientError("-", "-", None, f"internal error: {type(exc).__name__}"))
 
-    def backoff(self, attempts: int) -> float:
+    def backoff(self, attempts: int, base: float | None = None) -> float:
         """Exponential backoff with seeded jitter: uniform in [cap/2, cap], cap = base * 2**attempts, bounded."""
-        ceiling = min(float(self.settings["PUSH_RETRY_CAP"]), float(self.settings["PUSH_RETRY_BASE"]) * 2 ** min(attempts, 30))
+        base = float(self.settings["PUSH_RETRY_BASE"]) if base is None else base
+        ceiling = min(float(self.settings["PUSH_RETRY_CAP"]), base * 2 ** min(attempts, 30))
         with self._rng_lock:
             return ceiling / 2 + self._rng.uniform(0, ceiling / 2)
 
@@ -325,7 +368,13 @@ class Pusher:
             if not exc.transient:
                 self.state.park(db, item, exc.status, error)
                 return
-            delay = self.backoff(item["attempts"])
+            health = self.receivers.of(ctx.app_id)
+            if exc.status != 429:
+                health.failed(time.time())
+            if health.answering():  # an unlucky row, not a receiver in trouble
+                delay = self.backoff(0, float(self.settings["PUSH_RECOVERY_INTERVAL"]))
+            else:
+                delay = self.backoff(health.exponent(item["attempts"]))
             if exc.status == 429 and exc.retry_after is not None:
                 # Retry-After speaks for the whole service provider, not just this object (RFC 6585 §4).
                 delay = exc.retry_after

@@ -204,7 +204,7 @@ def test_sync_repairs_drift_on_the_receiver_and_idle_reports_it(loop):
     response = requests.post(f"{loop.jc_server.url}/_sim/sync", headers=headers, timeout=5)
     assert response.status_code == 202 and response.json()["queued"] > 0
     idle = requests.get(f"{loop.jc_server.url}/_sim/idle", params={"timeout": 20}, headers=headers, timeout=30).json()
-    assert idle == {"idle": True, "pending": 0, "failing": []}
+    assert idle == {"idle": True, "pending": 0, "failing": [], "unresolved": 0}
     assert not loop.sdm.accounts.find_user(victim["id"])["suspended"]
     loop.assert_converged()
 
