@@ -188,13 +188,7 @@ def save_identity_management(app_id):
         context = {"configuring": True, "form": form, "steps": None, "failure": None, **extra}
         return _tab("jc_app_idm.html", _app(app_id), "identity_management", status, **context)
 
-    stored = pusher.idm.get(app_id)
-    if token is None and stored is not None and form["base_url"] != stored["base_url"]:
-        # The stored token is sent only to the Base URL it was entered for: moving the URL (to a listener of
-        # one's own, say) with Token left empty would hand the "never shown" token over (issue 15, item 11).
-        flash("The Base URL changed: enter the Token Key again to send it to the new address.", "error")
-        return page(400)
-    try:
+    try:  # a changed Base URL without a new Token Key is refused by `configure` (400 with the reason)
         changed = pusher.idm.configure_if_changed(app_id, token=token, **form)
         if activating:
             pusher.activate(app_id, form["test_user_email"])

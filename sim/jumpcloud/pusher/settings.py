@@ -138,6 +138,11 @@ class IdentityManagement:
         """Store settings (`None` keeps the stored value, else the default); an active app must be activated again."""
         self.directory.get_app(app_id)
         previous = self.get(app_id) or {}
+        if token is None and previous and base_url != previous.get("base_url"):
+            # The stored token goes only to the Base URL it was entered for: moving the URL (to a listener of
+            # one's own, say) while keeping the token would hand the "never shown" token over.
+            raise BadRequestError("The Base URL changed: enter the Token Key again to send it to the new address.",
+                                  details=[{"field": "token"}])
         token = token if token is not None else previous.get("token")
         if not isinstance(token, str) or not token.strip():
             raise BadRequestError("Token Key is required", details=[{"field": "token"}])

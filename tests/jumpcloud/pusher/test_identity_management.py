@@ -72,6 +72,16 @@ def test_the_token_is_stored_but_never_returned(loop):
     assert loop.pusher.idm.get(loop.app_id)["token"] == TOKEN  # it must be sent, so it is kept
 
 
+def test_a_new_base_url_needs_the_token_again_so_the_stored_token_never_moves(loop):
+    loop.pusher.configure(loop.app_id, base_url=loop.base_url, token=TOKEN)
+    elsewhere = "http://127.0.0.1:9/listener/v2"
+    with pytest.raises(BadRequestError, match="enter the Token Key again"):
+        loop.pusher.configure(loop.app_id, base_url=elsewhere)
+    assert loop.pusher.idm.get(loop.app_id)["base_url"] == loop.base_url
+    loop.pusher.configure(loop.app_id, base_url=elsewhere, token="a-new-token")
+    assert loop.pusher.idm.get(loop.app_id)["base_url"] == elsewhere
+
+
 def test_editing_an_active_configuration_pauses_pushing_until_activated_again(loop):
     loop.connect()
     loop.pusher.configure(loop.app_id, base_url=loop.base_url, test_user_email="again@example.com")
