@@ -13,6 +13,7 @@ from sim.jumpcloud.org import Organisation
 from sim.jumpcloud.org import api_key_count
 from sim.jumpcloud.pusher.queue import failing_items
 from sim.jumpcloud.pusher.queue import queue_counts
+from sim.jumpcloud.pusher.queue import unresolved_total
 from sim.jumpcloud.pusher.settings import stored_configs
 from sim.store import Store
 
@@ -105,5 +106,6 @@ def summary(db) -> dict:
         "api_keys": _or(None, api_key_count, db),
         "identity_management": wiring,
         **_or(dict.fromkeys(("pending", "failing", "parked")), queue_counts, db),
+        "unresolved": _or(None, unresolved_total, db),
         "failing_items": _or([], failing_items, db),
     }

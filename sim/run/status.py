@@ -135,6 +135,10 @@ def format_summary(summary: dict) -> str:
             lines.append("Wiring      Identity Management not configured")
         lines.append(f"Pushes      {_n(jc['pending'])} pending, {_n(jc['failing'])} failing "
                      f"({_n(jc['parked'])} parked until the object changes)")
+        if jc.get("unresolved"):
+            n = jc["unresolved"]
+            lines.append(f"            {n} create{'s' if n != 1 else ''} of unknown outcome: the pusher looks "
+                         f"{'them' if n != 1 else 'it'} up before it says idle")
         for item in jc["failing_items"]:
             lines.append(f"            {item['type']} {item['id']}: {_n(item['status'])} {item['error']} "
                          f"({item['attempts']} attempts{', parked' if item['parked'] else ''})")

@@ -9,7 +9,10 @@ from click.testing import CliRunner
 
 from sim.cli import cli
 from sim.fake import directory as fake
+from sim.jumpcloud.pusher.queue import SyncState
+from sim.run import status
 from sim.run import up
+from sim.store import Store
 
 SMALL = {"seed": 5, "users": 10, "groups": 3, "jumpcloud_port": 0, "strongdm_port": 0}
 CACHED_DIRECTORY = functools.lru_cache(fake.make_directory)
@@ -120,3 +123,14 @@ def test_reset_removes_the_sqlite_state_and_endpoints_but_nothing_else(state, tm
 def test_reset_of_an_empty_dir_says_so(tmp_path):
     result = run("reset", "--state-dir", str(tmp_path))
     assert result.exit_code == 0 and result.output == f"No state in {tmp_path}.\n"
+
+
+def test_status_counts_creates_whose_outcome_is_still_unknown(tmp_path):
+    store = Store(tmp_path / "jumpcloud.sqlite3", synchronous="OFF")
+    queue = SyncState(store)
+    with store.write() as db:
+        queue.maybe_created(db, "app-1", "user-1", "ada@example.com", {"userName": "ada@example.com"})
+    store.close()
+    summary = status.summarize(str(tmp_path))
+    assert summary["jumpcloud"]["unresolved"] == 1
+    assert "1 create of unknown outcome" in status.format_summary(summary)

@@ -85,6 +85,11 @@ def queue_counts(db) -> dict:
     return {"pending": pending, "failing": failing, "parked": parked}
 
 
+def unresolved_total(db) -> int:
+    """Creates whose outcome is still unknown, across apps (reads only: `sim status`)."""
+    return db.execute("SELECT COUNT(*) FROM idm_unresolved").fetchone()[0]
+
+
 def failing_items(db, limit: int = 20) -> list[dict]:
     """The oldest queue rows whose last attempt failed (reads only: `sim status`)."""
     rows = db.execute("SELECT kind, object_id, attempts, parked, last_status, last_error FROM idm_queue "
