@@ -7,9 +7,9 @@ service reports suspension as a change of the `state`/`suspended` fields.
 """
 
 import datetime as dt
-import json
 
 from sim.jumpcloud.errors import BadRequestError
+from sim.scim import wire
 from sim.store import Store
 from sim.store import dumps
 from sim.store import iso
@@ -29,6 +29,7 @@ CREATE INDEX IF NOT EXISTS di_events_service_time ON di_events(service, timestam
 
 DEFAULT_LIMIT = 1000
 MAX_LIMIT = 10000
+MAX_SEARCH_AFTER = 512  # characters of a search_after string; the pair is ~60
 SERVICES = {"all", "directory", "sso", "radius", "systems", "ldap", "mdm", "password_manager",
             "software", "object_storage", "access_management", "alerts", "reports", "provisioning"}
 
@@ -123,9 +124,13 @@ def parse_query(body) -> dict:
         raise BadRequestError(f"limit must be an integer from 1 to {MAX_LIMIT}")
     search_after = body.get("search_after")
     if isinstance(search_after, str):  # clients may echo the X-Search_after header verbatim
+        # A [timestamp, id] pair is short: a long string is refused before parsing, as deep nesting would
+        # exhaust the JSON decoder's recursion.
+        if len(search_after) > MAX_SEARCH_AFTER:
+            raise BadRequestError("search_after must be the [timestamp, id] pair from X-Search_after")
         try:
-            search_after = json.loads(search_after)
-        except ValueError:
+            search_after = wire.loads(search_after)
+        except (ValueError, RecursionError):
             raise BadRequestError("search_after must be a list") from None
     if search_after is not None and (
         not isinstance(search_after, list) or len(search_after) != 2
