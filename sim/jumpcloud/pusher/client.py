@@ -64,10 +64,18 @@ def retry_after_seconds(value: str | None, now: dt.datetime | None = None) -> fl
     return max(0.0, (when - (now or dt.datetime.now(dt.UTC))).total_seconds())
 
 
+def parse_json(text: str):
+    """A receiver's JSON body; ValueError for anything that is not JSON, nesting too deep for the decoder included."""
+    try:
+        return json.loads(text)
+    except RecursionError:  # a hostile server's `[[[[…`: not an answer, and not a reason to crash the worker
+        raise ValueError("JSON nested too deep") from None
+
+
 def error_detail(text: str) -> str:
     """The receiver's error `detail` (RFC 7644 §3.12), else the start of its body."""
     try:
-        doc = json.loads(text)
+        doc = parse_json(text)
     except ValueError:
         return text[:MAX_DETAIL]
     if isinstance(doc, dict):
@@ -151,7 +159,7 @@ class ScimClient:
         if not text.strip():
             return response.status_code, None
         try:
-            doc = json.loads(text)
+            doc = parse_json(text)
         except ValueError:
             raise ScimClientError(method, path, response.status_code, "response body is not JSON", text[:4000]) from None
         return response.status_code, doc if isinstance(doc, dict) else None
@@ -188,7 +196,7 @@ class ScimClient:
         if self.recorder is None:
             return
         try:
-            response_body = json.loads(text) if text and text.strip() else None
+            response_body = parse_json(text) if text and text.strip() else None
         except ValueError:
             response_body = text
         self.recorder({"method": method, "path": url[len(self.base_url):],

@@ -67,6 +67,13 @@ def flood(server, conn, size: int = 50 * 1024 * 1024, declared: bool = False):
     server.send(conn, b"0\r\n\r\n")
 
 
+def nested(server, conn, status: str = "200 OK", depth: int = 200_000):
+    """An answer of `depth` open brackets: valid-looking JSON that would exhaust a recursive decoder."""
+    body = b"[" * depth
+    server.send(conn, f"HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {len(body)}\r\n"
+                      "Connection: close\r\n\r\n".encode() + body)
+
+
 class Trickler:
     """WSGI middleware: once `on` is set, SCIM requests get a 200 whose body trickles a byte every 0.5 s
     (inside any read timeout) until `release` is set."""

@@ -16,6 +16,7 @@ from sim.strongdm import create_app as strongdm_app
 from tests.jumpcloud.pusher.helpers import HostileServer
 from tests.jumpcloud.pusher.helpers import Trickler
 from tests.jumpcloud.pusher.helpers import flood
+from tests.jumpcloud.pusher.helpers import nested
 from tests.jumpcloud.pusher.helpers import trickle
 from tests.loop.helpers import TOKEN
 from tests.loop.helpers import Harness
@@ -48,6 +49,18 @@ def test_an_oversized_answer_is_refused_without_reading_it_all(hostile):
         client.find_users("ada@example.com")
     assert "refused" in caught.value.detail
     assert hostile.sent < 50 * 1024 * 1024  # the client hung up long before the 50 MB were sent
+    client.close()
+
+
+@pytest.mark.parametrize("hostile", [nested, functools.partial(nested, status="500 Internal Server Error")],
+                         indirect=True, ids=["200", "500"])
+def test_an_answer_nested_too_deep_is_a_failed_request_not_a_crash(hostile):
+    recorded = []
+    client = ScimClient(hostile.url, TOKEN, recorder=recorded.append)
+    with pytest.raises(ScimClientError) as caught:
+        client.find_users("ada@example.com")
+    assert caught.value.status in (200, 500) and len(caught.value.detail) < 5000
+    assert recorded and isinstance(recorded[0]["response_body"], str)  # kept as text, not parsed
     client.close()
 
 
