@@ -8,6 +8,8 @@ from sim.faults.options import fault_seed_option
 from sim.faults.options import fault_settings
 from sim.faults.options import rate_limits_option
 
+STATE_DIR_OPTION = click.option("--state-dir", default=".sim", show_default=True, type=click.Path(file_okay=False),
+                                help="Where the SQLite state lives.")
 WAIT_TIMEOUT = 120.0  # seconds `sim up --wait` and `sim wait` wait: seeding and the first sync of 50 users take ~5 s
 
 
@@ -42,8 +44,7 @@ def cli():
 @cli.command()
 @click.option("--port", default=8401, show_default=True, help="Port to listen on (0 picks a free one).")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (loopback unless told).")
-@click.option("--state-dir", default=".sim", show_default=True, type=click.Path(file_okay=False),
-              help="Where the SQLite state lives.")
+@STATE_DIR_OPTION
 @click.option("--token", default=None, help="Activate the Generic SCIM provider with this token.")
 @click.option("--profile", type=click.Choice(["strongdm", "rfc"]), default="strongdm", show_default=True,
               help="strongdm: only what StrongDM documents; rfc: the full RFC 7644 feature set.")
@@ -81,10 +82,6 @@ def strongdm(port, host, state_dir, token, profile, grpc_port, faults, fault_see
 @cli.group("strongdm-keys")
 def strongdm_keys():
     """Create, list and revoke API keys for the mock StrongDM's SDK API."""
-
-
-STATE_DIR_OPTION = click.option("--state-dir", default=".sim", show_default=True, type=click.Path(file_okay=False),
-                                help="Where the SQLite state lives.")
 
 
 @strongdm_keys.command("create")
@@ -141,8 +138,7 @@ def strongdm_keys_revoke(state_dir, access_key):
 @cli.command()
 @click.option("--port", default=8400, show_default=True, help="Port to listen on (0 picks a free one).")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (loopback unless told).")
-@click.option("--state-dir", default=".sim", show_default=True, type=click.Path(file_okay=False),
-              help="Where the SQLite state lives.")
+@STATE_DIR_OPTION
 @click.option("--seed", default=42, show_default=True, help="Faker seed for the directory (first start only).")
 @click.option("--users", default=50, show_default=True, help="Users to generate (first start only).")
 @click.option("--groups", default=8, show_default=True, help="User groups to generate (first start only).")
@@ -246,12 +242,10 @@ def up(seed, users, groups, jumpcloud_port, strongdm_port, grpc_port, state_dir,
                                  fresh=fresh, blank=blank, host=host, orphans=orphans,
                                  settings=fault_settings({"strongdm": faults, "jumpcloud": jumpcloud_faults},
                                                          seed=fault_seed, rate_limits=rate_limits))
-        except ActivationError as exc:
-            daemon.mark(state_dir, daemon.FAILED, exc.message)
-            raise click.ClickException(exc.message) from None
-        except (StoreError, LostStateError) as exc:  # a damaged or lost state file: the reason and the choices
-            daemon.mark(state_dir, daemon.FAILED, str(exc))
-            raise click.ClickException(str(exc)) from None
+        except (ActivationError, StoreError, LostStateError) as exc:  # a failed connection test, a damaged or lost
+            reason = exc.message if isinstance(exc, ActivationError) else str(exc)  # state file: reason and choices
+            daemon.mark(state_dir, daemon.FAILED, reason)
+            raise click.ClickException(reason) from None
         except (Exception, SystemExit) as exc:  # a port in use (werkzeug exits), a bad state dir: for `sim wait`
             daemon.mark(state_dir, daemon.FAILED, f"{exc.__class__.__name__}: {exc}"
                         if isinstance(exc, Exception) else "could not start: see its output (sim.log when detached)")

@@ -243,8 +243,7 @@ class Store:
 
     def get_meta(self, key: str, default=None):
         """Read a JSON value from the meta table."""
-        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-        return default if row is None else json.loads(row["value"])
+        return read_meta(self.db, key, default)
 
     def set_meta(self, key: str, value) -> None:
         """Write a JSON value to the meta table."""

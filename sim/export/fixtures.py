@@ -21,6 +21,7 @@ import requests
 from sim.export.folder import prepare
 from sim.export.formats import FORMATS
 from sim.export.formats import format_texts
+from sim.export.formats import ndjson_text
 from sim.export.readme import FILES
 from sim.export.readme import FORMAT_FILES
 from sim.export.readme import readme
@@ -231,11 +232,6 @@ def json_text(doc) -> str:
     return json.dumps(doc, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
 
 
-def jsonl_text(docs: list) -> str:
-    """One compact, key-sorted JSON document per line."""
-    return "".join(json.dumps(d, sort_keys=True, ensure_ascii=False, separators=(",", ":")) + "\n" for d in docs)
-
-
 def counts(files: dict[str, object], exchanges: int) -> dict[str, int]:
     """How many records each exported collection holds (for the output's README and the CLI)."""
     return {
@@ -280,7 +276,7 @@ def export(out: str, *, seed: int = 42, users: int = 50, groups: int = 8, progre
             status = wait_for_sync(loop, progress)
             docs = {**read_jumpcloud(loop), **read_strongdm(loop)}
             texts = {rel: canonical_text(json_text(doc), loop) for rel, doc in docs.items()}
-            texts["exchanges.jsonl"] = canonical_text(jsonl_text(loop.recorder.exchanges), loop)
+            texts["exchanges.jsonl"] = canonical_text(ndjson_text(loop.recorder.exchanges), loop)
             domain = admin_domain(seed)
             texts.update({rel: canonical_text(text, loop) for rel, text in format_texts(formats, docs, domain).items()})
         finally:

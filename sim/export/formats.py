@@ -73,10 +73,9 @@ def ldif_text(users: list[dict], groups: list[dict], members: dict[str, list], d
     return "\n".join(out)
 
 
-def ndjson_text(resources: list[dict]) -> str:
-    """One compact, key-sorted SCIM resource per line."""
-    return "".join(json.dumps(r, sort_keys=True, ensure_ascii=False, separators=(",", ":")) + "\n"
-                   for r in resources)
+def ndjson_text(docs: list) -> str:
+    """One compact, key-sorted JSON document per line (SCIM resources, recorded exchanges)."""
+    return "".join(json.dumps(d, sort_keys=True, ensure_ascii=False, separators=(",", ":")) + "\n" for d in docs)
 
 
 def format_texts(formats: tuple[str, ...], docs: dict[str, object], domain: str) -> dict[str, str]:

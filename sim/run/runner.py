@@ -71,10 +71,10 @@ def serve_strongdm(state_dir: str, *, host: str, port: int, token: str | None, p
     """
     from sim.strongdm.sdk.serve import start_sdk_api
 
-    previous = read_endpoints(state_dir).get("strongdm", {})
+    endpoints = read_endpoints(state_dir)
+    previous = endpoints.get("strongdm", {})
     server, admin = start_strongdm(state_dir, host=host, port=port, token=token, profile=profile,
                                    admin=previous.get("admin"), settings=settings)
-    endpoints = read_endpoints(state_dir)
     endpoints["strongdm"] = {"url": server.url, "scim_base_url": f"{server.url}/provisioning/generic/v2",
                              "scim_token": token or previous.get("scim_token"), "admin": admin}
     sdk = start_sdk_api(server.app.extensions["strongdm"], host, grpc_port, previous=previous)
@@ -91,12 +91,12 @@ def serve_jumpcloud(state_dir: str, *, host: str, port: int, seed: int, users: i
     """
     from sim.run.jumpcloud import start_jumpcloud
 
-    previous = read_endpoints(state_dir).get("jumpcloud", {})
+    endpoints = read_endpoints(state_dir)
+    previous = endpoints.get("jumpcloud", {})
     server, creds = start_jumpcloud(state_dir, host=host, port=port, seed=seed, users=users, groups=groups,
                                     settings=settings,
                                     previous={k: previous[k] for k in ("api_key", "admin") if k in previous})
     seeded = creds.pop("seeded_now", False)
-    endpoints = read_endpoints(state_dir)
     endpoints["jumpcloud"] = creds
     write_endpoints(state_dir, endpoints)
     return server, creds, seeded

@@ -44,16 +44,6 @@ def _open(path: str):
         db.close()
 
 
-def _count(db, sql: str, *args) -> int | None:
-    """A COUNT(*), or None when the table does not exist yet (the app never ran that far)."""
-    try:
-        return db.execute(sql, args).fetchone()[0]
-    except sqlite3.OperationalError:
-        return None
-
-
-
-
 def checked_summary(path: str, summarize_db) -> dict | None:
     """`summarize_db(db)` of a state file after an integrity check, or None when there is none.
 

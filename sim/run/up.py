@@ -10,6 +10,7 @@ A restart without `--fresh` keeps both states and the credentials in endpoints.j
 from dataclasses import dataclass
 from dataclasses import field
 
+from sim.faults.middleware import rules_from_settings
 from sim.jumpcloud.pusher.settings import DEFAULT_TEST_USER_EMAIL as TEST_USER_EMAIL
 from sim.run import runner
 from sim.serve import ServerThread
@@ -87,7 +88,7 @@ def _without_receiver_faults(settings: dict | None) -> tuple[dict | None, list]:
     if not settings:
         return settings, []
     rest = {k: v for k, v in settings.items() if k not in {"FAULTS", "STRONGDM_FAULTS"}}
-    return rest, [*(settings.get("FAULTS") or ()), *(settings.get("STRONGDM_FAULTS") or ())]
+    return rest, rules_from_settings(settings, "strongdm")[0]  # the list the factory would have installed
 
 
 def start(*, seed: int = 42, users: int = 50, groups: int = 8, jumpcloud_port: int = 8400,

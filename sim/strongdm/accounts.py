@@ -49,6 +49,8 @@ CREATE INDEX IF NOT EXISTS attachments_role ON attachments(role_id, seq);
 # Which sim.scim.names rule the key columns were computed with; another value (or none) means recompute.
 KEY_RULE_META, KEY_RULE = "accounts.key_rule", "lower"
 
+ADMIN_LEVELS_JSON = dumps(sorted(ADMIN_LEVELS))  # the levels as one json_each parameter
+
 
 def _profile(user: dict) -> dict:
     """What `user updated` is about: everything but bookkeeping and the suspension (logged on its own)."""
@@ -128,7 +130,7 @@ class Accounts:
                                         "ORDER BY email_lower DESC LIMIT 1", (prefix + "%",)).fetchone()
         return None if row is None else row[0]
 
-    def create_user(self, user: dict, *, actor: dict | None = None, db=None) -> dict:
+    def create_user(self, user: dict, *, actor: dict | None = None) -> dict:
         """Insert a user (`user` has email, first_name, last_name, …); a taken email is a 409."""
         user = {"suspended": False, "permission_level": "user", "managed_by": "", "external_id": None, **user}
         with self.store.write() as db:
@@ -201,7 +203,7 @@ class Accounts:
     def _active_admins(self, db, *, excluding: str = "") -> int:
         return db.execute("SELECT COUNT(*) FROM users WHERE suspended = 0 AND id != ? AND json_extract(doc, "
                           "'$.permission_level') IN (SELECT value FROM json_each(?))",
-                          (excluding, dumps(sorted(ADMIN_LEVELS)))).fetchone()[0]
+                          (excluding, ADMIN_LEVELS_JSON)).fetchone()[0]
 
     # -- roles ---------------------------------------------------------------------------------------
 

@@ -256,7 +256,7 @@ def provisioning(app_id):
     failed_only = request.args.get("failed") == "1"
     events = jc().insights.for_application(app_id, limit=size + 1, offset=offset, failed_only=failed_only)
     page = pager.Page(events[:size], number, size, None, more=len(events) > size)
-    failing = [f for f in pusher.state.failing(1000) if f["app_id"] == app_id]
+    failing = pusher.state.failing(1000, app_id=app_id)
     return _tab("jc_app_provisioning.html", app, "provisioning", page=page, failed_only=failed_only,
                 pending=pusher.state.pending({app_id}), failing=failing,
                 injected=fault_log(current_app, INJECTED_SHOWN))

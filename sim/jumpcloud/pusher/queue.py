@@ -193,11 +193,12 @@ class SyncState:
             f"SELECT COUNT(*) FROM idm_queue WHERE parked = 0 AND app_id IN ({marks})", tuple(sorted(apps))
         ).fetchone()[0]
 
-    def failing(self, limit: int = 100) -> list[dict]:
-        """Rows whose last attempt failed: parked ones and ones waiting to retry."""
+    def failing(self, limit: int = 100, *, app_id: str | None = None) -> list[dict]:
+        """Rows whose last attempt failed (of one app, or all): parked ones and ones waiting to retry."""
         rows = self.store.read().execute(
             "SELECT app_id, kind, object_id, attempts, parked, last_status, last_error, not_before FROM idm_queue "
-            "WHERE last_error IS NOT NULL ORDER BY queued_at LIMIT ?", (limit,)).fetchall()
+            "WHERE last_error IS NOT NULL AND (? IS NULL OR app_id = ?) ORDER BY queued_at LIMIT ?",
+            (app_id, app_id, limit)).fetchall()
         return [{"app_id": r["app_id"], "type": r["kind"], "id": r["object_id"], "attempts": r["attempts"],
                  "status": r["last_status"], "error": r["last_error"], "retrying": not r["parked"],
                  "retry_in": None if r["parked"] else max(0.0, round(r["not_before"] - time.time(), 3))}

@@ -138,12 +138,15 @@ class Pusher:
 
     def _remember_bound(self, db, pairs) -> None:
         """Users a binding change touched are, or were, bound: remember them with their userName."""
+        seen: dict[str, list] = {}
         for app_id, user_id in sorted(pairs):
             try:
                 email = self.directory.get_user(user_id).get("email")
             except JumpCloudError:
                 email = None
-            self.state.saw_bound(db, app_id, [(user_id, email)])
+            seen.setdefault(app_id, []).append((user_id, email))
+        for app_id, users in seen.items():  # one statement per app, not per user, inside the feed's transaction
+            self.state.saw_bound(db, app_id, users)
 
     def status(self) -> dict:
         """`{"idle", "pending", "failing", "unresolved"}`: idle when the outbox is consumed, nothing is due or in

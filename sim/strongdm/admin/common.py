@@ -5,8 +5,10 @@ from flask import g
 from flask import session
 
 from sim.strongdm.admins import ADMIN_LEVELS
+from sim.strongdm.admins import is_active_admin
 from sim.strongdm.org import PERMISSION_LABELS
 from sim.strongdm.org import PROVIDER_LABELS
+from sim.strongdm.receiver.common import bearer_token
 from sim.web import console_blueprint
 from sim.web.console import Console
 from sim.web.sessions import SESSION_KEY
@@ -24,14 +26,14 @@ def may_steer_faults(state, req) -> bool:
 
     PUT and DELETE cannot be forged cross-site, so the session needs no CSRF token here.
     """
-    scheme, _, token = req.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() == "bearer" and state.org.check_token(token.strip()):
+    token = bearer_token(req.headers.get("Authorization", ""))
+    if token is not None and state.org.check_token(token):
         return True
     uid = session.get(USER_KEY)
     if not registry().is_live(session.get(SESSION_KEY), uid):  # logged out: the cookie is dead here too
         return False
     user = state.accounts.find_user(uid) if isinstance(uid, str) else None
-    return bool(user and not user.get("suspended") and user.get("permission_level") in ADMIN_LEVELS)
+    return bool(user) and is_active_admin(user)
 
 
 def sdm():
