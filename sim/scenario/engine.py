@@ -21,7 +21,7 @@ def _user(driver, step: Step, name: str = "user") -> dict:
     ref = step.fields[name]
     user = driver.find_user(ref)
     if user is None:
-        raise DriverError(f"{name}: no JumpCloud user {ref!r} (a username, email or _id)")
+        raise DriverError(f"{name}: no JumpCloud user {ref!r} (a username, email, employeeIdentifier or _id)")
     return user
 
 
@@ -37,7 +37,7 @@ def _manager_id(driver, ref: str | None) -> str | None:
         return None
     manager = driver.find_user(ref)
     if manager is None:
-        raise DriverError(f"manager: no JumpCloud user {ref!r} (a username, email or _id)")
+        raise DriverError(f"manager: no JumpCloud user {ref!r} (a username, email, employeeIdentifier or _id)")
     return manager["_id"]
 
 
@@ -133,7 +133,7 @@ def _create_group(driver, step: Step) -> str:
 
 
 def _missing_member(ref: str):
-    raise DriverError(f"members: no JumpCloud user {ref!r} (a username, email or _id)")
+    raise DriverError(f"members: no JumpCloud user {ref!r} (a username, email, employeeIdentifier or _id)")
 
 
 def _rename_group(driver, step: Step) -> str:

@@ -3,6 +3,7 @@
 import contextlib
 
 from sim.jumpcloud.directory import query as q
+from sim.jumpcloud.directory.schema import USER_SPACE
 from sim.jumpcloud.directory.shapes import clean_group_input
 from sim.jumpcloud.directory.shapes import clean_user_input
 from sim.jumpcloud.errors import JumpCloudError
@@ -59,8 +60,12 @@ class DirectoryDriver:
             return self.directory.user_group_ids(user_id)
 
     def find_user(self, ref: str) -> dict | None:
-        """A user by username, email or `_id`."""
+        """A user by username, email, employeeIdentifier or `_id`."""
         user = self.directory.find_user(username=ref) or self.directory.find_user(email=ref)
+        if user is None:
+            with contextlib.suppress(JumpCloudError):
+                found = self.directory.list_users(q.v1_query(USER_SPACE, {"filter": f"employeeIdentifier:$eq:{ref}"}))[1]
+                user = found[0] if found else None
         if user is None and len(ref) == 24:
             with contextlib.suppress(JumpCloudError):
                 user = self.directory.get_user(ref)
