@@ -7,6 +7,7 @@ from sim.faults.options import fault_option
 from sim.faults.options import fault_seed_option
 from sim.faults.options import fault_settings
 from sim.faults.options import rate_limits_option
+from sim.scenario.commands import scenario_group
 
 STATE_DIR_OPTION = click.option("--state-dir", default=".sim", show_default=True, type=click.Path(file_okay=False),
                                 help="Where the SQLite state lives.")
@@ -407,3 +408,6 @@ def reset(state_dir, yes):
         click.confirm(f"Delete the simulator state in {state_dir} ({len(files)} files)?", abort=True)
     removed = status_mod.reset_state(state_dir)
     click.echo(f"Removed {len(removed)} files from {state_dir}.")
+
+
+cli.add_command(scenario_group)

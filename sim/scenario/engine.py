@@ -183,7 +183,10 @@ def play(scenario: Scenario, driver, *, observers=(), progress=None) -> list[dic
 
     def settle(timeout: float, why: str) -> None:
         say(f"  waiting for the pusher ({why})")
-        status = driver.wait(timeout)
+        try:
+            status = driver.wait(timeout)
+        except DriverError as exc:
+            raise ScenarioError(f"waiting for the pusher ({why}): {exc}") from None
         if not status.get("idle"):
             raise ScenarioError(f"the pusher did not converge within {timeout:g}s: {status}")
         segment = {"steps": list(done), "converged": True}
