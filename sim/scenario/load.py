@@ -28,11 +28,15 @@ def parse_text(text: str, *, yaml: bool, name: str) -> Scenario:
             doc = pyyaml.safe_load(text)  # plain data only: no tags that build Python objects
         except pyyaml.YAMLError as exc:
             raise ScenarioError(f"{name}: not valid YAML: {exc}") from None
+        except RecursionError:
+            raise ScenarioError(f"{name}: nested too deep to be a scenario") from None
     else:
         try:
             doc = json.loads(text, parse_constant=_not_json)
         except ValueError as exc:
             raise ScenarioError(f"{name}: not valid JSON: {exc}") from None
+        except RecursionError:
+            raise ScenarioError(f"{name}: nested too deep to be a scenario") from None
     try:
         return parse_scenario(doc, name=os.path.splitext(os.path.basename(name))[0])
     except ScenarioError as exc:

@@ -13,7 +13,8 @@ from sim.jumpcloud.directory.shapes import clean_user_input
 from sim.jumpcloud.errors import JumpCloudError
 
 MAX_STEPS = 10_000
-MAX_TEXT = 255
+MAX_TEXT = 255  # JumpCloud's own limit on most systemuser strings
+MAX_NOTE = 2000
 WAIT_TIMEOUT = 300.0  # seconds a `wait` waits by default (and at most 3600)
 STATES = ("ACTIVATED", "STAGED", "SUSPENDED")
 UPDATE_METHODS = ("PUT", "PATCH")
@@ -81,13 +82,13 @@ def _fail(where: str, name: str, message: str):
     raise ScenarioError(f"{where}: {name}: {message}")
 
 
-def _text(where: str, name: str, value, *, nullable: bool = False) -> str | None:
+def _text(where: str, name: str, value, *, nullable: bool = False, limit: int = MAX_TEXT) -> str | None:
     if value is None and nullable:
         return None
     if not isinstance(value, str) or not value.strip():
-        _fail(where, name, f"must be a non-empty string, not {value!r}")
-    if len(value) > MAX_TEXT:
-        _fail(where, name, f"is longer than {MAX_TEXT} characters")
+        _fail(where, name, f"must be a non-empty string, not {str(value)[:40]!r}")
+    if len(value) > limit:
+        _fail(where, name, f"is longer than {limit} characters")
     return value.strip()
 
 
@@ -147,7 +148,7 @@ def _wait(where: str, raw: dict, number: int) -> Step:
     timeout = raw.get("timeout", WAIT_TIMEOUT)
     if isinstance(timeout, bool) or not isinstance(timeout, int | float) or not 0 < timeout <= 3600:
         _fail(where, "timeout", f"must be a number of seconds in (0, 3600], not {timeout!r}")
-    note = _text(where, "note", raw["note"]) if "note" in raw else ""
+    note = _text(where, "note", raw["note"], limit=MAX_NOTE) if "note" in raw else ""
     return Step(number, "wait", {"timeout": timeout} if "timeout" in raw else {}, note)
 
 
@@ -179,7 +180,7 @@ def parse_step(raw, number: int) -> Step:
         _fail(where, "update_method", "configure sets update_method and/or delete_mode")
     if kind == "hire" and "@" not in fields["email"]:
         _fail(where, "email", f"must be an email address, not {fields['email']!r}")
-    note = _text(where, "note", raw["note"]) if "note" in raw else ""
+    note = _text(where, "note", raw["note"], limit=MAX_NOTE) if "note" in raw else ""
     return Step(number, kind, fields, note)
 
 
@@ -198,5 +199,5 @@ def parse_scenario(doc, *, name: str = "scenario") -> Scenario:
     if len(steps) > MAX_STEPS:
         raise ScenarioError(f"scenario: steps: at most {MAX_STEPS} steps, not {len(steps)}")
     title = _text("scenario", "name", doc["name"]) if "name" in doc else name
-    description = _text("scenario", "description", doc["description"]) if "description" in doc else ""
+    description = _text("scenario", "description", doc["description"], limit=MAX_NOTE) if "description" in doc else ""
     return Scenario(title, description, tuple(parse_step(raw, i) for i, raw in enumerate(steps, 1)))

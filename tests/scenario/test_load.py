@@ -57,3 +57,11 @@ def test_a_file_that_is_not_utf8_or_too_big_is_refused(tmp_path):
     big.write_text(" " * (1 << 20 + 1))
     with pytest.raises(ScenarioError, match="a scenario file holds at most"):
         read_file(str(big))
+
+
+@pytest.mark.parametrize(("name", "text"), [("deep.json", "[" * 100_000), ("deep.yaml", "[" * 100_000)])
+def test_a_file_nested_too_deep_is_refused_not_a_crash(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(text)
+    with pytest.raises(ScenarioError, match="nested too deep to be a scenario|not valid"):
+        read_file(str(path))
