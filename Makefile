@@ -15,11 +15,11 @@ $(VENV)/bin/python:
 	$(BIN)/pip install -q --upgrade pip
 
 $(RUN_STAMP): pyproject.toml $(CONSTRAINTS) | $(VENV)/bin/python
-	$(PIP) -e '.[sdk]'
+	$(PIP) -e '.[sdk,yaml]'
 	touch $(RUN_STAMP)
 
 $(STAMP): pyproject.toml $(CONSTRAINTS) | $(VENV)/bin/python
-	$(PIP) -e '.[test,sdk,pytest]'
+	$(PIP) -e '.[test,sdk,pytest,yaml]'
 	touch $(STAMP) $(RUN_STAMP)
 
 run: $(RUN_STAMP)

@@ -13,7 +13,8 @@ def scenario_group():
 @click.option("--state-dir", default=".sim", show_default=True, type=click.Path(file_okay=False),
               help="The state dir of the running `sim up` (its endpoints.json).")
 @click.option("--json", "as_json", is_flag=True, help="Print the report (steps and what reached StrongDM) as JSON.")
-def scenario_run(source, state_dir, as_json):
+@click.option("--each", is_flag=True, help="Wait for the pusher after every step: one report per step.")
+def scenario_run(source, state_dir, as_json, each):
     """Play a scenario (joiners-movers-leavers, or a JSON/YAML file) against the `sim up` of --state-dir."""
     import json
 
@@ -23,7 +24,7 @@ def scenario_run(source, state_dir, as_json):
 
     try:
         report = remote.run(read_endpoints(state_dir), source, where=state_dir,
-                            say=lambda line: click.echo(line, err=as_json))
+                            say=lambda line: click.echo(line, err=as_json), each=each)
     except ScenarioError as exc:
         raise click.ClickException(str(exc)) from None
     if as_json:

@@ -170,11 +170,12 @@ APPLY = {
 }
 
 
-def play(scenario: Scenario, driver, *, observers=(), progress=None) -> list[dict]:
+def play(scenario: Scenario, driver, *, observers=(), progress=None, each: bool = False) -> list[dict]:
     """Run every step; returns one segment per wait: `{"steps", "converged", ...what each observer saw}`.
 
-    `progress(text)` gets a line per step and per wait. A step JumpCloud refuses stops the run with a
-    ScenarioError naming it (the segments so far are on the error as `.segments`).
+    `progress(text)` gets a line per step and per wait. `each` waits after every step too, so every
+    segment is one step. A step JumpCloud refuses stops the run with a ScenarioError naming it (the
+    segments so far are on the error as `.segments`).
     """
     say = progress or (lambda text: None)
     segments: list[dict] = []
@@ -209,6 +210,8 @@ def play(scenario: Scenario, driver, *, observers=(), progress=None) -> list[dic
             done.append({"step": step.number, "do": step.kind, "did": did, **({"note": step.note} if step.note else {})})
             if step.kind == "configure":
                 settle(WAIT_TIMEOUT, "the sync after activation")
+            elif each:
+                settle(WAIT_TIMEOUT, f"after {step.label()}")
         if done:
             settle(WAIT_TIMEOUT, "end of the scenario")
     except ScenarioError as exc:

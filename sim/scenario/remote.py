@@ -22,11 +22,11 @@ def _wiring(endpoints: dict, where: str) -> tuple[dict, dict]:
     return jc, sdm
 
 
-def run(endpoints: dict, source: str, *, where: str = ".sim", say=None) -> dict:
+def run(endpoints: dict, source: str, *, where: str = ".sim", say=None, each: bool = False) -> dict:
     """Play `source` (a built-in name or a file) through JumpCloud's REST API; returns `{"scenario", "segments"}`.
 
     `endpoints` is the endpoints.json of the `sim up` in `where`; what reached StrongDM is read from its
-    SCIM view with the token in it.
+    SCIM view with the token in it; `each` waits after every step, so each step gets its own report.
     """
     check(source)  # a bad file fails before anything is sent
     jc, sdm = _wiring(endpoints, where)
@@ -42,7 +42,7 @@ def run(endpoints: dict, source: str, *, where: str = ".sim", say=None) -> dict:
                                 "is `sim up` running?") from None
         try:
             scenario = load(source, driver)
-            segments = play(scenario, driver, observers=(view,), progress=say)
+            segments = play(scenario, driver, observers=(view,), progress=say, each=each)
         except DriverError as exc:  # reading the directory for a built-in scenario
             raise ScenarioError(str(exc)) from None
         except requests.RequestException as exc:

@@ -88,3 +88,15 @@ def test_scenario_check_validates_a_file_without_running_it(tmp_path):
     bad = scenario_file(tmp_path / "bad.json", {"steps": [{"do": "delete"}]})
     result = sim("scenario", "check", bad)
     assert result.exit_code == 1 and "step 1 (delete): user: is required" in result.output
+
+
+def test_each_gives_every_step_its_own_report(loop, tmp_path):
+    state = write_state_dir(tmp_path / "sim", endpoints_of(loop))
+    path = scenario_file(tmp_path / "leave.json", {"steps": [{"do": "suspend", "user": "E000006"},
+                                                             {"do": "reactivate", "user": "E000006"}]})
+    result = sim("scenario", "run", path, "--state-dir", state, "--json", "--each")
+    assert result.exit_code == 0, result.output
+    segments = json.loads(result.stdout)["segments"]
+    assert [[s["do"] for s in seg["steps"]] for seg in segments] == [["suspend"], ["reactivate"]]
+    assert segments[0]["strongdm"]["changes"]["users_suspended"]
+    assert segments[1]["strongdm"]["changes"]["users_reactivated"]
