@@ -64,16 +64,21 @@ def joiners_movers_leavers(driver) -> Scenario:
     def title_in(dept: str) -> str | None:
         return next((u.get("jobTitle") for u in active if u.get("department") == dept and u.get("jobTitle")), None)
 
+    numbers = [int(u["employeeIdentifier"][1:]) for u in users
+               if str(u.get("employeeIdentifier") or "")[:1] == "E" and u["employeeIdentifier"][1:].isdigit()]
     steps: list[dict] = []
-    for (first, last), dept in zip(HIRES, (big, other), strict=True):
+    for k, ((first, last), dept) in enumerate(zip(HIRES, (big, other), strict=True), 1):
         username = _free(_username(dotted, first, last), taken_names)
         hire = {"do": "hire", "username": username, "email": _free(f"{username}@{domain}", taken_emails),
-                "firstname": first, "lastname": last, "department": dept,
+                "firstname": first, "lastname": last, "department": dept, "employeeType": "Full-time",
+                "employeeIdentifier": f"E{max(numbers, default=0) + k:06d}",
                 "groups": [g for g in ("All Staff", dept) if g in groups], "note": "a joiner"}
         if title_in(dept):
             hire["jobTitle"] = title_in(dept)
-        if heads[dept]:
-            hire["manager"] = heads[dept]["username"]
+        lead = heads[dept]
+        if lead:  # the new colleague sits in the team lead's office and cost centre
+            hire["manager"] = lead["username"]
+            hire.update({k_: lead[k_] for k_ in ("location", "company", "costCenter") if lead.get(k_)})
         steps.append(hire)
     bride = pick(lambda u: u["_id"] in members[big])
     new_email = _free(_username(dotted, bride.get("firstname") or bride["username"], MARRIED_NAME) + f"@{domain}",

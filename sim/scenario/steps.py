@@ -23,7 +23,8 @@ DELETE_MODES = ("deactivate", "delete")
 # kind -> (required fields, optional fields); every kind may also carry a `note` (shown in reports).
 KINDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "hire": (("username", "email"), ("firstname", "lastname", "displayname", "department", "jobTitle",
-                                     "location", "employeeType", "manager", "groups", "state")),
+                                     "location", "employeeType", "employeeIdentifier", "company", "costCenter",
+                                     "manager", "groups", "state")),
     "update": (("user", "fields"), ()),
     "rename": (("user",), ("firstname", "lastname", "displayname", "email", "username")),
     "transfer": (("user", "department"), ("jobTitle", "manager", "groups")),
@@ -38,8 +39,6 @@ KINDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "remove-member": (("group", "user"), ()),
     "configure": ((), ("update_method", "delete_mode")),
 }
-TEXT_FIELDS = frozenset({"username", "email", "firstname", "lastname", "displayname", "department", "jobTitle",
-                         "location", "employeeType", "user", "group", "name", "description"})
 
 
 class ScenarioError(Exception):
