@@ -64,7 +64,8 @@ def _rename(driver, step: Step) -> str:
     f = {k: v for k, v in step.fields.items() if k != "user"}
     if "displayname" not in f and ("firstname" in f or "lastname" in f):
         # The console's edit form keeps the display name in step with the name; a script would too.
-        f["displayname"] = f"{f.get('firstname', user.get('firstname') or '')} {f.get('lastname', user.get('lastname') or '')}".strip()
+        first = f.get("firstname", user.get("firstname") or "")
+        f["displayname"] = f"{first} {f.get('lastname', user.get('lastname') or '')}".strip()
     after = driver.update_user(user["_id"], f)
     return f"renamed {user['username']}: " + ", ".join(f"{k} {user.get(k)!r} -> {after.get(k)!r}" for k in sorted(f))
 

@@ -21,6 +21,12 @@ def _list(session: requests.Session, url: str) -> list[dict]:
             return out
 
 
+def _changed(before: dict, after: dict) -> list[str]:
+    """The attributes a client changed (`active` has its own lists; ids, meta and groups are bookkeeping)."""
+    return sorted(k for k in set(before) | set(after)
+                  if k not in SKIPPED and k != "active" and before.get(k) != after.get(k))
+
+
 def diff(before: dict, after: dict) -> dict:
     """Changes between two snapshots: users created/deleted/suspended/reactivated/updated, groups and members."""
     bu, au, bg, ag = before["users"], after["users"], before["groups"], after["groups"]
@@ -31,10 +37,8 @@ def diff(before: dict, after: dict) -> dict:
                                   if bu[i].get("active") and not au[i].get("active")),
         "users_reactivated": sorted(au[i]["userName"] for i in au.keys() & bu.keys()
                                     if not bu[i].get("active") and au[i].get("active")),
-        "users_updated": sorted(
-            f"{au[i]['userName']}: {', '.join(sorted(k for k in set(au[i]) | set(bu[i]) if k not in SKIPPED and k != 'active' and au[i].get(k) != bu[i].get(k)))}"
-            for i in au.keys() & bu.keys()
-            if any(au[i].get(k) != bu[i].get(k) for k in set(au[i]) | set(bu[i]) if k not in SKIPPED | {"active"})),
+        "users_updated": sorted(f"{au[i]['userName']}: {', '.join(changed)}" for i in au.keys() & bu.keys()
+                                if (changed := _changed(bu[i], au[i]))),
         "groups_created": sorted(ag[i]["displayName"] for i in ag.keys() - bg.keys()),
         "groups_deleted": sorted(bg[i]["displayName"] for i in bg.keys() - ag.keys()),
         "groups_renamed": sorted(f"{bg[i]['displayName']} -> {ag[i]['displayName']}" for i in ag.keys() & bg.keys()

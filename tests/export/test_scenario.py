@@ -90,3 +90,20 @@ def test_the_cli_plays_a_scenario_file_and_prints_its_steps(tmp_path):
     assert result.exit_code == 0, result.output
     assert "[1/2] suspend" in result.output
     assert "1 users suspended" in result.output
+
+
+def test_a_step_that_fails_while_playing_stops_the_export_and_writes_nothing(tmp_path):
+    steps = tmp_path / "ghost.json"
+    steps.write_text(json.dumps({"steps": [{"do": "suspend", "user": "nobody.at.all"}]}))
+    result = CliRunner().invoke(cli, ["export", "--seed", "3", "--users", "8", "--groups", "2",
+                                      "--out", str(tmp_path / "out"), "--scenario", str(steps)])
+    assert result.exit_code == 1
+    assert "step 1 (suspend): user: no JumpCloud user 'nobody.at.all'" in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_built_in_scenario_says_what_a_directory_too_small_for_it_lacks(tmp_path):
+    result = CliRunner().invoke(cli, ["export", "--seed", "3", "--users", "6", "--groups", "2",
+                                      "--out", str(tmp_path / "out"), "--scenario", "joiners-movers-leavers"])
+    assert result.exit_code == 1
+    assert "joiners-movers-leavers needs a directory with at least 12 active users" in result.output
