@@ -192,10 +192,16 @@ def play(scenario: Scenario, driver, *, observers=(), progress=None, each: bool 
         if not status.get("idle"):
             raise ScenarioError(f"the pusher did not converge within {timeout:g}s: {status}")
         segment = {"steps": list(done), "converged": True}
+        failing = [{k: f.get(k) for k in ("type", "id", "status", "error")} for f in status.get("failing") or []]
+        if failing:  # parked pushes (a 4xx the pusher will not retry until the object changes) do not block idle
+            segment["failing"] = failing
         for observe in observers:
             segment.update(observe())
         segments.append(segment)
         say("  reached StrongDM: " + summary(segment))
+        if failing:
+            say(f"  still failing: {len(failing)} pushes; the first: {failing[0]['type']} {failing[0]['id']}: "
+                f"HTTP {failing[0]['status']} {failing[0]['error']}")
         done.clear()
 
     try:

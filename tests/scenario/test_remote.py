@@ -100,3 +100,24 @@ def test_each_gives_every_step_its_own_report(loop, tmp_path):
     assert [[s["do"] for s in seg["steps"]] for seg in segments] == [["suspend"], ["reactivate"]]
     assert segments[0]["strongdm"]["changes"]["users_suspended"]
     assert segments[1]["strongdm"]["changes"]["users_reactivated"]
+
+
+def test_a_push_strongdm_refuses_is_reported_as_failing_not_waited_for(loop, tmp_path):
+    import requests
+
+    # Another identity already owns the email in StrongDM: taking it over is a 409 the pusher parks.
+    sdm = endpoints_of(loop)["strongdm"]
+    taken = requests.post(sdm["scim_base_url"] + "/Users", headers={"Authorization": f"Bearer {sdm['scim_token']}"},
+                          json={"userName": "lin@example.com", "externalId": "someone-else",
+                                "name": {"givenName": "Lin", "familyName": "Other"}}, timeout=10)
+    assert taken.status_code == 201
+    state = write_state_dir(tmp_path / "sim", endpoints_of(loop))
+    path = scenario_file(tmp_path / "hire.json", {"steps": [{"do": "hire", "username": "lin", "email": "lin@example.com",
+                                                             "firstname": "Lin", "lastname": "Wu",
+                                                             "groups": ["All Staff"]}]})
+    result = sim("scenario", "run", path, "--state-dir", state, "--json")
+    assert result.exit_code == 0, result.output
+    segment = json.loads(result.stdout)["segments"][0]
+    assert segment["strongdm"]["changes"]["users_updated"] == []
+    assert segment["failing"][0]["type"] == "user" and segment["failing"][0]["status"] == 409
+    assert "still failing: 1 pushes" in result.stderr
