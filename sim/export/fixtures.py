@@ -3,7 +3,8 @@
 Two runs with the same arguments (and the same pinned Faker) write byte-identical files: both stores use
 a `FixedClock` and fixed id salts, the API key, SCIM token and backoff jitter come from the seed, the
 pusher pushes with one worker so the SCIM traffic has one order, and the ephemeral loopback ports are
-rewritten to `sim up`'s default ports.
+rewritten to `sim up`'s default ports. A scenario (sim.scenario) is played after the first sync with the pusher
+running only during its waits, so its traffic keeps one order too.
 """
 
 import datetime as dt
