@@ -7,6 +7,7 @@ from sim.faults.options import fault_option
 from sim.faults.options import fault_seed_option
 from sim.faults.options import fault_settings
 from sim.faults.options import rate_limits_option
+from sim.scenario.commands import scenario_group
 
 STATE_DIR_OPTION = click.option("--state-dir", default=".sim", show_default=True, type=click.Path(file_okay=False),
                                 help="Where the SQLite state lives.")
@@ -353,12 +354,15 @@ def bench(quick, out, server, only):
 @click.option("--format", "formats", multiple=True, type=click.Choice(["json", "csv", "ldif", "scim"]),
               help="Extra formats beside the JSON set (repeatable): csv, ldif, scim NDJSON.")
 @click.option("--clean", is_flag=True, help="Remove an earlier export's files from --out first.")
-def export_command(seed, users, groups, out, edge, username_style, formats, clean):
+@click.option("--scenario", default=None, metavar="NAME|FILE",
+              help="Play a lifecycle scenario after the first sync: joiners-movers-leavers, or a JSON/YAML file.")
+def export_command(seed, users, groups, out, edge, username_style, formats, clean, scenario):
     """Run the whole loop in-process with a fixed clock and ids; write both sides and the SCIM traffic as files."""
     import sys
 
     from sim.export import fixtures as export_mod
     from sim.export.folder import FolderNotEmpty
+    from sim.scenario.steps import ScenarioError
 
     click.echo(f"Generating {users} users and {groups} groups (seed {seed}), then syncing them", err=True)
     with click.progressbar(length=1, label="Sync", show_pos=True, file=sys.stderr) as bar:
@@ -367,8 +371,9 @@ def export_command(seed, users, groups, out, edge, username_style, formats, clea
             bar.update(done - bar.pos)
         try:
             result = export_mod.export(out, seed=seed, users=users, groups=groups, progress=progress, edge=edge,
-                                       username_style=username_style, formats=("json", *formats), clean=clean)
-        except FolderNotEmpty as exc:
+                                       username_style=username_style, formats=("json", *formats), clean=clean,
+                                       scenario=scenario, say=lambda line: click.echo(line, err=True))
+        except (FolderNotEmpty, ScenarioError) as exc:
             raise click.ClickException(str(exc)) from None
     for what, n in result["counts"].items():
         click.echo(f"{what:<24}{n}")
@@ -403,3 +408,6 @@ def reset(state_dir, yes):
         click.confirm(f"Delete the simulator state in {state_dir} ({len(files)} files)?", abort=True)
     removed = status_mod.reset_state(state_dir)
     click.echo(f"Removed {len(removed)} files from {state_dir}.")
+
+
+cli.add_command(scenario_group)
