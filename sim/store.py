@@ -121,13 +121,15 @@ class Store:
                 os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
         self.path = os.fspath(path)
         self.clock = clock or SystemClock()
-        # FULL makes every acknowledged commit durable across power loss; NORMAL (WAL) survives a
-        # process kill, which is what tests and benchmarks need; SIM_SQLITE_SYNC overrides for speed. A
-        # temporary store is deleted on close, so an fsync buys it nothing: OFF unless told.
-        default = "OFF" if self._temporary else "FULL"
+        # NORMAL in WAL (https://sqlite.org/pragma.html#pragma_synchronous): a commit has reached the WAL file
+        # when it returns, so a killed process loses nothing acknowledged; only an OS crash or power loss can
+        # lose the last commits, and it fsyncs only at checkpoints (an fsync was half of a POST's time). FULL
+        # (`sim up --sqlite-sync FULL`, SIM_SQLITE_SYNC) fsyncs every commit. A temporary store is deleted on
+        # close, so an fsync buys it nothing: OFF unless told.
+        default = "OFF" if self._temporary else "NORMAL"
         self.synchronous = (synchronous or config.sqlite_synchronous() or default).upper()
         if self.synchronous not in {"OFF", "NORMAL", "FULL", "EXTRA"}:
-            raise ValueError(f"bad synchronous mode {self.synchronous!r}")
+            raise ValueError(f"bad synchronous mode {self.synchronous!r}: choose OFF, NORMAL, FULL or EXTRA")
         self._local = threading.local()
         self._write_lock = threading.RLock()
         self._connections: list[sqlite3.Connection] = []

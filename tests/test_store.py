@@ -2,6 +2,7 @@
 
 import datetime as dt
 import os
+import signal
 import subprocess
 import sys
 import textwrap
@@ -88,13 +89,27 @@ def test_a_temporary_store_removes_its_files():
     assert not os.path.exists(path)
 
 
-def test_a_temporary_store_skips_fsync_and_a_state_file_fsyncs_every_commit(tmp_path, monkeypatch):
+def test_a_temporary_store_skips_fsync_a_state_file_syncs_normal_and_full_is_an_option(tmp_path, monkeypatch):
     monkeypatch.delenv("SIM_SQLITE_SYNC", raising=False)
-    temporary, kept, told = Store(None), Store(tmp_path / "kept.sqlite3"), Store(None, synchronous="normal")
-    assert (temporary.synchronous, kept.synchronous, told.synchronous) == ("OFF", "FULL", "NORMAL")
-    assert temporary.db.execute("PRAGMA synchronous").fetchone()[0] == 0  # OFF
-    for store in (temporary, kept, told):
+    temporary, kept = Store(None), Store(tmp_path / "kept.sqlite3")
+    full = Store(tmp_path / "full.sqlite3", synchronous="full")
+    assert (temporary.synchronous, kept.synchronous, full.synchronous) == ("OFF", "NORMAL", "FULL")
+    # PRAGMA synchronous reads back 0 (OFF), 1 (NORMAL), 2 (FULL): https://sqlite.org/pragma.html#pragma_synchronous
+    assert [s.db.execute("PRAGMA synchronous").fetchone()[0] for s in (temporary, kept, full)] == [0, 1, 2]
+    for store in (temporary, kept, full):
         store.close()
+
+
+def test_sim_sqlite_sync_chooses_the_mode_of_stores_not_told_one(tmp_path, monkeypatch):
+    monkeypatch.setenv("SIM_SQLITE_SYNC", "full")
+    store = Store(tmp_path / "kept.sqlite3")
+    assert store.synchronous == "FULL"
+    store.close()
+
+
+def test_a_mode_sqlite_does_not_have_is_refused(tmp_path):
+    with pytest.raises(ValueError, match="synchronous"):
+        Store(tmp_path / "kept.sqlite3", synchronous="sometimes")
 
 
 def test_open_store_creates_the_state_dir(tmp_path):
@@ -121,6 +136,42 @@ def test_an_acknowledged_write_survives_a_killed_process(tmp_path):
     store = Store(path)
     assert store.db.execute("SELECT name FROM things").fetchall()[0][0] == "kept"
     store.close()
+
+
+def test_every_acknowledged_write_survives_a_sigkill_under_the_default_normal_mode(tmp_path, monkeypatch):
+    """WAL with synchronous=NORMAL: a commit is in the WAL file (the OS's page cache) before it returns, so a
+    killed process loses none of them; only an OS crash or power loss can lose the last ones
+    (https://sqlite.org/pragma.html#pragma_synchronous, https://sqlite.org/wal.html)."""
+    monkeypatch.delenv("SIM_SQLITE_SYNC", raising=False)
+    path = tmp_path / "kill.sqlite3"
+    script = textwrap.dedent(f"""
+        import itertools
+        from sim.store import Store
+        s = Store({str(path)!r})
+        assert s.synchronous == "NORMAL", s.synchronous
+        s.schema("CREATE TABLE IF NOT EXISTS things (n INTEGER PRIMARY KEY)")
+        for n in itertools.count():
+            with s.write() as db:
+                db.execute("INSERT INTO things VALUES (?)", (n,))
+            print(n, flush=True)
+    """)
+    child = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    acknowledged = []
+    try:
+        for line in child.stdout:
+            acknowledged.append(int(line))
+            if len(acknowledged) == 300:
+                child.send_signal(signal.SIGKILL)  # mid-stream: the child is writing its next rows
+                break
+    finally:
+        child.kill()
+        child.wait(timeout=60)
+        child.stdout.close()
+    assert child.returncode == -signal.SIGKILL and len(acknowledged) == 300
+    store = Store(path)
+    kept = {row[0] for row in store.db.execute("SELECT n FROM things")}
+    store.close()
+    assert set(acknowledged) <= kept
 
 
 def test_a_new_state_file_is_readable_by_its_owner_only(tmp_path):
