@@ -329,8 +329,8 @@ def down(state_dir, timeout):
 @click.option("--quick", is_flag=True, help="Small sizes, a few seconds: for tests and CI.")
 @click.option("--out", default="bench.json", show_default=True, type=click.Path(dir_okay=False),
               help="Where to write the JSON report.")
-@click.option("--server", type=click.Choice(["werkzeug", "waitress"]), default="werkzeug", show_default=True,
-              help="WSGI server to measure (waitress must be installed).")
+@click.option("--server", type=click.Choice(["waitress", "werkzeug"]), default="waitress", show_default=True,
+              help="WSGI server to measure (the default serves sim up; werkzeug is the fallback).")
 @click.option("--only", multiple=True, type=click.Choice(["receiver", "durability", "memory", "loop", "faults"]),
               help="Run only these parts (repeatable); all by default.")
 def bench(quick, out, server, only):

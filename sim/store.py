@@ -307,6 +307,22 @@ def open_store(state_dir: str | os.PathLike | None, name: str, **kwargs) -> Stor
 
 
 
+def copy_database(source: str | os.PathLike, target: str | os.PathLike) -> None:
+    """Copy a closed or open state file page by page with SQLite's online backup API
+    (https://sqlite.org/backup.html): a consistent copy, WAL content included; the copy is owner-only (0600)."""
+    if not os.path.exists(target):
+        os.close(os.open(target, os.O_RDWR | os.O_CREAT, 0o600))
+    src = sqlite3.connect(source)
+    try:
+        dst = sqlite3.connect(target)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+
+
 def count_or_none(db: sqlite3.Connection, sql: str, *args) -> int | None:
     """A COUNT(*) over any connection (a read-only one for `sim status`), or None when the table is missing."""
     try:

@@ -11,6 +11,7 @@ import pytest
 
 from sim.store import FixedClock
 from sim.store import Store
+from sim.store import copy_database
 from sim.store import iso
 from sim.store import open_store
 
@@ -182,3 +183,17 @@ def test_a_new_state_file_is_readable_by_its_owner_only(tmp_path):
     modes = {name: os.stat(tmp_path / name).st_mode & 0o777 for name in ("secret.sqlite3", "secret.sqlite3-wal")}
     store.close()
     assert modes == {"secret.sqlite3": 0o600, "secret.sqlite3-wal": 0o600}
+
+
+def test_copy_database_makes_an_owner_only_copy_with_every_committed_row(tmp_path):
+    source = Store(tmp_path / "source.sqlite3")
+    source.schema("CREATE TABLE IF NOT EXISTS things (n INTEGER PRIMARY KEY)")
+    with source.write() as db:
+        db.executemany("INSERT INTO things VALUES (?)", [(n,) for n in range(50)])
+    copy_database(source.path, tmp_path / "copy.sqlite3")  # the source still open, its rows in the WAL
+    source.close()
+    copy = Store(tmp_path / "copy.sqlite3")
+    assert copy.db.execute("SELECT COUNT(*) FROM things").fetchone()[0] == 50
+    assert copy.id_salt == Store(tmp_path / "source.sqlite3").id_salt
+    copy.close()
+    assert os.stat(tmp_path / "copy.sqlite3").st_mode & 0o777 == 0o600
