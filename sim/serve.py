@@ -6,6 +6,7 @@ development server closes every connection after one response and starts a threa
 records the figures behind the choice (README, Benchmark).
 """
 
+import errno
 import functools
 import io
 import logging
@@ -190,10 +191,18 @@ class ServerThread:
         if server == "waitress":
             if quiet:
                 logging.getLogger("waitress").setLevel(logging.ERROR)
-            # poll(), not select(): select() cannot watch a descriptor past 1024.
-            self.server = CappedWaitress(NoHopByHop(served), max_connections=max_connections, idle_seconds=idle_seconds,
-                                         host=host, port=port, threads=threads, ident="sim",
-                                         asyncore_use_poll=True)
+            try:
+                # poll(), not select(): select() cannot watch a descriptor past 1024.
+                self.server = CappedWaitress(NoHopByHop(served), max_connections=max_connections,
+                                             idle_seconds=idle_seconds, host=host, port=port, threads=threads,
+                                             ident="sim", asyncore_use_poll=True)
+            except OSError as exc:
+                if exc.errno != errno.EADDRINUSE:
+                    raise
+                # What werkzeug's server says and does (werkzeug.serving.make_server), so callers see one behaviour.
+                print(f"Address already in use\nPort {port} is in use by another program. Either identify and stop "
+                      "that program, or start the server with a different port.", file=sys.stderr)
+                sys.exit(1)
             self.port = int(self.server.effective_port)
             run = self.server.run
         else:

@@ -128,3 +128,14 @@ def test_the_default_server_keeps_a_connection_alive_across_requests():
                 assert response.status == 404 and not response.will_close
         finally:
             connection.close()
+
+
+def test_a_port_in_use_exits_with_the_reason_as_the_fallback_server_does(capsys):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with pytest.raises(SystemExit) as stopped:
+            ServerThread(Flask(__name__), port=port)
+    assert stopped.value.code == 1
+    assert f"Port {port} is in use by another program" in capsys.readouterr().err
