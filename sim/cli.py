@@ -207,12 +207,16 @@ def jumpcloud(port, host, state_dir, seed, users, groups, faults, fault_seed, sc
               help="Seconds --wait waits.")
 @click.option("--orphans", type=click.Choice(["stop", "adopt", "suspend"]), default="stop", show_default=True,
               help="StrongDM accounts a lost JumpCloud state left behind: stop and say so, keep them, or suspend them.")
+@click.option("--sqlite-sync", type=click.Choice(["NORMAL", "FULL"], case_sensitive=False), default=None,
+              help="SQLite durability of both state files: NORMAL (default; a killed process loses nothing "
+              "acknowledged) or FULL (an fsync per commit; survives an OS crash too). Default: SIM_SQLITE_SYNC, "
+              "else NORMAL.")
 @fault_option(target="the StrongDM SCIM receiver")
 @fault_option("--jumpcloud-fault", "jumpcloud_faults", target="the JumpCloud API", example="503:0.2@GET /api/*")
 @fault_seed_option
 @rate_limits_option
 def up(seed, users, groups, jumpcloud_port, strongdm_port, grpc_port, state_dir, host, fresh, blank, detach, wait,
-       timeout, orphans, faults, jumpcloud_faults, fault_seed, rate_limits):
+       timeout, orphans, sqlite_sync, faults, jumpcloud_faults, fault_seed, rate_limits):
     """Run the whole loop: JumpCloud pushing users and groups to StrongDM over SCIM, on loopback."""
     import sys
 
@@ -240,7 +244,7 @@ def up(seed, users, groups, jumpcloud_port, strongdm_port, grpc_port, state_dir,
         try:
             loop = loop_up.start(seed=seed, users=users, groups=groups, jumpcloud_port=jumpcloud_port,
                                  strongdm_port=strongdm_port, grpc_port=grpc_port, state_dir=state_dir,
-                                 fresh=fresh, blank=blank, host=host, orphans=orphans,
+                                 fresh=fresh, blank=blank, host=host, orphans=orphans, synchronous=sqlite_sync,
                                  settings=fault_settings({"strongdm": faults, "jumpcloud": jumpcloud_faults},
                                                          seed=fault_seed, rate_limits=rate_limits))
         except (ActivationError, StoreError, LostStateError) as exc:  # a failed connection test, a damaged or lost
@@ -326,8 +330,8 @@ def down(state_dir, timeout):
 @click.option("--quick", is_flag=True, help="Small sizes, a few seconds: for tests and CI.")
 @click.option("--out", default="bench.json", show_default=True, type=click.Path(dir_okay=False),
               help="Where to write the JSON report.")
-@click.option("--server", type=click.Choice(["werkzeug", "waitress"]), default="werkzeug", show_default=True,
-              help="WSGI server to measure (waitress must be installed).")
+@click.option("--server", type=click.Choice(["waitress", "werkzeug"]), default="waitress", show_default=True,
+              help="WSGI server to measure (the default serves sim up; werkzeug is the fallback).")
 @click.option("--only", multiple=True, type=click.Choice(["receiver", "durability", "memory", "loop", "faults"]),
               help="Run only these parts (repeatable); all by default.")
 def bench(quick, out, server, only):

@@ -44,6 +44,6 @@ def sqlite_synchronous() -> str | None:
     return os.environ.get("SIM_SQLITE_SYNC") or None
 
 
-def wsgi_server() -> str:
-    """SIM_SERVER: the WSGI server `sim.serve.ServerThread` uses when not told (werkzeug unless set)."""
-    return os.environ.get("SIM_SERVER") or "werkzeug"
+def wsgi_server() -> str | None:
+    """SIM_SERVER: the WSGI server `sim.serve.ServerThread` uses when not told (None when unset: it picks)."""
+    return os.environ.get("SIM_SERVER") or None

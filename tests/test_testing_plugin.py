@@ -131,3 +131,42 @@ def test_wait_idle_fails_the_test_when_the_loop_never_settles(provisioning_loop)
     result.stdout.fnmatch_lines(["*the provisioning loop was not idle after 0.5s*"])
 
 
+
+
+def test_loops_of_one_size_are_copies_of_one_synced_snapshot_on_fresh_ports_and_isolated(pytester):
+    """Each distinct loop is built and synced once per session; every test gets a copy of both stores on its own
+    ports, and what one test changes no other test sees."""
+    pytester.makepyfile(test_snapshots='''
+import pytest
+
+SEEN = []
+
+
+def add_member(loop, username):
+    group = loop.api("GET", "/api/v2/usergroups", params={"filter": "name:eq:All Staff"}).json()[0]
+    created = loop.api("POST", "/api/systemusers", json={
+        "username": username, "email": f"{username}@example.com", "firstname": "A", "lastname": "B"}).json()
+    loop.api("POST", f"/api/v2/usergroups/{group['id']}/members",
+             json={"op": "add", "type": "user", "id": created["_id"]})
+    loop.wait_idle(30)
+
+
+@pytest.mark.sim(users=6, groups=2)
+@pytest.mark.parametrize("n", [0, 1])
+def test_copy(provisioning_loop, n):
+    loop = provisioning_loop
+    SEEN.append((loop.template, loop.state_dir, loop.strongdm.url, loop.jumpcloud.url,
+                 len(loop.strongdm_users())))
+    assert "copy.0@example.com" not in {u["email"] for u in loop.strongdm_users()}
+    add_member(loop, f"copy.{n}")  # pushes reach this copy's receiver, on its own port
+    assert f"copy.{n}@example.com" in {u["email"] for u in loop.strongdm_users()}
+    assert loop.endpoints["strongdm"]["scim_base_url"] == loop.strongdm.scim_base_url
+
+
+def test_one_template_many_copies():
+    (template_a, dir_a, sdm_a, jc_a, users_a), (template_b, dir_b, sdm_b, jc_b, users_b) = SEEN
+    assert template_a == template_b and template_a is not None
+    assert dir_a != dir_b and sdm_a != sdm_b and jc_a != jc_b
+    assert users_a == users_b > 0
+''')
+    pytester.runpytest_subprocess("-p", "no:randomly").assert_outcomes(passed=3)

@@ -4,6 +4,8 @@ import hashlib
 import hmac
 import secrets
 import sqlite3
+import threading
+import time
 
 from werkzeug.security import check_password_hash
 from werkzeug.security import generate_password_hash
@@ -32,6 +34,12 @@ class OrgError(Exception):
     """A refused org operation (shown to the admin as a message)."""
 
 
+# The SCIM settings (provider, token hash) are read on every SCIM request and change only when an admin acts.
+# Changes made through this Org are seen at once; ones another process makes on the same state file (nothing in
+# the simulator does: one server owns a state dir) within this many seconds.
+SCIM_CACHE_SECONDS = 1.0
+NO_SCIM = {"provider": None, "token_hash": None, "token_created_at": None}
+
 # werkzeug's default; tests pass a cheap PASSWORD_HASH_METHOD setting (never read from the environment).
 DEFAULT_PASSWORD_METHOD = "scrypt"
 
@@ -53,12 +61,29 @@ class Org:
             store.set_meta("org_id", "o-" + store.new_hex("org", 16))
         # Read once: it never changes, and every activity carries it (a meta query per audit row otherwise).
         self.org_id = store.get_meta("org_id")
+        self._scim_cache: tuple[float, dict] | None = None  # (monotonic time read, settings)
+        self._scim_generation = 0  # bumped after each change here: a read that raced one is not cached
+        self._scim_lock = threading.Lock()
 
     # -- SCIM provisioning settings (Settings > User Management > Provisioning) -----------------------
 
     def scim_settings(self) -> dict:
         """Provider, whether a token exists and when it was made (never the token itself)."""
-        return self.store.get_meta("scim", {"provider": None, "token_hash": None, "token_created_at": None})
+        cached, now = self._scim_cache, time.monotonic()
+        if cached is not None and now - cached[0] < SCIM_CACHE_SECONDS:
+            return dict(cached[1])
+        generation = self._scim_generation
+        settings = self.store.get_meta("scim", NO_SCIM)
+        with self._scim_lock:
+            if generation == self._scim_generation:
+                self._scim_cache = (now, settings)
+        return dict(settings)
+
+    def _scim_changed(self) -> None:
+        """After a change to the SCIM settings has committed: the next read goes to the store."""
+        with self._scim_lock:
+            self._scim_generation += 1
+            self._scim_cache = None
 
     def scim_provider(self) -> str | None:
         """The active SCIM provider, or None when SCIM is not activated."""
@@ -82,6 +107,7 @@ class Org:
                                        entity, actor)
                 verb = "SCIM token rekeyed" if current.get("token_hash") else "SCIM token created"
                 self.activities.record(db, verb, f"{verb[0].upper()}{verb[1:]}.", entity, actor)
+        self._scim_changed()
         return token
 
     def rekey_scim(self, actor: dict | None = None) -> str:
@@ -103,6 +129,7 @@ class Org:
                            "externalId": ""}]
                 self.activities.record(db, "SCIM token deleted", "SCIM token deleted.", entity, actor)
                 self.activities.record(db, "SCIM provider deleted", "SCIM provider deleted.", entity, actor)
+        self._scim_changed()
 
     def check_token(self, token: str | None) -> bool:
         """Constant-time check of a bearer token against the stored hash."""

@@ -4,9 +4,11 @@ Registered through the `pytest11` entry point, so `pip install jumpcloud-strongd
 `strongdm_server` (a SCIM receiver with a token), `jumpcloud_server` (the JumpCloud API, seeded) and
 `provisioning_loop` (both, wired as `sim up` wires them, first sync done). Size and seed come from the
 `sim` marker, then `--sim-seed/--sim-users/--sim-groups`, then sim.config's defaults. Each fixture is
-function-scoped, with its SQLite state in a fresh temporary directory.
+function-scoped, with its SQLite state in a fresh temporary directory: a copy of a template built once per
+session for each distinct size, seed and settings (`sim.testing.snapshots`), served on fresh ports.
 """
 
+import json
 import secrets
 
 import requests
@@ -17,12 +19,17 @@ except ModuleNotFoundError:  # the plugin is installed with the package; pytest 
     raise ModuleNotFoundError("sim.testing needs pytest: pip install 'jumpcloud-strongdm-sim[pytest]'") from None
 
 from sim.config import DEFAULTS
+from sim.testing.snapshots import Template
+from sim.testing.snapshots import restore_jumpcloud
+from sim.testing.snapshots import restore_loop
+from sim.testing.snapshots import restore_strongdm
 
 # Retries a test can wait for: the pusher's own defaults back off for minutes.
 FAST_RETRIES = {"PUSH_RETRY_BASE": 0.05, "PUSH_RETRY_CAP": 0.5}
 TEST_SYNC = "NORMAL"  # durable against a killed process, without an fsync per commit: tests do not lose power
 FIRST_SYNC_TIMEOUT = 120.0
 _CACHE = pytest.StashKey[dict]()  # per-session cache of generated directories, on config.stash
+_TEMPLATES = pytest.StashKey[dict]()  # per-session templates: (fixture, seed, size, settings) -> Template
 MARKER_HELP = ("sim(seed=None, users=None, groups=None, settings=None): seed and size of the simulator's fixtures "
                "for this test, and settings (e.g. PUSH_* or STRONGDM_DELETE_MODE) passed to both apps")
 
@@ -42,6 +49,7 @@ def pytest_configure(config):
     """Declare the `sim` marker (so --strict-markers accepts it) and the directory cache."""
     config.addinivalue_line("markers", MARKER_HELP)
     config.stash[_CACHE] = {}
+    config.stash[_TEMPLATES] = {}
 
 
 def _cached_maker(cache: dict, original):
@@ -191,10 +199,11 @@ class JumpCloudServer(_Faults):
 class ProvisioningLoop:
     """JumpCloud pushing to StrongDM over SCIM, wired and seeded as `sim up` does; `.jumpcloud`, `.strongdm`."""
 
-    def __init__(self, loop, state_dir: str, options: dict):
+    def __init__(self, loop, state_dir: str, options: dict, template: str | None = None):
         self.loop = loop
         self.state_dir = state_dir
         self.options = options
+        self.template = template  # the state dir this loop's stores were copied from (None: built afresh)
         ends = loop.endpoints
         self.endpoints = ends
         self.jumpcloud = JumpCloudServer(loop.jumpcloud, ends["jumpcloud"]["api_key"], ends["jumpcloud"]["admin"])
@@ -271,16 +280,37 @@ def start_loop(state_dir: str, *, seed: int, users: int, groups: int, settings: 
     return wrapped
 
 
+def _template(request, tmp_path_factory, kind: str, options: dict, build) -> Template:
+    """The session's template for this fixture and these options, built (and stopped) the first time."""
+    templates = request.config.stash[_TEMPLATES]
+    key = (kind, options["seed"], options["users"], options["groups"],
+           json.dumps(options["settings"], sort_keys=True, default=repr))
+    if key not in templates:
+        state_dir = str(tmp_path_factory.mktemp(f"{kind}-template"))
+        templates[key] = Template(state_dir, build(state_dir))
+    return templates[key]
+
+
 @pytest.fixture
 def strongdm_server(request, tmp_path_factory):
     """The mock StrongDM alone on an ephemeral loopback port, Generic SCIM activated with `.token`."""
     from sim.run import runner
 
     options = sim_options(request)
-    token = secrets.token_urlsafe(24)
-    server, admin = runner.start_strongdm(str(tmp_path_factory.mktemp("strongdm")), port=0, token=token,
-                                          settings=options["settings"] or None, synchronous=TEST_SYNC)
-    sdm = StrongDMServer(server, token, admin)
+    settings = options["settings"] or None
+
+    def build(state_dir):
+        token = secrets.token_urlsafe(24)
+        server, admin = runner.start_strongdm(state_dir, port=0, token=token, settings=settings,
+                                              synchronous=TEST_SYNC)
+        server.stop()
+        server.app.extensions["strongdm"].store.close()
+        return {"strongdm": {"scim_token": token, "admin": admin}}
+
+    template = _template(request, tmp_path_factory, "strongdm", options, build)
+    server = restore_strongdm(template, str(tmp_path_factory.mktemp("strongdm")), settings=settings,
+                              synchronous=TEST_SYNC)
+    sdm = StrongDMServer(server, template.endpoints["strongdm"]["scim_token"], template.endpoints["strongdm"]["admin"])
     yield sdm
     sdm.close()
 
@@ -291,11 +321,20 @@ def jumpcloud_server(request, tmp_path_factory):
     from sim.run.jumpcloud import start_jumpcloud
 
     options = sim_options(request)
-    server, creds = start_jumpcloud(str(tmp_path_factory.mktemp("jumpcloud")), port=0, seed=options["seed"],
-                                    users=options["users"], groups=options["groups"],
-                                    settings={**FAST_RETRIES, **options["settings"]},
-                                    make_directory=_directory_maker(request.config), synchronous=TEST_SYNC)
-    jc = JumpCloudServer(server, creds["api_key"], creds.get("admin"))
+    settings = {**FAST_RETRIES, **options["settings"]}
+    maker = _directory_maker(request.config)
+
+    def build(state_dir):
+        server, creds = start_jumpcloud(state_dir, port=0, seed=options["seed"], users=options["users"],
+                                        groups=options["groups"], settings=settings, make_directory=maker,
+                                        synchronous=TEST_SYNC)
+        JumpCloudServer(server, creds["api_key"], creds.get("admin")).close()
+        return {"jumpcloud": {"api_key": creds["api_key"], "admin": creds.get("admin")}}
+
+    template = _template(request, tmp_path_factory, "jumpcloud", options, build)
+    server = restore_jumpcloud(template, str(tmp_path_factory.mktemp("jumpcloud")), settings=settings,
+                               synchronous=TEST_SYNC, make_directory=maker)
+    jc = JumpCloudServer(server, template.endpoints["jumpcloud"]["api_key"], template.endpoints["jumpcloud"]["admin"])
     yield jc
     jc.close()
 
@@ -304,8 +343,18 @@ def jumpcloud_server(request, tmp_path_factory):
 def provisioning_loop(request, tmp_path_factory):
     """JumpCloud and StrongDM wired as `sim up` wires them, first sync finished."""
     options = sim_options(request)
-    loop = start_loop(str(tmp_path_factory.mktemp("sim")), seed=options["seed"], users=options["users"],
-                      groups=options["groups"], settings=options["settings"],
-                      make_directory=_directory_maker(request.config))
+    maker = _directory_maker(request.config)
+
+    def build(state_dir):
+        loop = start_loop(state_dir, seed=options["seed"], users=options["users"], groups=options["groups"],
+                          settings=options["settings"], make_directory=maker)
+        loop.stop()
+        return loop.endpoints
+
+    template = _template(request, tmp_path_factory, "loop", options, build)
+    state_dir = str(tmp_path_factory.mktemp("sim"))
+    restored = restore_loop(template, state_dir, settings={**FAST_RETRIES, **options["settings"]},
+                            synchronous=TEST_SYNC, make_directory=maker)
+    loop = ProvisioningLoop(restored, state_dir, options, template=template.state_dir)
     yield loop
     loop.stop()
