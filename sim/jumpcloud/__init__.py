@@ -20,8 +20,10 @@ def create_app(store: Store | None = None, *, settings: dict | None = None, make
     Seams (see `JumpCloud`): `make_directory(seed, users, groups)` seeds the directory (sim.fake's by default),
     `scim_client` builds the pusher's SCIM client, `scim_recorder` sees every SCIM exchange.
     """
+    from sim.jumpcloud.api import applications as applications_api
     from sim.jumpcloud.api import common as api
     from sim.jumpcloud.api import insights as insights_api
+    from sim.jumpcloud.api import organizations as organizations_api
     from sim.jumpcloud.api import v1 as api_v1
     from sim.jumpcloud.api import v2 as api_v2
     from sim.jumpcloud.org import control_refusal
@@ -41,6 +43,8 @@ def create_app(store: Store | None = None, *, settings: dict | None = None, make
     app.register_blueprint(api_v1.bp)
     app.register_blueprint(api_v2.bp)
     app.register_blueprint(insights_api.bp)
+    app.register_blueprint(organizations_api.bp)
+    app.register_blueprint(applications_api.bp)
     register_error_boundary(app)
     from sim.faults import middleware as faults
 
