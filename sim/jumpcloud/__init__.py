@@ -23,7 +23,9 @@ def create_app(store: Store | None = None, *, settings: dict | None = None, make
     from sim.jumpcloud.api import applications as applications_api
     from sim.jumpcloud.api import common as api
     from sim.jumpcloud.api import insights as insights_api
+    from sim.jumpcloud.api import oauth as oauth_api
     from sim.jumpcloud.api import organizations as organizations_api
+    from sim.jumpcloud.api import service_accounts as service_accounts_api
     from sim.jumpcloud.api import v1 as api_v1
     from sim.jumpcloud.api import v2 as api_v2
     from sim.jumpcloud.org import control_refusal
@@ -45,6 +47,8 @@ def create_app(store: Store | None = None, *, settings: dict | None = None, make
     app.register_blueprint(insights_api.bp)
     app.register_blueprint(organizations_api.bp)
     app.register_blueprint(applications_api.bp)
+    app.register_blueprint(service_accounts_api.bp)
+    app.register_blueprint(oauth_api.bp)
     register_error_boundary(app)
     from sim.faults import middleware as faults
 

@@ -15,6 +15,7 @@ from sim.jumpcloud.pusher.queue import failing_items
 from sim.jumpcloud.pusher.queue import queue_counts
 from sim.jumpcloud.pusher.queue import unresolved_total
 from sim.jumpcloud.pusher.settings import stored_configs
+from sim.jumpcloud.service_accounts import ServiceAccounts
 from sim.store import Store
 
 DEFAULT_ADMIN = {"email": "admin@example.com", "password": "jumpcloud-sim", "firstname": "Ada", "lastname": "Admin"}
@@ -35,6 +36,7 @@ class JumpCloud:
         self.org = Organisation(store, password_method=password_method or DEFAULT_PASSWORD_METHOD)
         self.insights = Insights(store, lambda: self.org.id)
         self.directory = Directory(store, self.insights, lambda: self.org.id)
+        self.service_accounts = ServiceAccounts(store, lambda: self.org.id)
         self.make_directory = make_directory
         self.scim_client = scim_client
         self.scim_recorder = scim_recorder
