@@ -26,6 +26,7 @@ def create_app(store: Store | None = None, *, settings: dict | None = None, make
     from sim.jumpcloud.api import oauth as oauth_api
     from sim.jumpcloud.api import organizations as organizations_api
     from sim.jumpcloud.api import service_accounts as service_accounts_api
+    from sim.jumpcloud.api import suggestions as suggestions_api
     from sim.jumpcloud.api import v1 as api_v1
     from sim.jumpcloud.api import v2 as api_v2
     from sim.jumpcloud.org import control_refusal
@@ -49,6 +50,7 @@ def create_app(store: Store | None = None, *, settings: dict | None = None, make
     app.register_blueprint(applications_api.bp)
     app.register_blueprint(service_accounts_api.bp)
     app.register_blueprint(oauth_api.bp)
+    app.register_blueprint(suggestions_api.bp)
     register_error_boundary(app)
     from sim.faults import middleware as faults
 
