@@ -21,6 +21,7 @@ def create_app(store: Store | None = None, *, settings: dict | None = None, make
     `scim_client` builds the pusher's SCIM client, `scim_recorder` sees every SCIM exchange.
     """
     from sim.jumpcloud.api import applications as applications_api
+    from sim.jumpcloud.api import bulk as bulk_api
     from sim.jumpcloud.api import common as api
     from sim.jumpcloud.api import insights as insights_api
     from sim.jumpcloud.api import oauth as oauth_api
@@ -51,6 +52,7 @@ def create_app(store: Store | None = None, *, settings: dict | None = None, make
     app.register_blueprint(service_accounts_api.bp)
     app.register_blueprint(oauth_api.bp)
     app.register_blueprint(suggestions_api.bp)
+    app.register_blueprint(bulk_api.bp)
     register_error_boundary(app)
     from sim.faults import middleware as faults
 

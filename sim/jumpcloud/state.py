@@ -4,6 +4,7 @@ import hashlib
 import secrets
 import sqlite3
 
+from sim.jumpcloud.bulk import Bulk
 from sim.jumpcloud.directory import directory as directory_tables
 from sim.jumpcloud.directory.directory import Directory
 from sim.jumpcloud.insights import Insights
@@ -37,6 +38,7 @@ class JumpCloud:
         self.insights = Insights(store, lambda: self.org.id)
         self.directory = Directory(store, self.insights, lambda: self.org.id)
         self.service_accounts = ServiceAccounts(store, lambda: self.org.id)
+        self.bulk = Bulk(store, self.directory, lambda: self.org.record()["settings"]["newSystemUserStateDefaults"])
         self.make_directory = make_directory
         self.scim_client = scim_client
         self.scim_recorder = scim_recorder
