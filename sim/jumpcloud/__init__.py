@@ -23,6 +23,7 @@ def create_app(store: Store | None = None, *, settings: dict | None = None, make
     from sim.jumpcloud.api import applications as applications_api
     from sim.jumpcloud.api import bulk as bulk_api
     from sim.jumpcloud.api import common as api
+    from sim.jumpcloud.api import imports as imports_api
     from sim.jumpcloud.api import insights as insights_api
     from sim.jumpcloud.api import oauth as oauth_api
     from sim.jumpcloud.api import organizations as organizations_api
@@ -53,6 +54,7 @@ def create_app(store: Store | None = None, *, settings: dict | None = None, make
     app.register_blueprint(oauth_api.bp)
     app.register_blueprint(suggestions_api.bp)
     app.register_blueprint(bulk_api.bp)
+    app.register_blueprint(imports_api.bp)
     register_error_boundary(app)
     from sim.faults import middleware as faults
 
@@ -63,6 +65,10 @@ def create_app(store: Store | None = None, *, settings: dict | None = None, make
     from sim.jumpcloud.pusher import worker as pusher
 
     pusher.install(app)  # Identity Management; its worker starts only once an app is activated
+    from sim.jumpcloud.imports import Importer
+
+    jc.imports = Importer(jc.pusher.idm, jc.directory, jc.bulk,
+                          lambda: jc.org.record()["settings"]["newSystemUserStateDefaults"])
     from sim.jumpcloud import console
 
     console.install(app)  # the Console UI at `/`

@@ -104,9 +104,20 @@ class Bulk:
         with self.store.write() as db:
             job_id = self._new_job(db, "users_update" if update else "users_create")
         results = [self._one_user(item, update, source, default_state, actor) for item in items]
+        self._store_results(job_id, results)
+        return job_id
+
+    def _store_results(self, job_id: str, results: list[dict]) -> None:
         with self.store.write() as db:
             db.executemany("INSERT INTO jc_bulk_results(job_id, n, doc) VALUES (?, ?, ?)",
                            [(job_id, n, dumps(r)) for n, r in enumerate(results)])
+
+    def record_job(self, kind: str, results: list[dict]) -> str:
+        """Keep another job's per-user results (an application import) beside the bulk ones; returns its id."""
+        now = self.store.now()
+        with self.store.write() as db:
+            job_id = self._new_job(db, kind)
+        self._store_results(job_id, [{"createdAt": now, "updatedAt": now, **r} for r in results])
         return job_id
 
     def _one_user(self, item: dict, update: bool, source: str, default_state: str, actor) -> dict:
@@ -132,11 +143,12 @@ class Bulk:
                        "persistedFields": {k: user.get(k) for k in ("username", "email", *fields) if k != "password"}})
         return result
 
-    def results(self, job_id: str, *, skip: int, limit: int) -> list[dict]:
-        """A user job's results, in request order (404 unknown job)."""
+    def results(self, job_id: str, *, skip: int, limit: int, kinds=("users_create", "users_update")) -> list[dict]:
+        """A job's results, in request order (404 unknown job, or one of another kind)."""
         db = self.store.read()
-        if not isinstance(job_id, str) or not OBJECT_ID.match(job_id) or \
-                db.execute("SELECT 1 FROM jc_bulk_jobs WHERE id = ? AND kind LIKE 'users_%'", (job_id,)).fetchone() is None:
+        row = db.execute("SELECT kind FROM jc_bulk_jobs WHERE id = ?", (job_id,)).fetchone() \
+            if isinstance(job_id, str) and OBJECT_ID.match(job_id) else None
+        if row is None or row["kind"] not in kinds:
             raise NotFoundError("job not found")
         rows = db.execute("SELECT doc FROM jc_bulk_results WHERE job_id = ? ORDER BY n LIMIT ? OFFSET ?",
                           (job_id, limit, skip)).fetchall()
