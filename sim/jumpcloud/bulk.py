@@ -62,9 +62,9 @@ def parse_start(text) -> str:
         raise BadRequestError("start_date is required (a date-time)", details=[{"field": "start_date"}])
     try:
         when = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
+        return iso(when if when.tzinfo else when.replace(tzinfo=dt.UTC))
+    except (ValueError, OverflowError):  # OverflowError: year 1 moved west of UTC
         raise BadRequestError("start_date must be a date-time", details=[{"field": "start_date"}]) from None
-    return iso(when if when.tzinfo else when.replace(tzinfo=dt.UTC))
 
 
 class Bulk:

@@ -17,6 +17,7 @@ QUERY_TYPES = frozenset({"FilterQuery", "Filter"})
 OPERATORS = frozenset(V2_OPS) - {"between"}
 MAX_FILTERS = 20
 MAX_EXEMPTIONS = 1000
+MAX_IN = 100  # values of one `in` filter (assumed; SQLite caps the variables of one statement)
 # Fields a query may not read: a password is never stored, and matching on one would leak it.
 UNQUERYABLE = frozenset({"password", "password_date"})
 
@@ -44,6 +45,8 @@ def clean_filter(item, n: int) -> dict:
         if not (isinstance(value, list) and value and all(isinstance(v, scalar) for v in value)) \
                 and not (isinstance(value, str) and value):
             refuse(f"{where}.value must be a non-empty list (or a |-separated string) for in", "memberQuery")
+        if len(value if isinstance(value, list) else value.split("|")) > MAX_IN:
+            refuse(f"{where}.value takes at most {MAX_IN} values", "memberQuery")  # each is one SQL variable
     elif not isinstance(value, scalar) and value is not None:
         refuse(f"{where}.value must be a string, number or boolean", "memberQuery")
     if isinstance(value, str) and len(value) > 1024:

@@ -117,3 +117,11 @@ def test_bad_schedules_are_400_and_schedule_nothing(api, body):
     response = api.post("/api/v2/bulk/userstates", json=body)
     assert response.status_code == 400
     assert api.get("/api/v2/bulk/userstates").json() == []
+
+
+@pytest.mark.parametrize("start", ["0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-01:00", "2030-13-01T00:00:00Z",
+                                   "x" * 5000])
+def test_odd_start_dates_are_400_not_500(api, start):
+    response = api.post("/api/v2/bulk/userstates", json={"user_ids": [some_user(api)["_id"]], "state": "SUSPENDED",
+                                                         "start_date": start})
+    assert v2_error(response, 400)

@@ -116,3 +116,11 @@ def test_bad_dynamic_definitions_are_400_and_create_nothing(api, body):
     response = api.post("/api/v2/usergroups", json={"name": "bad", **body})
     assert v2_error(response, 400)
     assert len(api.get("/api/v2/usergroups", params={"limit": 100}).json()) == before
+
+
+def test_a_huge_in_list_is_400_not_500(api):
+    query = {"queryType": "FilterQuery", "filters": [{"field": "department", "operator": "in",
+                                                      "value": [f"d{n}" for n in range(40_000)]}]}
+    response = api.post("/api/v2/usergroups", json={"name": "huge", "membershipMethod": "DYNAMIC_AUTOMATED",
+                                                    "memberQuery": query})
+    assert v2_error(response, 400)
