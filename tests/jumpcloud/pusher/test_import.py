@@ -4,6 +4,7 @@ real loop: the preview reads StrongDM's /Users, the job creates or matches JumpC
 import pytest
 import requests
 
+from sim.faults import middleware as faults
 from tests.jumpcloud.console.helpers import csrf
 from tests.jumpcloud.console.helpers import login
 from tests.loop.helpers import TOKEN
@@ -103,3 +104,13 @@ def test_the_console_import_action_previews_and_imports(loop):
     response = client.post(path, data={"csrf_token": csrf(client, path)})
     assert response.status_code == 302
     assert loop.directory.find_user(email="console.pick@import.example") is not None
+
+
+def test_a_failing_provider_is_a_502_with_the_v2_body_not_a_500(loop):
+    loop.connect()
+    faults.set_faults(loop.sdm_app, ["503@GET /provisioning/*"], seed=1)
+    response = api(loop, "get", f"/api/v2/applications/{loop.app_id}/import/users")
+    assert response.status_code == 502 and set(response.json()) == {"code", "message", "status"}
+    before = loop.directory.user_count()
+    assert api(loop, "post", f"/api/v2/applications/{loop.app_id}/import/jobs", json={}).status_code == 502
+    assert loop.directory.user_count() == before
