@@ -89,7 +89,6 @@ class Organisation:
             with self.store.write():
                 self.store.set_meta("jumpcloud.org_id", org_id)
                 self.store.set_meta("jumpcloud.org_name", name)
-                self.store.set_meta("jumpcloud.org_created", self.store.now())
 
     @property
     def name(self) -> str:
@@ -105,7 +104,9 @@ class Organisation:
         admins = self.admins()
         contact = admins[0] if admins else {}
         return {
-            "_id": self.id, "created": self.store.get_meta("jumpcloud.org_created"), "displayName": self.name,
+            # The org is made with its first administrator: reading the clock here would move a fixed clock and
+            # shift every timestamp `sim export` writes after it.
+            "_id": self.id, "created": contact.get("created"), "displayName": self.name,
             "logoUrl": None, "provider": None, "accessRestriction": "", "hasCreditCard": False,
             "hasStripeCustomerId": False,
             "settings": {"name": self.name, "contactEmail": contact.get("email", ""),
