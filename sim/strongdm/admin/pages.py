@@ -214,7 +214,9 @@ def roles():
     """Roles, paged, with member counts."""
     number, size, offset = pager.page_args()
     accounts = sdm().accounts
-    items = [(role, accounts.count_members(role["id"])) for role in accounts.list_roles(offset, size)]
+    roles = accounts.list_roles(offset, size)
+    counts = accounts.role_set.member_counts([role["id"] for role in roles])  # one query for the page
+    items = [(role, counts[role["id"]]) for role in roles]
     return render_template("sdm_roles.html", page=pager.Page(items, number, size, accounts.count_roles()))
 
 
