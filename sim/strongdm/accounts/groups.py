@@ -67,6 +67,11 @@ class GroupHistory:
         db.execute("INSERT INTO group_history(kind, item_id, group_id, timestamp, deleted_at, doc) VALUES (?,?,?,?,?,?)",
                    (kind, item["id"], group_id, now, now if deleted else None, dumps(item)))
 
+    def grants_cascading(self, db, group_id: str) -> list[dict]:
+        """The role grants a group's deletion takes with it (read before the cascade runs)."""
+        return [dict(r) for r in db.execute("SELECT id, group_id, role_id FROM group_roles WHERE group_id = ? "
+                                            "ORDER BY seq", (group_id,))]
+
     def rows(self, kind: str) -> list[tuple[int, dict]]:
         """Every record of one kind as (seq, {timestamp, deleted_at, <kind>: item}), oldest first."""
         if kind not in HISTORY_KINDS:
@@ -95,7 +100,12 @@ class GroupJournal(Journal):
         if public_group(before) != public_group(item):
             self.history.record(db, "group", public_group(item), item["id"])
 
-    def deleted(self, db, item: dict, actor) -> None:
+    def deleted(self, db, item: dict, links: list[dict], actor) -> None:
+        """The group, its account groups and its role grants all end (the rows cascade, the history stays)."""
+        for link in links:
+            self.history.record(db, "accountgroup", {**link, "group_id": item["id"]}, item["id"], deleted=True)
+        for grant in self.history.grants_cascading(db, item["id"]):
+            self.history.record(db, "grouprole", grant, item["id"], deleted=True)
         self.history.record(db, "group", public_group(item), item["id"], deleted=True)
 
     def linked(self, db, user: dict, item: dict, link_id: str, actor) -> None:

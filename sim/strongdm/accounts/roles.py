@@ -22,7 +22,7 @@ class RoleJournal(Journal):
             self.activities.record(db, "role updated", f"Renamed role {before['name']} to {item['name']}.",
                                    [role_entity(item)], actor)
 
-    def deleted(self, db, item: dict, actor) -> None:
+    def deleted(self, db, item: dict, links: list[dict], actor) -> None:
         self.activities.record(db, "role deleted", f"Deleted role {item['name']}.", [role_entity(item)], actor)
 
     def linked(self, db, user: dict, item: dict, link_id: str, actor) -> None:

@@ -80,8 +80,8 @@ class Journal:
     def updated(self, db, before: dict, item: dict, actor) -> None:
         """A set's own fields changed (not its members)."""
 
-    def deleted(self, db, item: dict, actor) -> None:
-        """A set was deleted (its links go with it)."""
+    def deleted(self, db, item: dict, links: list[dict], actor) -> None:
+        """A set was deleted; its links `{id, account_id}` go with it."""
 
     def linked(self, db, user: dict, item: dict, link_id: str, actor) -> None:
         """An account joined a set."""
@@ -192,8 +192,11 @@ class MemberSet:
         """Delete a set and its links."""
         with self.store.write() as db:
             item = self.get(item_id)
-            db.execute(f"DELETE FROM {self.kind.table} WHERE id = ?", (item_id,))
-            self.journal.deleted(db, item, actor)
+            kind = self.kind
+            links = [dict(r) for r in db.execute(f"SELECT id, account_id FROM {kind.links} WHERE {kind.column} = ? "
+                                                 "ORDER BY seq", (item_id,))]
+            self.journal.deleted(db, item, links, actor)  # first: the journal may read rows the cascade removes
+            db.execute(f"DELETE FROM {kind.table} WHERE id = ?", (item_id,))
         return item
 
     # -- membership ----------------------------------------------------------------------------------

@@ -44,3 +44,12 @@ def statements_for(app, call) -> list[str]:
     finally:
         db.set_trace_callback(None)
     return [s for s in seen if s.lstrip().upper().startswith("SELECT")]
+
+GROUPS_MODEL = {"STRONGDM_ORG_MODEL": "groups"}
+
+
+def group_state(app):
+    """(users, groups, account groups, roles): what a groups-model org holds."""
+    accounts = app.extensions["strongdm"].accounts
+    return (accounts.count_users(), accounts.group_set.count(), accounts.group_set.count_links(),
+            accounts.count_roles())
