@@ -1,4 +1,5 @@
-"""StrongDM's SDK API over gRPC: v1.Accounts, v1.Roles and v1.AccountAttachments over the SCIM state.
+"""StrongDM's SDK API over gRPC: v1.Accounts, v1.Roles and v1.AccountAttachments over the SCIM state (the Groups
+services are in sdk/groups.py).
 
 Servicers are the wheel's own generated classes (strongdm/*_pb2_grpc.py), so the unmodified SDK talks
 to them with `strongdm.Client(key, secret, host="127.0.0.1:PORT", insecure=True)`. Every call is
@@ -36,6 +37,7 @@ from sim.strongdm.sdk.errors import InternalError
 from sim.strongdm.sdk.errors import NotFoundError
 from sim.strongdm.sdk.errors import PermissionError
 from sim.strongdm.sdk.errors import abort
+from sim.strongdm.sdk.groups import add_group_servicers
 
 log = logging.getLogger(__name__)
 
@@ -287,6 +289,7 @@ def start_grpc(sdm, host: str = "127.0.0.1", port: int = 0, *, api_keys: ApiKeys
     accounts_pb2_grpc.add_AccountsServicer_to_server(AccountsServicer(api), server)
     roles_pb2_grpc.add_RolesServicer_to_server(RolesServicer(api), server)
     account_attachments_pb2_grpc.add_AccountAttachmentsServicer_to_server(AccountAttachmentsServicer(api), server)
+    add_group_servicers(api, server)
     address = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
     bound = server.add_insecure_port(address)
     if not bound:
