@@ -126,14 +126,16 @@ class MemberSet:
                                         (name_key(name),)).fetchone()
         return None if row is None else loads(row["doc"])
 
-    def count(self) -> int:
-        """How many sets of this kind the org has."""
-        return self.store.read().execute(f"SELECT COUNT(*) FROM {self.kind.table}").fetchone()[0]
+    def count(self, *, search: str | None = None) -> int:
+        """How many sets of this kind the org has (whose name contains `search`, if given)."""
+        where, args = _name_search(search)
+        return self.store.read().execute(f"SELECT COUNT(*) FROM {self.kind.table} {where}", args).fetchone()[0]
 
-    def page(self, offset: int = 0, limit: int = 100) -> list[dict]:
-        """Sets in creation order, a page at a time."""
-        rows = self.store.read().execute(f"SELECT doc FROM {self.kind.table} ORDER BY seq LIMIT ? OFFSET ?",
-                                         (limit, offset))
+    def page(self, offset: int = 0, limit: int = 100, *, search: str | None = None) -> list[dict]:
+        """Sets in creation order, a page at a time (whose name contains `search`, if given)."""
+        where, args = _name_search(search)
+        rows = self.store.read().execute(f"SELECT doc FROM {self.kind.table} {where} ORDER BY seq LIMIT ? OFFSET ?",
+                                         (*args, limit, offset))
         return [loads(r["doc"]) for r in rows]
 
     def every(self) -> list[dict]:
@@ -360,6 +362,14 @@ class MemberSet:
     def count_links(self) -> int:
         """How many links exist."""
         return self.store.read().execute(f"SELECT COUNT(*) FROM {self.kind.links}").fetchone()[0]
+
+
+def _name_search(search: str | None) -> tuple[str, tuple]:
+    """A WHERE clause matching names that contain `search`, ignoring case (LIKE wildcards in it are escaped)."""
+    if not search:
+        return "", ()
+    escaped = name_key(search).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return "WHERE name_lower LIKE ? ESCAPE '\\'", (f"%{escaped}%",)
 
 
 def census(db: sqlite3.Connection) -> dict:

@@ -215,9 +215,19 @@ def roles():
     number, size, offset = pager.page_args()
     accounts = sdm().accounts
     roles = accounts.list_roles(offset, size)
-    counts = accounts.role_set.member_counts([role["id"] for role in roles])  # one query for the page
-    items = [(role, counts[role["id"]]) for role in roles]
+    ids = [role["id"] for role in roles]
+    counts = accounts.role_set.member_counts(ids)  # one query for the page
+    holders = _holders(ids) if sdm().org_model == "groups" else {}
+    items = [(role, counts[role["id"]], holders.get(role["id"], [])) for role in roles]
     return render_template("sdm_roles.html", page=pager.Page(items, number, size, accounts.count_roles()))
+
+
+def _holders(role_ids: list[str]) -> dict[str, list[dict]]:
+    """{role id: the groups it is assigned to} for a page of roles (groups org model)."""
+    accounts = sdm().accounts
+    grants = accounts.grants_of_roles(role_ids)
+    groups = {g["id"]: g for g in accounts.group_set.every()}
+    return {role_id: [groups[g["group_id"]] for g in held if g["group_id"] in groups] for role_id, held in grants.items()}
 
 
 @bp.get("/roles/<role_id>")
