@@ -21,12 +21,12 @@ def login(client, email, password, path="/login"):
     return client.post(path, data={"email": email, "password": password, "csrf_token": csrf(client)})
 
 
-def post(client, path, data=None, form_page="/users"):
-    return client.post(path, data={**(data or {}), "csrf_token": csrf(client, form_page)})
+def post(client, path, data=None, form_page="/users", **options):
+    return client.post(path, data={**(data or {}), "csrf_token": csrf(client, form_page)}, **options)
 
 
 def activate(client, provider="generic") -> str:
-    page = post(client, f"{PROVISIONING}/activate", {"provider": provider}, PROVISIONING)
+    page = post(client, f"{PROVISIONING}/activate", {"provider": provider}, PROVISIONING, follow_redirects=True)
     assert page.status_code == 200
     return re.search(r'id="scim-token" value="([^"]+)"', page.text).group(1)
 
