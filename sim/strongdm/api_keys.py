@@ -43,7 +43,8 @@ def actor_for(key: dict) -> dict:
 
 
 class ApiKeys:
-    """The org's API keys; changes are logged as `API key created` / `API key deleted`."""
+    """The org's API keys; changes are logged with the SDK's verbs: `admin token created` (ActivityVerb has no
+    "API key created": StrongDM's API keys are admin tokens) and `API key deleted`."""
 
     def __init__(self, store: Store, activities: Activities):
         self.store = store
@@ -61,7 +62,7 @@ class ApiKeys:
                    "created_by": (actor or {}).get("email", "")}
             db.execute("INSERT INTO api_keys(id, name, secret, created_at, created_by) VALUES (?,?,?,?,?)",
                        (key["id"], name, secret, key["created_at"], key["created_by"]))
-            self.activities.record(db, "API key created", f"Created API key {name}.", [_entity(key)], actor)
+            self.activities.record(db, "admin token created", f"Created API key {name}.", [_entity(key)], actor)
         return {**key, "access_key": key["id"], "secret": secret}
 
     def list_api_keys(self) -> list[dict]:

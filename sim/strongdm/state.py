@@ -11,6 +11,7 @@ from sim.strongdm import accounts as accounts_table
 from sim.strongdm import activities as activities_table
 from sim.strongdm import org as org_meta
 from sim.strongdm.accounts import Accounts
+from sim.strongdm.activities import SIMULATOR_ACTOR
 from sim.strongdm.activities import Activities
 from sim.strongdm.org import DEFAULT_PASSWORD_METHOD
 from sim.strongdm.org import Org
@@ -52,10 +53,10 @@ class StrongDM:
         user = self.accounts.find_user_by_email(email)
         if user is None:
             user = self.accounts.create_user({"email": email, "first_name": first_name, "last_name": last_name,
-                                              "permission_level": "admin"}, actor=None)
+                                              "permission_level": "admin"}, actor=SIMULATOR_ACTOR)
         elif not self.accounts.has_active_admin():
             user = self.accounts.update_user({**user, "suspended": False, "permission_level": "admin",
-                                              "managed_by": ""}, actor=None)
+                                              "managed_by": ""}, actor=SIMULATOR_ACTOR)
         self.org.set_password(user["id"], password)
         return user
 

@@ -45,8 +45,8 @@ def test_keys_are_distinct_and_revoking_one_leaves_the_other(keys, sdm):
     keys.revoke_api_key(one["access_key"])
     assert keys.signing_secret(one["access_key"]) is None
     assert [k["name"] for k in keys.list_api_keys()] == ["two"]
-    assert [a["activity"] for a in sdm.activities.list(limit=3)] == ["API key deleted", "API key created",
-                                                                      "API key created"]
+    assert [a["activity"] for a in sdm.activities.list(limit=3)] == ["API key deleted", "admin token created",
+                                                                      "admin token created"]
 
 
 @pytest.mark.parametrize("name", ["", "   ", "x" * 256, "bad\nname"])

@@ -106,7 +106,7 @@ def test_creating_an_api_key_shows_the_access_key_and_secret_once_with_copy_butt
     again = admin.get(API_KEYS)
     assert access in again.text and "ci script" in again.text
     assert secret not in again.text and 'id="api-secret"' not in again.text
-    assert sdm.activities.list(verb="API key created")[0]["actorEmail"] == ADMIN[0]
+    assert sdm.activities.list(verb="admin token created")[0]["actorEmail"] == ADMIN[0]
 
 
 def test_the_api_key_list_shows_name_access_key_and_creation_but_never_a_secret(admin, keys):
