@@ -1,4 +1,5 @@
-"""StrongDM Admin UI Settings: User Management (permission levels, SCIM provisioning) and API Keys."""
+"""StrongDM Admin UI Settings: User Management (permission levels, SCIM provisioning), and Principals › Tokens
+(API keys; Settings › API Keys redirects there)."""
 
 import secrets
 import threading
@@ -21,6 +22,7 @@ from sim.strongdm.api_keys import ApiKeys
 from sim.strongdm.org import PERMISSION_LEVELS
 from sim.strongdm.org import PROVIDER_LABELS
 from sim.strongdm.org import OrgError
+from sim.strongdm.scopes import SCOPES
 from sim.web import guards
 
 
@@ -162,23 +164,33 @@ def _provisioning_page(token: str | None = None, status: int = 200, *, already_s
     return page, status, {"Cache-Control": "no-store"}
 
 
-# -- Settings > API Keys (the SDK's credentials) ----------------------------------------------------------
+# -- Principals > Tokens: API keys, the SDK's credentials (docs "admin/principals/tokens") ---------------------
 
 
 @bp.get("/settings/api-keys")
 @guards.admin_required
+def old_api_keys():
+    """Settings > API Keys moved to Principals > Tokens, as the product's docs have it."""
+    return redirect(url_for("admin.list_api_keys"), 301)
+
+
+@bp.get("/principals/tokens")
+@guards.admin_required
 def list_api_keys():
-    """Settings > API Keys: every key's name, access key and creation time; a new key's secret once."""
+    """Principals > Tokens: every key's name, access key, permissions, expiry, creation; a new key's secret once."""
     created, already = taken_once("api-key")
     return _api_keys_page(created=created, already_shown=already)
 
 
-@bp.post("/settings/api-keys")
+@bp.post("/principals/tokens")
 @guards.admin_required
 def create_api_key():
-    """Create a key; its secret is shown on the page the redirect leads to, once."""
+    """Create a key (name, permissions, optional expiry); its secret is shown on the page the redirect leads to, once."""
+    scoped = request.form.get("access") == "scoped"  # absent or "all": every permission
     try:
-        key = api_keys().create_api_key(request.form.get("name", ""), actor=actor())
+        key = api_keys().create_api_key(request.form.get("name", ""),
+                                        scopes=request.form.getlist("scope") if scoped else None,
+                                        expires_at=request.form.get("expires", "")[:40] or None, actor=actor())
     except ApiKeyError as error:
         flash(str(error), "error")
         return _api_keys_page(status=400, name=request.form.get("name", "")[:300])
@@ -186,7 +198,7 @@ def create_api_key():
     return show_once("api-key", key, "admin.list_api_keys")
 
 
-@bp.get("/settings/api-keys/<access_key>/revoke")
+@bp.get("/principals/tokens/<access_key>/revoke")
 @guards.admin_required
 def confirm_revoke_api_key(access_key):
     """Ask before revoking: a revoked key stops working at once and cannot be restored."""
@@ -196,7 +208,7 @@ def confirm_revoke_api_key(access_key):
     return render_template("sdm_api_key_revoke.html", key=key)
 
 
-@bp.post("/settings/api-keys/<access_key>/revoke")
+@bp.post("/principals/tokens/<access_key>/revoke")
 @guards.admin_required
 def revoke_api_key(access_key):
     """Revoke (delete) a key; calls signed with it fail from now on."""
@@ -210,6 +222,6 @@ def revoke_api_key(access_key):
 
 def _api_keys_page(created: dict | None = None, status: int = 200, name: str = "", *, already_shown: bool = False):
     page = render_template("sdm_settings_api_keys.html", keys=api_keys().list_api_keys(), created=created, name=name,
-                           already_shown=already_shown)
+                           already_shown=already_shown, scopes=SCOPES)
     # The secret must not linger in caches or history.
     return page, status, {"Cache-Control": "no-store"}

@@ -26,6 +26,7 @@ from sim.serve import LOOPBACK
 from sim.strongdm.admins import LastAdministratorError
 from sim.strongdm.api_keys import ApiKeys
 from sim.strongdm.api_keys import actor_for
+from sim.strongdm.scopes import scope_for
 from sim.strongdm.sdk import auth as grpc_auth
 from sim.strongdm.sdk import convert as grpc_convert
 from sim.strongdm.sdk import filters as grpc_filters
@@ -61,6 +62,11 @@ class Api:
             key = self.api_keys.find_api_key(access_key)
             if key is None:  # revoked between the two reads
                 raise grpc_auth.AuthenticationError("invalid API access key")
+            if self.api_keys.is_expired(key):
+                raise grpc_auth.AuthenticationError(f"API key {access_key} expired at {key['expires_at']}")
+            needed = scope_for(method)
+            if key["scopes"] is not None and needed not in key["scopes"]:
+                raise PermissionError(f"access denied: API key {access_key} lacks the {needed} permission")
             if asks_for_snapshot(request):
                 raise BadRequestError("snapshot_at is not simulated: the simulator keeps no history")
             return handler(actor_for(key))

@@ -6,7 +6,7 @@ ADMIN = ("admin@strongdm.test", "correct horse battery")
 AUDITOR = ("auditor@strongdm.test", "auditor password 1")
 SCIM = "/provisioning/generic/v2"
 PROVISIONING = "/settings/user-management/provisioning"
-API_KEYS = "/settings/api-keys"
+API_KEYS = "/principals/tokens"
 FAST = {"PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"}  # tests only: scrypt costs ~0.15 s a hash
 
 

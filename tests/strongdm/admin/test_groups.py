@@ -3,6 +3,7 @@
 import pytest
 
 from sim.strongdm import create_app
+from sim.strongdm.api_keys import ApiKeys
 from tests.strongdm.admin.helpers import ADMIN
 from tests.strongdm.admin.helpers import AUDITOR
 from tests.strongdm.admin.helpers import FAST
@@ -83,3 +84,21 @@ def test_a_roles_org_keeps_todays_navigation_and_has_no_groups_page(store):
     login(client, *ADMIN)
     assert "Principals" not in client.get("/users").text
     assert client.get("/groups").status_code == 404
+
+
+def test_tokens_live_under_principals_with_permissions_and_expiry(admin, sdm):
+    assert admin.get("/settings/api-keys").location.endswith("/principals/tokens")  # the old place redirects
+    page = admin.get("/principals/tokens").text
+    assert "<h1>Tokens</h1>" in page and 'value="group:read"' in page and 'name="expires"' in page
+    response = post(admin, "/principals/tokens", {"name": "reader", "access": "scoped", "scope": ["group:read"],
+                                                  "expires": "2099-01-31"}, "/principals/tokens")
+    assert response.status_code == 303
+    shown = admin.get(response.location).text
+    assert "group:read" in shown and "2099-01-31T23:59:59Z" in shown
+    (key,) = ApiKeys(sdm.store, sdm.activities).list_api_keys()
+    assert (key["scopes"], key["expires_at"]) == (["group:read"], "2099-01-31T23:59:59Z")
+
+
+def test_a_scoped_token_without_permissions_is_refused(admin, sdm):
+    response = post(admin, "/principals/tokens", {"name": "none", "access": "scoped"}, "/principals/tokens")
+    assert response.status_code == 400 and "Choose at least one permission" in response.text

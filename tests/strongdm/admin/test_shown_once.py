@@ -3,8 +3,10 @@ redirect; reloading that page (F5) shows "already shown" and neither rekeys nor 
 
 import re
 
+from tests.strongdm.admin.helpers import ADMIN
 from tests.strongdm.admin.helpers import API_KEYS
 from tests.strongdm.admin.helpers import PROVISIONING
+from tests.strongdm.admin.helpers import login
 from tests.strongdm.admin.helpers import post
 
 TOKEN_FIELD = re.compile(r'id="scim-token" value="([^"]+)"')
@@ -43,8 +45,5 @@ def test_creating_an_api_key_redirects_and_a_reload_creates_no_other(admin, sdm)
 def test_one_admins_secret_is_not_shown_to_another_session(admin, app, sdm):
     response = post(admin, f"{PROVISIONING}/activate", {"provider": "generic"}, PROVISIONING)
     other = app.test_client()
-    from tests.strongdm.admin.helpers import ADMIN
-    from tests.strongdm.admin.helpers import login
-
     login(other, *ADMIN)
     assert TOKEN_FIELD.search(other.get(response.location).text) is None
