@@ -23,6 +23,11 @@ def print_version(ctx, _param, value):
         ctx.exit()
 
 
+def org_model_settings(org_model: str | None) -> dict:
+    """--org-model as a setting; absent, sim.config decides (SIM_STRONGDM_ORG_MODEL, else groups)."""
+    return {"STRONGDM_ORG_MODEL": org_model} if org_model else {}
+
+
 class Commands(click.Group):
     """The `sim` group: a state file SQLite cannot use ends any command with its one-line reason, no traceback."""
 
@@ -51,16 +56,20 @@ def cli():
               help="strongdm: only what StrongDM documents; rfc: the full RFC 7644 feature set.")
 @click.option("--grpc-port", default=8402, show_default=True,
               help="Port of the SDK API (gRPC; needs the [sdk] extra; 0 picks a free one).")
+@click.option("--org-model", type=click.Choice(["groups", "roles"]), default=None,
+              help="StrongDM org model: groups (orgs created since 2 October 2025; the default) or roles (legacy). "
+              "Kept in the state: another value later is refused.")
 @fault_option(target="the SCIM receiver")
 @fault_seed_option
 @rate_limits_option
-def strongdm(port, host, state_dir, token, profile, grpc_port, faults, fault_seed, rate_limits):
+def strongdm(port, host, state_dir, token, profile, grpc_port, org_model, faults, fault_seed, rate_limits):
     """Serve the mock StrongDM (SCIM receiver, Admin UI and, with the [sdk] extra, the SDK API) alone."""
     from sim.run import runner
 
     server, sdk, endpoints = runner.serve_strongdm(
         state_dir, host=host, port=port, token=token, profile=profile, grpc_port=grpc_port,
-        settings=fault_settings({"strongdm": faults}, seed=fault_seed, rate_limits=rate_limits))
+        settings=org_model_settings(org_model) | fault_settings({"strongdm": faults}, seed=fault_seed,
+                                                                rate_limits=rate_limits))
     admin, base = endpoints["admin"], endpoints["scim_base_url"]
     click.echo(f"StrongDM Admin UI  {server.url}/  (admin {admin['email']} / {admin['password']})")
     click.echo(f"SCIM base URL      {base}")
@@ -69,7 +78,8 @@ def strongdm(port, host, state_dir, token, profile, grpc_port, faults, fault_see
         click.echo(f"SDK API (gRPC)     {sdk.address}  key {sdk.access_key} (secret in endpoints.json)")
     else:
         click.echo("SDK API (gRPC)     off: pip install 'jumpcloud-strongdm-sim[sdk]' to serve it")
-    click.echo(f"Profile            {profile}    state in {state_dir}    Ctrl-C stops")
+    click.echo(f"Profile            {profile}    org model {server.app.extensions['strongdm'].org_model}    "
+               f"state in {state_dir}    Ctrl-C stops")
     for rule in faults:
         click.echo(f"Fault              {rule.text()}")
     try:
@@ -211,12 +221,15 @@ def jumpcloud(port, host, state_dir, seed, users, groups, faults, fault_seed, sc
               help="SQLite durability of both state files: NORMAL (default; a killed process loses nothing "
               "acknowledged) or FULL (an fsync per commit; survives an OS crash too). Default: SIM_SQLITE_SYNC, "
               "else NORMAL.")
+@click.option("--org-model", type=click.Choice(["groups", "roles"]), default=None,
+              help="StrongDM org model: groups (orgs created since 2 October 2025; the default) or roles (legacy). "
+              "Kept in the state: another value later is refused.")
 @fault_option(target="the StrongDM SCIM receiver")
 @fault_option("--jumpcloud-fault", "jumpcloud_faults", target="the JumpCloud API", example="503:0.2@GET /api/*")
 @fault_seed_option
 @rate_limits_option
 def up(seed, users, groups, jumpcloud_port, strongdm_port, grpc_port, state_dir, host, fresh, blank, detach, wait,
-       timeout, orphans, sqlite_sync, faults, jumpcloud_faults, fault_seed, rate_limits):
+       timeout, orphans, sqlite_sync, org_model, faults, jumpcloud_faults, fault_seed, rate_limits):
     """Run the whole loop: JumpCloud pushing users and groups to StrongDM over SCIM, on loopback."""
     import sys
 
@@ -245,8 +258,9 @@ def up(seed, users, groups, jumpcloud_port, strongdm_port, grpc_port, state_dir,
             loop = loop_up.start(seed=seed, users=users, groups=groups, jumpcloud_port=jumpcloud_port,
                                  strongdm_port=strongdm_port, grpc_port=grpc_port, state_dir=state_dir,
                                  fresh=fresh, blank=blank, host=host, orphans=orphans, synchronous=sqlite_sync,
-                                 settings=fault_settings({"strongdm": faults, "jumpcloud": jumpcloud_faults},
-                                                         seed=fault_seed, rate_limits=rate_limits))
+                                 settings=org_model_settings(org_model) | fault_settings(
+                                     {"strongdm": faults, "jumpcloud": jumpcloud_faults}, seed=fault_seed,
+                                     rate_limits=rate_limits))
         except (ActivationError, StoreError, LostStateError) as exc:  # a failed connection test, a damaged or lost
             reason = exc.message if isinstance(exc, ActivationError) else str(exc)  # state file: reason and choices
             daemon.mark(state_dir, daemon.FAILED, reason)

@@ -24,8 +24,8 @@ def test_a_new_member_of_a_bound_group_reaches_strongdm(provisioning_loop):
 
     emails = {user["email"] for user in loop.strongdm_users()}
     assert "ada.lovelace@example.com" in emails
-    roles = {role["name"]: role["members"] for role in loop.strongdm_roles()}
-    assert "ada.lovelace@example.com" in roles["All Staff"]
+    groups = {group["name"]: group["members"] for group in loop.strongdm_groups()}
+    assert "ada.lovelace@example.com" in groups["All Staff"]
 '''
 
 
@@ -36,11 +36,12 @@ def test_the_plugin_is_registered_through_the_pytest11_entry_point():
 
 def test_help_lists_the_size_options(pytester):
     help_text = pytester.runpytest("--help").stdout.str()  # in-process: --help starts no app
-    for option in ("--sim-seed", "--sim-users", "--sim-groups"):
+    for option in ("--sim-seed", "--sim-users", "--sim-groups", "--sim-org-model"):
         assert option in help_text
 
 
-def test_the_readme_example_passes(pytester):
+def test_the_readme_example_passes(pytester, monkeypatch):
+    monkeypatch.delenv("SIM_STRONGDM_ORG_MODEL")  # the example runs as a user's suite would: in the default model
     pytester.makepyfile(test_example=README_EXAMPLE)
     pytester.runpytest_subprocess("--strict-markers").assert_outcomes(passed=1)
 
@@ -170,3 +171,19 @@ def test_one_template_many_copies():
     assert users_a == users_b > 0
 ''')
     pytester.runpytest_subprocess("-p", "no:randomly").assert_outcomes(passed=3)
+def test_the_org_model_comes_from_the_marker(pytester):
+    pytester.makepyfile(test_models='''
+import pytest
+
+
+@pytest.mark.sim(users=6, groups=2, seed=3, org_model="groups")
+def test_groups(provisioning_loop):
+    assert provisioning_loop.strongdm.state.org_model == "groups"
+    assert provisioning_loop.strongdm_groups() and not provisioning_loop.strongdm_roles()
+
+
+@pytest.mark.sim(org_model="roles")
+def test_roles(strongdm_server):
+    assert strongdm_server.state.org_model == "roles"
+''')
+    pytester.runpytest_subprocess("--strict-markers").assert_outcomes(passed=2)

@@ -11,6 +11,7 @@ from werkzeug.security import check_password_hash
 from werkzeug.security import generate_password_hash
 
 from sim.store import Store
+from sim.store import StoreError
 from sim.store import read_meta
 
 PROVIDERS = ("generic", "okta", "azure")
@@ -28,6 +29,34 @@ CREATE TABLE IF NOT EXISTS passwords (
     hash TEXT NOT NULL
 );
 """
+
+
+# Orgs created on or after 2 October 2025 provision SCIM Groups as StrongDM Groups; older ones as roles
+# (StrongDM docs, "changelog/groups-migration").
+ORG_MODELS = ("groups", "roles")
+ORG_MODEL_META = "strongdm.org_model"
+
+
+class OrgModelError(StoreError):
+    """A state file made under one org model, opened under the other (a silent change would re-home every group)."""
+
+
+def settle_org_model(store: Store, wanted: str, *, has_roles: bool) -> str:
+    """The org model of this state: recorded on first use; a state from before the setting that holds roles is
+    a legacy (`roles`) org. Asking for the other model later is an OrgModelError saying what to do."""
+    if wanted not in ORG_MODELS:
+        raise OrgModelError(f"unknown StrongDM org model {wanted!r} (--org-model or SIM_STRONGDM_ORG_MODEL); "
+                            f"choose one of {', '.join(ORG_MODELS)}")
+    recorded = store.get_meta(ORG_MODEL_META)
+    if recorded is None:
+        recorded = "roles" if has_roles else wanted
+        store.set_meta(ORG_MODEL_META, recorded)
+    if recorded != wanted:
+        raise OrgModelError(
+            f"this StrongDM state ({store.path}) is a {recorded!r} org; it cannot be opened as a {wanted!r} one "
+            f"(StrongDM migrates orgs only through Support). Pass --org-model {recorded}, or start from an empty "
+            f"state (sim up --fresh, or another --state-dir).")
+    return recorded
 
 
 class OrgError(Exception):

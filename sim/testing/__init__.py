@@ -3,9 +3,9 @@
 Registered through the `pytest11` entry point, so `pip install jumpcloud-strongdm-sim` is enough:
 `strongdm_server` (a SCIM receiver with a token), `jumpcloud_server` (the JumpCloud API, seeded) and
 `provisioning_loop` (both, wired as `sim up` wires them, first sync done). Size and seed come from the
-`sim` marker, then `--sim-seed/--sim-users/--sim-groups`, then sim.config's defaults. Each fixture is
-function-scoped, with its SQLite state in a fresh temporary directory: a copy of a template built once per
-session for each distinct size, seed and settings (`sim.testing.snapshots`), served on fresh ports.
+`sim` marker, then `--sim-seed/--sim-users/--sim-groups/--sim-org-model`, then sim.config's defaults. Each
+fixture is function-scoped, with its SQLite state in a fresh temporary directory: a copy of a template built once
+per session for each distinct size, seed and settings (`sim.testing.snapshots`), served on fresh ports.
 """
 
 import json
@@ -30,12 +30,13 @@ TEST_SYNC = "NORMAL"  # durable against a killed process, without an fsync per c
 FIRST_SYNC_TIMEOUT = 120.0
 _CACHE = pytest.StashKey[dict]()  # per-session cache of generated directories, on config.stash
 _TEMPLATES = pytest.StashKey[dict]()  # per-session templates: (fixture, seed, size, settings) -> Template
-MARKER_HELP = ("sim(seed=None, users=None, groups=None, settings=None): seed and size of the simulator's fixtures "
-               "for this test, and settings (e.g. PUSH_* or STRONGDM_DELETE_MODE) passed to both apps")
+MARKER_HELP = ("sim(seed=None, users=None, groups=None, org_model=None, settings=None): seed and size of the "
+               "simulator's fixtures for this test, StrongDM's org model (groups or roles), and settings (e.g. PUSH_* "
+               "or STRONGDM_DELETE_MODE) passed to both apps")
 
 
 def pytest_addoption(parser):
-    """--sim-seed, --sim-users, --sim-groups."""
+    """--sim-seed, --sim-users, --sim-groups, --sim-org-model."""
     group = parser.getgroup("jumpcloud-strongdm-sim", "JumpCloud -> StrongDM simulator fixtures")
     group.addoption("--sim-seed", type=int, default=None,
                     help=f"Faker seed of the fixtures' JumpCloud directory (default {DEFAULTS['SEED']}).")
@@ -43,6 +44,8 @@ def pytest_addoption(parser):
                     help=f"Users in the fixtures' JumpCloud directory (default {DEFAULTS['USERS']}).")
     group.addoption("--sim-groups", type=int, default=None,
                     help=f"User groups in the fixtures' JumpCloud directory (default {DEFAULTS['GROUPS']}).")
+    group.addoption("--sim-org-model", choices=("groups", "roles"), default=None,
+                    help=f"StrongDM's org model in the fixtures (default {DEFAULTS['STRONGDM_ORG_MODEL']}).")
 
 
 def pytest_configure(config):
@@ -70,7 +73,7 @@ def sim_options(request) -> dict:
     """Seed, users, groups and settings for one test: the `sim` marker, then the command line, then defaults."""
     marker = request.node.get_closest_marker("sim")
     kwargs = dict(marker.kwargs) if marker else {}
-    unknown = set(kwargs) - {"seed", "users", "groups", "settings"}
+    unknown = set(kwargs) - {"seed", "users", "groups", "org_model", "settings"}
     if unknown:
         raise pytest.UsageError(f"unknown sim marker arguments: {', '.join(sorted(unknown))}")
     config = request.config
@@ -81,6 +84,9 @@ def sim_options(request) -> dict:
             value = config.getoption(f"--sim-{name}")
         out[name] = DEFAULTS[name.upper()] if value is None else int(value)
     out["settings"] = dict(kwargs.get("settings") or {})
+    org_model = kwargs.get("org_model") or config.getoption("--sim-org-model")
+    if org_model:  # else sim.config decides, as for `sim up`
+        out["settings"]["STRONGDM_ORG_MODEL"] = org_model
     return out
 
 
@@ -150,6 +156,12 @@ class StrongDMServer(_Faults):
         accounts = self.state.accounts
         return [{**role, "members": sorted(user["email"] for user, *_ in accounts.members(role["id"]))}
                 for role in accounts.all_roles()]
+
+    def groups(self) -> list[dict]:
+        """StrongDM Groups (the groups org model) in creation order, each with `members`: the sorted emails."""
+        sets = self.state.accounts.group_set
+        return [{**group, "members": sorted(user["email"] for user, *_ in sets.members(group["id"]))}
+                for group in sets.every()]
 
     def activities(self, verb: str | None = None) -> list[dict]:
         """The audit log, oldest first (only `verb` if given)."""
@@ -233,6 +245,10 @@ class ProvisioningLoop:
     def strongdm_roles(self) -> list[dict]:
         """StrongDM's roles, each with `members` (sorted emails)."""
         return self.strongdm.roles()
+
+    def strongdm_groups(self) -> list[dict]:
+        """StrongDM's Groups (the groups org model, the default), each with `members` (sorted emails)."""
+        return self.strongdm.groups()
 
     def set_faults(self, rules, *, side: str = "strongdm", seed: int | None = None) -> list[dict]:
         """Inject faults on one side: "strongdm" (the SCIM receiver, default) or "jumpcloud" (its API)."""
