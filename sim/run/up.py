@@ -9,6 +9,7 @@ A restart without `--fresh` keeps both states and their credentials, which live 
 """
 
 import secrets
+import time
 from dataclasses import dataclass
 from dataclasses import field
 
@@ -24,6 +25,7 @@ from sim.run.state.credentials import remember
 from sim.run.state.credentials import remembered
 from sim.run.state.lock import StateDirBusy
 from sim.run.state.lock import StateLock
+from sim.run.state.snapshot import Snapshot
 from sim.serve import ServerThread
 from sim.store import open_store
 
@@ -41,11 +43,35 @@ class Loop:
     notes: list[str] = field(default_factory=list)
     sdk: object | None = None  # the StrongDM SDK's gRPC API, when the `sdk` extra is installed
     lock: StateLock | None = None  # held on the state dir while the pair runs (`sim reset` refuses meanwhile)
+    snapshot: Snapshot | None = None  # both states right after seeding (blank) or the first sync, for `reset()`
 
     @property
     def pusher(self):
         """The JumpCloud app's Identity Management pusher."""
         return self.jumpcloud.app.extensions["jumpcloud"].pusher
+
+    def take_snapshot(self) -> None:
+        """Keep copies of both states as they are now: what `reset()` goes back to."""
+        self.snapshot = self.snapshot or Snapshot({"jumpcloud": self.jumpcloud.app.extensions["jumpcloud"].store,
+                                                   "strongdm": self.strongdm.app.extensions["strongdm"].store},
+                                                  self.state_dir)
+        self.snapshot.take()
+
+    def reset(self) -> dict:
+        """Both apps back to the snapshot (same credentials, no restart); consoles' sessions end with it.
+
+        Raises NotResettable before the snapshot exists (a wired pair takes it when its first sync is done).
+        """
+        from sim.control import NotResettable
+
+        if self.snapshot is None or not self.snapshot.taken:
+            raise NotResettable("the sandbox has no snapshot yet: it is taken when the first sync is done")
+        began = time.monotonic()
+        self.pusher.stop()  # no push may land between the two restores
+        self.snapshot.restore()
+        if self.pusher.idm.active():
+            self.pusher.start()
+        return {"reset": True, "seconds": round(time.monotonic() - began, 3)}
 
     def stop(self) -> None:
         """Stop pushing, then both servers, then close the stores."""
@@ -56,6 +82,8 @@ class Loop:
         self.strongdm.stop()
         self.jumpcloud.app.extensions["jumpcloud"].store.close()
         self.strongdm.app.extensions["strongdm"].store.close()
+        if self.snapshot is not None:
+            self.snapshot.discard()
         if self.lock is not None:
             self.lock.release()
 
@@ -241,9 +269,19 @@ def _start(*, seed, users, groups, jumpcloud_port, strongdm_port, state_dir, fre
             remember(sdm.store, sdk={k: v for k, v in loop.sdk.endpoints().items() if k != "grpc"})
     if state_dir is not None:
         runner.write_endpoints(state_dir, loop.endpoints)
+    for app in (jc_app, sdm_server.app):
+        app.extensions["sim_control"].reset = loop.reset
+    if blank:
+        loop.take_snapshot()  # nothing pushes in a blank pair: this is the state right after seeding
     return loop
 
 
 def first_sync(loop: Loop, progress=None, *, timeout: float = FIRST_SYNC_WAIT, poll: float = 0.1) -> dict:
-    """Wait for the queue to drain, calling `progress(done, total)`; returns the pusher's status."""
-    return loop.pusher.drain(progress, timeout=timeout, poll=poll)
+    """Wait for the queue to drain, calling `progress(done, total)`; returns the pusher's status.
+
+    Once idle, both states are snapshotted: what `loop.reset()` (and `/_sim/reset`) goes back to.
+    """
+    status = loop.pusher.drain(progress, timeout=timeout, poll=poll)
+    if status["idle"] and (loop.snapshot is None or not loop.snapshot.taken):
+        loop.take_snapshot()
+    return status
