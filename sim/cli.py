@@ -2,6 +2,7 @@
 
 import click
 
+from sim.classroom.command import classroom
 from sim.config import DEFAULTS
 from sim.faults.options import fault_option
 from sim.faults.options import fault_seed_option
@@ -279,6 +280,9 @@ def serve(loop, state_dir, blank):
         loop.stop()
 
 
+cli.add_command(classroom)
+
+
 @cli.command("wait")
 @STATE_DIR_OPTION
 @click.option("--timeout", default=WAIT_TIMEOUT, show_default=True, type=click.FloatRange(min=0),
@@ -311,7 +315,7 @@ def down(state_dir, timeout):
               help="Where to write the JSON report.")
 @click.option("--server", type=click.Choice(["werkzeug", "waitress"]), default="werkzeug", show_default=True,
               help="WSGI server to measure (waitress must be installed).")
-@click.option("--only", multiple=True, type=click.Choice(["receiver", "durability", "memory", "loop", "faults"]),
+@click.option("--only", multiple=True, type=click.Choice(["receiver", "durability", "memory", "loop", "faults", "classroom"]),
               help="Run only these parts (repeatable); all by default.")
 def bench(quick, out, server, only):
     """Measure the simulator on loopback beside a trivial-route floor; print a table, write JSON."""

@@ -16,6 +16,7 @@ from flask import url_for
 from sim.control import NotResettable
 from sim.control import run_reset
 from sim.web.console import console
+from sim.web.error_pages import error_page
 from sim.web.guards import admin_required
 from sim.web.sessions import USER_KEY
 from sim.web.sessions import login_user
@@ -37,11 +38,14 @@ def reset_url() -> str:
 @admin_required
 def reset_sandbox():
     """GET: what a reset does, and the button. POST: reset, then back to the home page, still signed in."""
+    control = current_app.extensions.get("sim_control")
+    if control is None:  # an app without `/_sim` (the trainer's page): nothing here to reset
+        return error_page(404, "There is no page at this address.")
     if request.method == "GET":
         return render_template("console_reset.html", title="Reset sandbox")
     uid = session.get(USER_KEY)
     try:
-        summary = run_reset(current_app.extensions["sim_control"])
+        summary = run_reset(control)
     except NotResettable as exc:
         flash(str(exc), "error")
         return redirect(reset_url())
