@@ -86,8 +86,8 @@ def start_classroom(*, seats: int, state_dir: str, seed: int | None = None, user
     if port:
         if port + 2 * seats > 65535:
             raise StartError(f"--port {port} leaves no room for {seats} seats (they take the next {2 * seats} ports)")
-        check_ports(host, [(port, "--port")] + [(p, f"--port (seat {n // 2 + 1})")
-                                                 for n, p in enumerate(p for pair in ports for p in pair)])
+        check_ports(host, [(port, "--port")] + [(p, f"--port (seat {n} takes ports {jc} and {sdm})")
+                                                 for n, (jc, sdm) in enumerate(ports, 1) for p in (jc, sdm)])
     if make_directory is None:
         from sim.fake.directory import make_directory as generate
 

@@ -156,3 +156,26 @@ def test_a_restart_with_new_sizes_says_they_apply_to_a_fresh_state_only(start):
     start(blank=True).stop()
     notes = start(blank=True, users=30).notes
     assert notes and "--seed/--users/--groups" in notes[0]
+
+
+def test_sim_strongdm_keeps_its_admin_login_when_endpoints_json_is_gone(tmp_path):
+    from sim.run import runner
+
+    def serve():
+        server, sdk, entry = runner.serve_strongdm(str(tmp_path), host="127.0.0.1", port=0, token=None,
+                                                   profile="strongdm", grpc_port=0)
+        if sdk:
+            sdk.stop()
+        server.stop()
+        server.app.extensions["strongdm"].store.close()
+        return entry
+
+    first = serve()
+    (tmp_path / "endpoints.json").unlink()
+    assert serve()["admin"] == first["admin"]
+
+
+def test_a_busy_port_of_sim_jumpcloud_names_its_flag(tmp_path, busy_port):
+    result = CliRunner().invoke(cli, ["jumpcloud", "--port", str(busy_port), "--state-dir", str(tmp_path)])
+    assert result.exit_code == 1 and f"port {busy_port}" in result.output and "--port" in result.output
+    assert state_files(tmp_path) == []
