@@ -32,8 +32,11 @@ def check_ports(host: str, ports: list[tuple[int | None, str]]) -> None:
         seen[port] = flag
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
         probe = socket.socket(family, socket.SOCK_STREAM)
+        # SO_REUSEADDR as werkzeug's server sets it: connections of a server just stopped (TIME_WAIT) do not
+        # count, a live listener does.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
-            probe.bind((host, port))  # no SO_REUSEADDR: werkzeug's server sets it, so TIME_WAIT does not matter
+            probe.bind((host, port))
         except OSError as exc:
             why = "is in use" if exc.errno == errno.EADDRINUSE else f"cannot be bound ({exc.strerror})"
             raise StartError(f"port {port} on {host} {why}: pass another with {flag} (0 picks a free one)") from None
