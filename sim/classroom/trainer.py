@@ -15,6 +15,7 @@ from flask import render_template
 from flask import request
 from flask import url_for
 
+from sim.control import NotResettable
 from sim.store import Store
 from sim.web import console_blueprint
 from sim.web import init_console
@@ -111,7 +112,11 @@ def reset_seat(number):
     seat = classroom().seat(number)
     if seat is None:
         return error_page(404, f"There is no seat {number}.")
-    took = seat.reset()["seconds"]
+    try:
+        took = seat.reset()["seconds"]
+    except NotResettable as exc:  # a wired seat whose first sync has not finished: nothing to go back to yet
+        flash(f"Seat {number}: {exc}", "error")
+        return redirect(url_for("trainer.home"))
     flash(f"Seat {number} is back to its starting state ({took:.2f} s).", "ok")
     return redirect(url_for("trainer.home"))
 
@@ -119,7 +124,15 @@ def reset_seat(number):
 @bp.post("/reset-all")
 @login_required
 def reset_all():
+    refused = []
     for seat in classroom().seats:
-        seat.reset()
-    flash(f"All {len(classroom().seats)} seats are back to their starting state.", "ok")
+        try:
+            seat.reset()
+        except NotResettable:
+            refused.append(str(seat.number))
+    if refused:
+        flash(f"Seats {', '.join(refused)} have no snapshot yet (first sync not finished); the others are reset.",
+              "error")
+    else:
+        flash(f"All {len(classroom().seats)} seats are back to their starting state.", "ok")
     return redirect(url_for("trainer.home"))

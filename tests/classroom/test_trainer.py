@@ -46,3 +46,13 @@ def test_resets_need_the_csrf_token_and_an_existing_seat(trainer, room):
     assert http.post(f"{trainer.url}/seats/9/reset", data={"csrf_token": csrf_of(page)}, timeout=10).status_code == 404
     one = http.get(f"{trainer.url}/seats.json", timeout=10).json()["seats"][0]
     assert ticks(one)["scim_activated"] is not None
+
+
+def test_a_seat_without_a_snapshot_yet_is_refused_with_a_message_not_an_error(trainer, room):
+    room.seats[0].loop.snapshot.taken = False  # as a wired seat whose first sync has not finished
+    http = signed_in(trainer.url)
+    page = http.get(f"{trainer.url}/", timeout=10).text
+    one = http.post(f"{trainer.url}/seats/1/reset", data={"csrf_token": csrf_of(page)}, timeout=10)
+    assert one.status_code == 200 and "Seat 1: the sandbox has no snapshot yet" in one.text
+    every = http.post(f"{trainer.url}/reset-all", data={"csrf_token": csrf_of(page)}, timeout=10)
+    assert every.status_code == 200 and "Seats 1 have no snapshot yet" in every.text
