@@ -7,9 +7,10 @@ from click.testing import CliRunner
 from sim.cli import cli
 from sim.run import up
 from sim.run.preflight import StartError
-from tests.run.test_traps import state_files
-from tests.run.test_up import CACHED_DIRECTORY
-from tests.run.test_up import SMALL
+from tests.run.helpers import CACHED_DIRECTORY
+from tests.run.helpers import SMALL
+from tests.run.helpers import signs_in
+from tests.run.helpers import state_files
 
 FIXED = {"admin_password": "Class-Room-2026", "api_key": "0123456789abcdef0123456789abcdef01234567",
          "scim_token": "class-token-0001-for-the-handout"}
@@ -18,14 +19,6 @@ FIXED = {"admin_password": "Class-Room-2026", "api_key": "0123456789abcdef012345
 def start(tmp_path, **options):
     return up.start(state_dir=str(tmp_path), make_directory=CACHED_DIRECTORY, synchronous="NORMAL",
                     **{**SMALL, **options})
-
-
-def signs_in(url, credentials) -> bool:
-    http = requests.Session()
-    page = http.get(f"{url}/login", timeout=10).text
-    csrf = page.split('name="csrf_token" value="')[1].split('"')[0]
-    answer = http.post(f"{url}/login", data={**credentials, "csrf_token": csrf}, timeout=10, allow_redirects=False)
-    return answer.status_code == 302 and "/login" not in answer.headers.get("Location", "")
 
 
 def test_fixed_credentials_are_the_ones_that_work_and_survive_a_restart(tmp_path):

@@ -1,29 +1,12 @@
 """`GET /_sim/health`, `POST /_sim/reset` and the consoles' Reset sandbox: back to the start, no restart."""
 
-import pytest
 import requests
 
 from sim import __version__
 from sim.run import up
-from tests.run.test_fixed_credentials import signs_in
-from tests.run.test_traps import login_jumpcloud
-from tests.run.test_up import CACHED_DIRECTORY
-from tests.run.test_up import SMALL
-
-
-@pytest.fixture
-def start(tmp_path):
-    loops = []
-
-    def start(**options):
-        loop = up.start(state_dir=str(tmp_path), make_directory=CACHED_DIRECTORY, synchronous="NORMAL",
-                        **{**SMALL, **options})
-        loops.append(loop)
-        return loop
-
-    yield start
-    for loop in loops:
-        loop.stop()
+from tests.run.helpers import csrf_of
+from tests.run.helpers import login_jumpcloud
+from tests.run.helpers import signs_in
 
 
 def jc_api(loop, method, path, **options):
@@ -94,8 +77,7 @@ def test_the_reset_sandbox_button_resets_and_keeps_the_admin_signed_in(start):
     assert "Reset sandbox" in home
     jc_api(loop, "POST", "/api/systemusers", json={"username": "newbie", "email": "newbie@example.com"})
     page = http.get(f"{loop.jumpcloud.url}/_console/reset-sandbox", timeout=10).text
-    csrf = page.split('name="csrf_token" value="')[1].split('"')[0]
-    done = http.post(f"{loop.jumpcloud.url}/_console/reset-sandbox", data={"csrf_token": csrf}, timeout=10)
+    done = http.post(f"{loop.jumpcloud.url}/_console/reset-sandbox", data={"csrf_token": csrf_of(page)}, timeout=10)
     assert done.status_code == 200 and "back to its starting state" in done.text
     assert jc.directory.user_count() == users
     assert http.get(f"{loop.jumpcloud.url}/users", timeout=10, allow_redirects=False).status_code == 200

@@ -11,24 +11,10 @@ from click.testing import CliRunner
 from sim.cli import cli
 from sim.run import up
 from sim.run.preflight import StartError
-from tests.run.test_up import CACHED_DIRECTORY
-from tests.run.test_up import SMALL
-
-
-@pytest.fixture
-def start(tmp_path):
-    loops = []
-
-    def start(**options):
-        options = {**SMALL, **options}
-        loop = up.start(state_dir=str(tmp_path), make_directory=CACHED_DIRECTORY, synchronous="NORMAL", **options)
-        loops.append(loop)
-        return loop
-
-    yield start
-    for loop in loops:
-        if loop.jumpcloud.app.extensions["jumpcloud"].store._closed is False:
-            loop.stop()
+from tests.run.helpers import CACHED_DIRECTORY
+from tests.run.helpers import SMALL
+from tests.run.helpers import login_jumpcloud
+from tests.run.helpers import state_files
 
 
 @pytest.fixture
@@ -38,10 +24,6 @@ def busy_port():
     listener.listen()
     yield listener.getsockname()[1]
     listener.close()
-
-
-def state_files(path) -> list[str]:
-    return sorted(name for name in os.listdir(path) if name.endswith(".sqlite3") or name.startswith("endpoints"))
 
 
 def test_a_busy_port_stops_sim_up_before_any_state_and_names_the_flag(tmp_path, busy_port):
@@ -77,14 +59,6 @@ def test_deleting_endpoints_json_and_restarting_keeps_every_credential_valid(sta
     assert sdm.org.check_token(before["strongdm"]["scim_token"])
     assert sdm.activities.count("SCIM token rekeyed") == 0
     assert (tmp_path / "endpoints.env").exists()
-
-
-def login_jumpcloud(http, loop):
-    admin = loop.endpoints["jumpcloud"]["admin"]
-    page = http.get(f"{loop.jumpcloud.url}/login", timeout=10).text
-    token = page.split('name="csrf_token" value="')[1].split('"')[0]
-    http.post(f"{loop.jumpcloud.url}/login", data={"email": admin["email"], "password": admin["password"],
-                                                  "csrf_token": token}, timeout=10)
 
 
 def test_two_sandboxes_in_one_browser_do_not_log_each_other_out(tmp_path):
