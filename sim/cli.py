@@ -364,7 +364,9 @@ def bench(quick, out, server, only):
 @click.option("--clean", is_flag=True, help="Remove an earlier export's files from --out first.")
 @click.option("--scenario", default=None, metavar="NAME|FILE",
               help="Play a lifecycle scenario after the first sync: joiners-movers-leavers, or a JSON/YAML file.")
-def export_command(seed, users, groups, out, edge, username_style, formats, clean, scenario):
+@click.option("--org-model", type=click.Choice(["groups", "roles"]), default=None,
+              help="StrongDM org model: groups (the default, as `sim up`) or roles (legacy orgs).")
+def export_command(seed, users, groups, out, edge, username_style, formats, clean, scenario, org_model):
     """Run the whole loop in-process with a fixed clock and ids; write both sides and the SCIM traffic as files."""
     import sys
 
@@ -380,7 +382,8 @@ def export_command(seed, users, groups, out, edge, username_style, formats, clea
         try:
             result = export_mod.export(out, seed=seed, users=users, groups=groups, progress=progress, edge=edge,
                                        username_style=username_style, formats=("json", *formats), clean=clean,
-                                       scenario=scenario, say=lambda line: click.echo(line, err=True))
+                                       scenario=scenario, say=lambda line: click.echo(line, err=True),
+                                       org_model=org_model)
         except (FolderNotEmpty, ScenarioError) as exc:
             raise click.ClickException(str(exc)) from None
     for what, n in result["counts"].items():
