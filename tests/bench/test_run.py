@@ -63,7 +63,8 @@ def test_quick_memory_figures_come_from_each_app_process(quick_run):
 
 def test_every_target_is_printed_with_pass_or_miss(quick_run):
     output, report = quick_run
-    assert len(report["targets"]) == 11
+    assert len(report["targets"]) == 13  # 11 of #8 and #19, 2 of the classroom (#16)
+    assert sum(t["target"].startswith("sim classroom") for t in report["targets"]) == 2
     for target in report["targets"]:
         verdict = "PASS" if target["pass"] else "MISS"
         assert f"{verdict}  {target['target']}" in output

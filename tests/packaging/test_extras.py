@@ -37,7 +37,7 @@ def test_runtime_dependencies_are_ranges_and_the_constraints_satisfy_every_requi
 def test_make_installs_with_the_constraints_run_without_the_test_toolchain_and_test_with_it():
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     assert "-c $(CONSTRAINTS)" in makefile and "CONSTRAINTS := constraints.txt" in makefile
-    assert "$(PIP) -e '.[sdk]'" in makefile and "$(PIP) -e '.[test,sdk,pytest]'" in makefile
+    assert "$(PIP) -e '.[sdk,yaml]'" in makefile and "$(PIP) -e '.[test,sdk,pytest,yaml]'" in makefile
     assert "run: $(RUN_STAMP)" in makefile and "test: $(STAMP)" in makefile
     assert "python -m build" in makefile
     assert "make test" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")

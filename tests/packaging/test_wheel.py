@@ -18,7 +18,8 @@ def readme_pytest_example() -> str:
 
 
 def run(venv, *argv, cwd, timeout=180) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "VIRTUAL_ENV"}}
+    # Not the suite's org-model pin (tests/conftest.py): the wheel runs as a user's project would, in the default.
+    env = {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "VIRTUAL_ENV", "SIM_STRONGDM_ORG_MODEL"}}
     env["PATH"] = f"{venv / 'bin'}{os.pathsep}{env['PATH']}"
     return subprocess.run(list(argv), cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
 

@@ -29,6 +29,13 @@ def oauth_error(error: str, description: str, status: int = 400):
 def token():
     """Exchange a service account's client id and secret for a one-hour Bearer token."""
     form = request.form
+    basic = request.authorization
+    if basic is not None and basic.type == "basic":
+        client_id, secret = basic.username or "", basic.password or ""
+    else:
+        client_id, secret = form.get("client_id") or "", form.get("client_secret") or ""
+    if not client_id or not secret:  # no client authentication at all: refused before the request is read
+        return oauth_error("invalid_client", "client authentication failed", 401)
     grant = form.get("grant_type")
     if not grant:
         return oauth_error("invalid_request", "grant_type is required")
@@ -37,13 +44,6 @@ def token():
     requested = set((form.get("scope") or "api").split())
     if not requested <= SCOPES:
         return oauth_error("invalid_scope", "the only scope is api")
-    basic = request.authorization
-    if basic is not None and basic.type == "basic":
-        client_id, secret = basic.username or "", basic.password or ""
-    else:
-        client_id, secret = form.get("client_id") or "", form.get("client_secret") or ""
-    if not client_id or not secret:
-        return oauth_error("invalid_client", "client authentication failed", 401)
     issued = current_app.extensions["jumpcloud"].service_accounts.issue_token(client_id, secret)
     if issued is None:
         return oauth_error("invalid_client", "client authentication failed", 401)
