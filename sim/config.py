@@ -17,6 +17,10 @@ DEFAULTS = {
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
     # JumpCloud without an x-api-key: "401" (default), or "redirect" for the 302 -> /login one third party measured.
     "JUMPCLOUD_MISSING_KEY": "401",
+    # The request inspector (sim.inspect): how many recent SCIM exchanges each app keeps, and the characters kept
+    # of each body; at most about 2 x size x max body characters per app.
+    "INSPECTOR_SIZE": 500,
+    "INSPECTOR_MAX_BODY": 8192,
 }
 
 

@@ -21,10 +21,10 @@ import requests
 from sim.export.folder import prepare
 from sim.export.formats import FORMATS
 from sim.export.formats import format_texts
-from sim.export.formats import ndjson_text
 from sim.export.readme import FILES
 from sim.export.readme import FORMAT_FILES
 from sim.export.readme import readme
+from sim.inspect.exchange import jsonl_text
 from sim.scim.schemas import list_response
 from sim.serve import ServerThread
 from sim.store import FixedClock
@@ -276,7 +276,7 @@ def export(out: str, *, seed: int = 42, users: int = 50, groups: int = 8, progre
             status = wait_for_sync(loop, progress)
             docs = {**read_jumpcloud(loop), **read_strongdm(loop)}
             texts = {rel: canonical_text(json_text(doc), loop) for rel, doc in docs.items()}
-            texts["exchanges.jsonl"] = canonical_text(ndjson_text(loop.recorder.exchanges), loop)
+            texts["exchanges.jsonl"] = canonical_text(jsonl_text(loop.recorder.exchanges), loop)
             domain = admin_domain(seed)
             texts.update({rel: canonical_text(text, loop) for rel, text in format_texts(formats, docs, domain).items()})
         finally:
