@@ -12,6 +12,7 @@ import time
 import urllib.parse
 from collections import deque
 from dataclasses import dataclass
+from dataclasses import field
 
 from sim.inspect.exchange import exchange
 
@@ -19,9 +20,15 @@ from sim.inspect.exchange import exchange
 # reader still sees that a credential was sent, and the scheme, which tells Basic from Bearer.
 SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key"})
 REDACTED = "[redacted]"
-MAX_HEADERS = 40
-MAX_HEADER_VALUE = 500
+MAX_HEADERS = 30
+MAX_HEADER_NAME = 100
+MAX_HEADER_VALUE = 200
 MAX_TERM = 200  # a filter value longer than any userName worth matching
+MAX_RESOURCES = 40  # of a ListResponse, looked at for filter terms
+MAX_TERMS = 32  # identifying values kept per exchange, each cut to MAX_TERM
+MAX_MEMBERS = 1000  # member ids kept per Group exchange: the pusher sends at most 1000 per PATCH
+MAX_ID = 64  # longer "ids" are no SCIM id a filter would follow (StrongDM's are 18 characters)
+MEMBER_BUDGET = 20_000  # characters of member ids kept per exchange: a 1000-member PATCH of StrongDM ids fits
 TERM_KEYS = ("id", "userName", "displayName", "externalId")
 
 
@@ -38,7 +45,7 @@ def redact_header(name: str, value: str) -> str:
 def redact_headers(headers: dict) -> dict:
     """The first MAX_HEADERS headers, secrets redacted."""
     items = itertools.islice(((str(k), str(v)) for k, v in (headers or {}).items()), MAX_HEADERS)
-    return {name: redact_header(name, value) for name, value in items}
+    return {name[:MAX_HEADER_NAME]: redact_header(name, value) for name, value in items}
 
 
 def _capped(value, limit: int) -> tuple[str | None, int | None]:
@@ -51,19 +58,20 @@ def _capped(value, limit: int) -> tuple[str | None, int | None]:
     raw = value if isinstance(value, str) else text
     if len(raw) <= limit:
         return json.dumps(raw, ensure_ascii=False), None
-    return json.dumps(raw[:limit] + " …", ensure_ascii=False), len(raw)
+    # An ASCII marker: one "…" would store the whole kept text at two bytes a character.
+    return json.dumps(raw[:limit] + " ...", ensure_ascii=False), len(raw)
 
 
 def _strings(doc, keys=TERM_KEYS) -> set[str]:
     """Identifying values of a SCIM resource (or of a ListResponse's resources), lower-cased."""
     docs = doc.get("Resources") if isinstance(doc, dict) and isinstance(doc.get("Resources"), list) else [doc]
     out = set()
-    for item in docs[:MAX_HEADERS]:
+    for item in docs[:MAX_RESOURCES]:
         if not isinstance(item, dict):
             continue
         out.update(item[k].lower() for k in keys if isinstance(item.get(k), str))
         emails = item.get("emails") if isinstance(item.get("emails"), list) else []
-        for email in emails[:MAX_HEADERS]:
+        for email in emails[:MAX_TERMS]:
             if isinstance(email, dict) and isinstance(email.get("value"), str):
                 out.add(email["value"].lower())
     return out
@@ -85,7 +93,12 @@ def _member_ids(body) -> set[str]:
         path = op.get("path")
         if isinstance(path, str) and '"' in path:  # members[value eq "a-1"]
             values.append(path.split('"')[1])
-    return {v.lower() for v in values if isinstance(v, str)}
+    out, budget = set(), MEMBER_BUDGET
+    for value in values[:MAX_MEMBERS]:
+        if isinstance(value, str) and len(value) <= MAX_ID and budget >= len(value):
+            out.add(value.lower())
+            budget -= len(value)
+    return out
 
 
 def _subject(path: str) -> tuple[str | None, str | None, str]:
@@ -99,11 +112,22 @@ def _subject(path: str) -> tuple[str | None, str | None, str]:
 
 
 @dataclass
+class Index:
+    """What the filters look at in one exchange, worked out on the first filtered read (recording stays cheap)."""
+
+    kind: str | None  # "Users", "Groups" or None
+    # One string each, values joined by newlines: a set of a thousand small strings costs five times their text.
+    terms: str  # lower-cased identifying values
+    members: str  # user ids a Group exchange names
+    ids: frozenset  # ids of the resources the exchange is about (its path's, its answer's)
+
+
+@dataclass
 class Entry:
     """One exchange as the ring keeps it: JSON texts, not live objects, so nothing the caller mutates shows."""
 
     id: int
-    time: str
+    at: float  # seconds since the epoch
     method: str
     path: str
     headers: dict
@@ -111,10 +135,19 @@ class Entry:
     status: int | None
     response_body: str | None
     truncated: dict
-    kind: str | None  # "Users", "Groups" or None
-    terms: frozenset  # lower-cased identifying values, for the filters
-    members: frozenset  # user ids a Group exchange names
-    ids: frozenset  # ids of the resources the exchange is about (its path's, its answer's)
+    members: str | None = None  # a cut Group body's member ids, taken before the cut
+    cached: Index | None = field(default=None, repr=False)
+
+    @property
+    def time(self) -> str:
+        """When it was recorded, ISO 8601 UTC to the millisecond."""
+        return _iso(self.at)
+
+    def index(self) -> Index:
+        """The filter index, from the kept bodies (a body cut to `max_body` names nothing but its members)."""
+        if self.cached is None:  # two readers may both build it: the same value, so no lock
+            self.cached = _index(self.path, _load(self.body), _load(self.response_body), self.members)
+        return self.cached
 
     def to_dict(self) -> dict:
         """The exchanges.jsonl shape, with `id`, `time` and (when a body was cut) `truncated` added."""
@@ -123,6 +156,21 @@ class Entry:
         if self.truncated:
             doc["truncated"] = dict(self.truncated)
         return doc
+
+
+def _index(path: str, body, answer, members: str | None) -> Index:
+    kind, path_id, query = _subject(path)
+    if kind is None:
+        return Index(None, "", "", frozenset())
+    terms = _strings(body) | _strings(answer)
+    ids = {path_id.lower()} if path_id and len(path_id) <= MAX_ID else set()
+    ids |= {r["id"].lower() for r in _resources(answer) if isinstance(r.get("id"), str) and len(r["id"]) <= MAX_ID}
+    terms |= ids
+    if query:
+        terms.add(query.lower())
+    if members is None:
+        members = "\n".join(sorted(_member_ids(body))) if kind == "Groups" else ""
+    return Index(kind, "\n".join(_bounded(terms)), members, frozenset(_bounded(ids)))
 
 
 def _load(text: str | None):
@@ -155,25 +203,15 @@ class ExchangeRing:
         body, body_cut = _capped(doc.get("body"), self.max_body)
         answer, answer_cut = _capped(doc.get("response_body"), self.max_body)
         path = str(doc.get("path") or "")[:2048]
-        kind, path_id, query = _subject(path)
-        terms, members, ids = set(), set(), set()
-        if kind is not None:
-            terms = _strings(doc.get("body")) | _strings(doc.get("response_body"))
-            ids = {path_id.lower()} if path_id else set()
-            ids |= {r["id"].lower() for r in _resources(doc.get("response_body")) if isinstance(r.get("id"), str)}
-            terms |= ids
-            if query:
-                terms.add(query.lower())
-            if kind == "Groups":
-                members = _member_ids(doc.get("body"))
+        # A big membership PATCH is cut before the filters could read it: its member ids are taken now.
+        members = "\n".join(sorted(_member_ids(doc.get("body")))) if body_cut and "/Groups" in path else None
         status = doc.get("status")
+        truncated = {k: v for k, v in (("body", body_cut), ("response_body", answer_cut)) if v is not None}
         with self._lock:
             self._recorded += 1
-            self._entries.append(Entry(
-                self._recorded, _iso(self.clock()), str(doc.get("method") or "")[:16], path,
-                redact_headers(doc.get("headers") or {}), body, status if isinstance(status, int) else None, answer,
-                {k: v for k, v in (("body", body_cut), ("response_body", answer_cut)) if v is not None},
-                kind, frozenset(terms), frozenset(members), frozenset(ids)))
+            self._entries.append(Entry(self._recorded, self.clock(), str(doc.get("method") or "")[:16], path,
+                                       redact_headers(doc.get("headers") or {}), body,
+                                       status if isinstance(status, int) else None, answer, truncated, members))
 
     @property
     def recorded(self) -> int:
@@ -192,11 +230,11 @@ class ExchangeRing:
             entries = list(self._entries)
         if user:
             ids = _ids_of(entries, "Users", user)
-            entries = [e for e in entries if (e.kind == "Users" and e.ids & ids) or (e.kind == "Groups" and e.members & ids)
-                       or _names(e, "Users", user)]
+            entries = [e for e in entries if _names(e, "Users", user) or _about(e, "Users", ids)
+                       or (_is(e, "Groups") and e.index().members and not ids.isdisjoint(e.index().members.split("\n")))]
         if group:
             ids = _ids_of(entries, "Groups", group)
-            entries = [e for e in entries if _names(e, "Groups", group) or (e.kind == "Groups" and e.ids & ids)]
+            entries = [e for e in entries if _names(e, "Groups", group) or _about(e, "Groups", ids)]
         return entries
 
     def page(self, *, user: str | None = None, group: str | None = None, offset: int = 0,
@@ -212,18 +250,32 @@ class ExchangeRing:
             self._entries.clear()
 
 
+def _bounded(values: set[str]) -> list[str]:
+    """At most MAX_TERMS values of at most MAX_TERM characters: what a hostile body names cannot grow the ring."""
+    return sorted({v[:MAX_TERM].replace("\n", " ") for v in sorted(values)[:MAX_TERMS]})
+
+
 def _names(entry: Entry, kind: str, needle: str) -> bool:
     """True when `entry` is a `kind` exchange with `needle` in one of its identifying values."""
     needle = needle.lower()[:MAX_TERM]
-    return entry.kind == kind and any(needle in term for term in entry.terms)
+    return _is(entry, kind) and needle.replace("\n", " ") in entry.index().terms
+
+
+def _is(entry: Entry, kind: str) -> bool:
+    return entry.index().kind == kind
+
+
+def _about(entry: Entry, kind: str, ids: frozenset) -> bool:
+    """True when `entry` is a `kind` exchange on one of `ids`."""
+    return _is(entry, kind) and not ids.isdisjoint(entry.index().ids)
 
 
 def _ids_of(entries: list[Entry], kind: str, needle: str) -> frozenset:
     """The resource ids of the `kind` exchanges naming `needle`."""
-    return frozenset().union(*(e.ids for e in entries if _names(e, kind, needle)))
+    return frozenset().union(*(e.index().ids for e in entries if _names(e, kind, needle)))
 
 
 def _resources(doc) -> list[dict]:
     if isinstance(doc, dict) and isinstance(doc.get("Resources"), list):
-        return [r for r in doc["Resources"][:MAX_HEADERS] if isinstance(r, dict)]
+        return [r for r in doc["Resources"][:MAX_RESOURCES] if isinstance(r, dict)]
     return [doc] if isinstance(doc, dict) else []

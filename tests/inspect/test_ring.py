@@ -57,8 +57,8 @@ def test_a_body_over_the_cap_is_kept_as_its_start_and_marked_truncated():
     big = {"userName": "x" * 500}
     r(exchange("POST", "/Users", HEADERS, big, 400, "e" * 300))
     doc = only(r)[0]
-    assert isinstance(doc["body"], str) and doc["body"].startswith('{"userName":"xxx') and len(doc["body"]) == 102
-    assert doc["response_body"] == "e" * 100 + " …"
+    assert isinstance(doc["body"], str) and doc["body"].startswith('{"userName":"xxx') and len(doc["body"]) == 104
+    assert doc["response_body"] == "e" * 100 + " ..."
     assert doc["truncated"] == {"body": 515, "response_body": 300}
 
 
@@ -131,9 +131,21 @@ def test_hostile_shapes_are_recorded_without_raising():
 
 def test_headers_are_capped_in_number_and_length():
     r = ring()
-    r(exchange("GET", "/Users", {f"h{n}": "v" * 1000 for n in range(100)}, None, 200, None))
+    r(exchange("GET", "/Users", {f"h{n}" * 100: "v" * 1000 for n in range(100)}, None, 200, None))
     headers = only(r)[0]["headers"]
-    assert len(headers) == 40 and all(len(v) == 500 for v in headers.values())
+    assert len(headers) == 30 and all(len(k) == 100 and len(v) == 200 for k, v in headers.items())
+
+
+def test_what_a_hostile_body_names_is_bounded_in_the_ring():
+    r = ring(max_body=100)
+    many = {"Resources": [{"id": "i" * 10_000, "userName": f"u{n}" + "x" * 10_000} for n in range(1000)]}
+    members = {"members": [{"value": f"a-{n:016x}"} for n in range(5000)] + [{"value": "y" * 65}]}
+    r(exchange("GET", "/Users/" + "p" * 10_000, HEADERS, None, 200, many))
+    r(exchange("PATCH", "/Groups/g", HEADERS, members, 200, None))
+    users, group = r.select()
+    terms, ids = users.index().terms.split("\n"), group.index().members.split("\n")
+    assert len(terms) <= 32 and all(len(t) <= 200 for t in terms) and len(users.path) <= 2048
+    assert len(ids) == 1000 and all(len(m) == 18 for m in ids)
 
 
 def test_a_ring_needs_room():
@@ -149,3 +161,13 @@ def test_filter_by_user_follows_its_id_into_changes_that_do_not_name_it():
     r(exchange("DELETE", "/Users/a-1", HEADERS, None, 204, None))
     r(exchange("DELETE", "/Users/a-2", HEADERS, None, 204, None))
     assert [d["method"] for d in only(r, user="ada")] == ["DELETE", "PATCH", "POST"]
+
+
+def test_a_membership_patch_cut_to_the_cap_still_counts_for_its_members():
+    r = ring(max_body=300)
+    r(create_user("ada@example.com", "a-1"))
+    many = [f"a-{n:016x}" for n in range(100)] + ["a-1"]
+    r(exchange("PATCH", "/Groups/r-1", HEADERS, {"Operations": [{"op": "add", "path": "members",
+                                                               "value": [{"value": m} for m in many]}]}, 204, None))
+    patch = only(r, user="ada")[0]
+    assert patch["path"] == "/Groups/r-1" and "body" in patch["truncated"]
