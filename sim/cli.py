@@ -7,6 +7,7 @@ from sim.faults.options import fault_option
 from sim.faults.options import fault_seed_option
 from sim.faults.options import fault_settings
 from sim.faults.options import rate_limits_option
+from sim.scenario.commands import scenario_group
 
 STATE_DIR_OPTION = click.option("--state-dir", default=".sim", show_default=True, type=click.Path(file_okay=False),
                                 help="Where the SQLite state lives.")
@@ -20,6 +21,11 @@ def print_version(ctx, _param, value):
 
         click.echo(version_text())
         ctx.exit()
+
+
+def org_model_settings(org_model: str | None) -> dict:
+    """--org-model as a setting; absent, sim.config decides (SIM_STRONGDM_ORG_MODEL, else groups)."""
+    return {"STRONGDM_ORG_MODEL": org_model} if org_model else {}
 
 
 class Commands(click.Group):
@@ -50,16 +56,20 @@ def cli():
               help="strongdm: only what StrongDM documents; rfc: the full RFC 7644 feature set.")
 @click.option("--grpc-port", default=8402, show_default=True,
               help="Port of the SDK API (gRPC; needs the [sdk] extra; 0 picks a free one).")
+@click.option("--org-model", type=click.Choice(["groups", "roles"]), default=None,
+              help="StrongDM org model: groups (orgs created since 2 October 2025; the default) or roles (legacy). "
+              "Kept in the state: another value later is refused.")
 @fault_option(target="the SCIM receiver")
 @fault_seed_option
 @rate_limits_option
-def strongdm(port, host, state_dir, token, profile, grpc_port, faults, fault_seed, rate_limits):
+def strongdm(port, host, state_dir, token, profile, grpc_port, org_model, faults, fault_seed, rate_limits):
     """Serve the mock StrongDM (SCIM receiver, Admin UI and, with the [sdk] extra, the SDK API) alone."""
     from sim.run import runner
 
     server, sdk, endpoints = runner.serve_strongdm(
         state_dir, host=host, port=port, token=token, profile=profile, grpc_port=grpc_port,
-        settings=fault_settings({"strongdm": faults}, seed=fault_seed, rate_limits=rate_limits))
+        settings=org_model_settings(org_model) | fault_settings({"strongdm": faults}, seed=fault_seed,
+                                                                rate_limits=rate_limits))
     admin, base = endpoints["admin"], endpoints["scim_base_url"]
     click.echo(f"StrongDM Admin UI  {server.url}/  (admin {admin['email']} / {admin['password']})")
     click.echo(f"SCIM base URL      {base}")
@@ -68,7 +78,8 @@ def strongdm(port, host, state_dir, token, profile, grpc_port, faults, fault_see
         click.echo(f"SDK API (gRPC)     {sdk.address}  key {sdk.access_key} (secret in endpoints.json)")
     else:
         click.echo("SDK API (gRPC)     off: pip install 'jumpcloud-strongdm-sim[sdk]' to serve it")
-    click.echo(f"Profile            {profile}    state in {state_dir}    Ctrl-C stops")
+    click.echo(f"Profile            {profile}    org model {server.app.extensions['strongdm'].org_model}    "
+               f"state in {state_dir}    Ctrl-C stops")
     for rule in faults:
         click.echo(f"Fault              {rule.text()}")
     try:
@@ -206,12 +217,19 @@ def jumpcloud(port, host, state_dir, seed, users, groups, faults, fault_seed, sc
               help="Seconds --wait waits.")
 @click.option("--orphans", type=click.Choice(["stop", "adopt", "suspend"]), default="stop", show_default=True,
               help="StrongDM accounts a lost JumpCloud state left behind: stop and say so, keep them, or suspend them.")
+@click.option("--sqlite-sync", type=click.Choice(["NORMAL", "FULL"], case_sensitive=False), default=None,
+              help="SQLite durability of both state files: NORMAL (default; a killed process loses nothing "
+              "acknowledged) or FULL (an fsync per commit; survives an OS crash too). Default: SIM_SQLITE_SYNC, "
+              "else NORMAL.")
+@click.option("--org-model", type=click.Choice(["groups", "roles"]), default=None,
+              help="StrongDM org model: groups (orgs created since 2 October 2025; the default) or roles (legacy). "
+              "Kept in the state: another value later is refused.")
 @fault_option(target="the StrongDM SCIM receiver")
 @fault_option("--jumpcloud-fault", "jumpcloud_faults", target="the JumpCloud API", example="503:0.2@GET /api/*")
 @fault_seed_option
 @rate_limits_option
 def up(seed, users, groups, jumpcloud_port, strongdm_port, grpc_port, state_dir, host, fresh, blank, detach, wait,
-       timeout, orphans, faults, jumpcloud_faults, fault_seed, rate_limits):
+       timeout, orphans, sqlite_sync, org_model, faults, jumpcloud_faults, fault_seed, rate_limits):
     """Run the whole loop: JumpCloud pushing users and groups to StrongDM over SCIM, on loopback."""
     import sys
 
@@ -239,9 +257,10 @@ def up(seed, users, groups, jumpcloud_port, strongdm_port, grpc_port, state_dir,
         try:
             loop = loop_up.start(seed=seed, users=users, groups=groups, jumpcloud_port=jumpcloud_port,
                                  strongdm_port=strongdm_port, grpc_port=grpc_port, state_dir=state_dir,
-                                 fresh=fresh, blank=blank, host=host, orphans=orphans,
-                                 settings=fault_settings({"strongdm": faults, "jumpcloud": jumpcloud_faults},
-                                                         seed=fault_seed, rate_limits=rate_limits))
+                                 fresh=fresh, blank=blank, host=host, orphans=orphans, synchronous=sqlite_sync,
+                                 settings=org_model_settings(org_model) | fault_settings(
+                                     {"strongdm": faults, "jumpcloud": jumpcloud_faults}, seed=fault_seed,
+                                     rate_limits=rate_limits))
         except (ActivationError, StoreError, LostStateError) as exc:  # a failed connection test, a damaged or lost
             reason = exc.message if isinstance(exc, ActivationError) else str(exc)  # state file: reason and choices
             daemon.mark(state_dir, daemon.FAILED, reason)
@@ -325,8 +344,8 @@ def down(state_dir, timeout):
 @click.option("--quick", is_flag=True, help="Small sizes, a few seconds: for tests and CI.")
 @click.option("--out", default="bench.json", show_default=True, type=click.Path(dir_okay=False),
               help="Where to write the JSON report.")
-@click.option("--server", type=click.Choice(["werkzeug", "waitress"]), default="werkzeug", show_default=True,
-              help="WSGI server to measure (waitress must be installed).")
+@click.option("--server", type=click.Choice(["waitress", "werkzeug"]), default="waitress", show_default=True,
+              help="WSGI server to measure (the default serves sim up; werkzeug is the fallback).")
 @click.option("--only", multiple=True, type=click.Choice(["receiver", "durability", "memory", "loop", "faults"]),
               help="Run only these parts (repeatable); all by default.")
 def bench(quick, out, server, only):
@@ -353,12 +372,15 @@ def bench(quick, out, server, only):
 @click.option("--format", "formats", multiple=True, type=click.Choice(["json", "csv", "ldif", "scim"]),
               help="Extra formats beside the JSON set (repeatable): csv, ldif, scim NDJSON.")
 @click.option("--clean", is_flag=True, help="Remove an earlier export's files from --out first.")
-def export_command(seed, users, groups, out, edge, username_style, formats, clean):
+@click.option("--scenario", default=None, metavar="NAME|FILE",
+              help="Play a lifecycle scenario after the first sync: joiners-movers-leavers, or a JSON/YAML file.")
+def export_command(seed, users, groups, out, edge, username_style, formats, clean, scenario):
     """Run the whole loop in-process with a fixed clock and ids; write both sides and the SCIM traffic as files."""
     import sys
 
     from sim.export import fixtures as export_mod
     from sim.export.folder import FolderNotEmpty
+    from sim.scenario.steps import ScenarioError
 
     click.echo(f"Generating {users} users and {groups} groups (seed {seed}), then syncing them", err=True)
     with click.progressbar(length=1, label="Sync", show_pos=True, file=sys.stderr) as bar:
@@ -367,8 +389,9 @@ def export_command(seed, users, groups, out, edge, username_style, formats, clea
             bar.update(done - bar.pos)
         try:
             result = export_mod.export(out, seed=seed, users=users, groups=groups, progress=progress, edge=edge,
-                                       username_style=username_style, formats=("json", *formats), clean=clean)
-        except FolderNotEmpty as exc:
+                                       username_style=username_style, formats=("json", *formats), clean=clean,
+                                       scenario=scenario, say=lambda line: click.echo(line, err=True))
+        except (FolderNotEmpty, ScenarioError) as exc:
             raise click.ClickException(str(exc)) from None
     for what, n in result["counts"].items():
         click.echo(f"{what:<24}{n}")
@@ -403,3 +426,6 @@ def reset(state_dir, yes):
         click.confirm(f"Delete the simulator state in {state_dir} ({len(files)} files)?", abort=True)
     removed = status_mod.reset_state(state_dir)
     click.echo(f"Removed {len(removed)} files from {state_dir}.")
+
+
+cli.add_command(scenario_group)

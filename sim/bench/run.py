@@ -235,7 +235,7 @@ def machine() -> dict:
             "sqlite": sqlite3.sqlite_version, "processor": platform.processor() or platform.machine()}
 
 
-def run(*, quick: bool = False, server: str = "werkzeug", seed: int = 1, workdir: str | None = None,
+def run(*, quick: bool = False, server: str = "waitress", seed: int = 1, workdir: str | None = None,
         parts: tuple[str, ...] = PARTS) -> dict:
     """Run the benchmark; returns the report (figures, targets, machine)."""
     sizes = QUICK if quick else FULL

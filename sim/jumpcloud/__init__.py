@@ -20,8 +20,15 @@ def create_app(store: Store | None = None, *, settings: dict | None = None, make
     Seams (see `JumpCloud`): `make_directory(seed, users, groups)` seeds the directory (sim.fake's by default),
     `scim_client` builds the pusher's SCIM client, `scim_recorder` sees every SCIM exchange.
     """
+    from sim.jumpcloud.api import applications as applications_api
+    from sim.jumpcloud.api import bulk as bulk_api
     from sim.jumpcloud.api import common as api
+    from sim.jumpcloud.api import imports as imports_api
     from sim.jumpcloud.api import insights as insights_api
+    from sim.jumpcloud.api import oauth as oauth_api
+    from sim.jumpcloud.api import organizations as organizations_api
+    from sim.jumpcloud.api import service_accounts as service_accounts_api
+    from sim.jumpcloud.api import suggestions as suggestions_api
     from sim.jumpcloud.api import v1 as api_v1
     from sim.jumpcloud.api import v2 as api_v2
     from sim.jumpcloud.org import control_refusal
@@ -46,6 +53,13 @@ def create_app(store: Store | None = None, *, settings: dict | None = None, make
     app.register_blueprint(api_v1.bp)
     app.register_blueprint(api_v2.bp)
     app.register_blueprint(insights_api.bp)
+    app.register_blueprint(organizations_api.bp)
+    app.register_blueprint(applications_api.bp)
+    app.register_blueprint(service_accounts_api.bp)
+    app.register_blueprint(oauth_api.bp)
+    app.register_blueprint(suggestions_api.bp)
+    app.register_blueprint(bulk_api.bp)
+    app.register_blueprint(imports_api.bp)
     register_error_boundary(app)
     from sim.faults import middleware as faults
 
@@ -57,6 +71,10 @@ def create_app(store: Store | None = None, *, settings: dict | None = None, make
     from sim.jumpcloud.pusher import worker as pusher
 
     pusher.install(app)  # Identity Management; its worker starts only once an app is activated
+    from sim.jumpcloud.imports import Importer
+
+    jc.imports = Importer(jc.pusher.idm, jc.directory, jc.bulk,
+                          lambda: jc.org.record()["settings"]["newSystemUserStateDefaults"])
     from sim.jumpcloud import console
 
     console.install(app)  # the Console UI at `/`

@@ -6,6 +6,7 @@ from werkzeug.exceptions import HTTPException
 from sim import config
 from sim.scim.errors import ScimError
 from sim.store import Store
+from sim.strongdm.activities import SIMULATOR_ACTOR
 from sim.strongdm.state import make_strongdm
 
 
@@ -17,7 +18,7 @@ def create_app(store: Store | None = None, *, profile: str = "strongdm", token: 
     app.config["MAX_CONTENT_LENGTH"] = settings["MAX_CONTENT_LENGTH"]
     state = make_strongdm(store or Store(None), profile=profile, settings=settings)
     if token:
-        state.org.activate_scim("generic", token)
+        state.org.activate_scim("generic", token, actor=SIMULATOR_ACTOR)
     app.extensions["strongdm"] = state
 
     from sim.strongdm import admin as admin_ui

@@ -153,3 +153,22 @@ def test_receiver_faults_start_after_the_connection_test_so_activation_succeeds(
     from sim.faults.middleware import active_faults
 
     assert [rule["status"] for rule in active_faults(loop.strongdm.app)] == [503]
+
+
+def test_sqlite_sync_full_is_passed_to_both_stores_and_a_mode_sqlite_lacks_is_refused(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from sim.cli import cli
+
+    told = {}
+
+    def start(**options):
+        told.update(options)
+        raise SystemExit(3)
+
+    monkeypatch.setattr(up, "start", start)
+    runner = CliRunner()
+    result = runner.invoke(cli, ["up", "--state-dir", str(tmp_path), "--sqlite-sync", "full"])
+    assert result.exit_code == 3 and told["synchronous"].upper() == "FULL"
+    result = runner.invoke(cli, ["up", "--state-dir", str(tmp_path), "--sqlite-sync", "sometimes"])
+    assert result.exit_code == 2 and "normal" in result.output.lower() and "full" in result.output.lower()
