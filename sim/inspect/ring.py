@@ -1,7 +1,8 @@
 """A ring of the last N SCIM exchanges, redacted and with capped bodies, filterable by user or group.
 
-Memory is bounded: at most `size` entries, each with at most `max_body` characters per body and
-`MAX_HEADERS` headers of `MAX_HEADER_VALUE` characters; older entries fall off as new ones arrive.
+Memory is bounded: at most `size` entries, each with at most `max_body` characters per body, `MAX_HEADERS`
+headers of `MAX_HEADER_VALUE` characters and a filter index of bounded size; older entries fall off as new
+ones arrive. Recording copies and caps; the index is built on the first filtered read.
 """
 
 import datetime as dt
@@ -103,7 +104,10 @@ def _member_ids(body) -> set[str]:
 
 def _subject(path: str) -> tuple[str | None, str | None, str]:
     """(resource type `Users`/`Groups` or None, the path's resource id, the decoded query) of a SCIM path."""
-    url = urllib.parse.urlsplit(path)
+    try:
+        url = urllib.parse.urlsplit(path)
+    except ValueError:  # "//[…" reads as a bad IPv6 host: nothing a filter could name
+        return None, None, ""
     segments = [urllib.parse.unquote(s) for s in url.path.split("/") if s]
     for i, segment in enumerate(segments):
         if segment in ("Users", "Groups"):
