@@ -35,7 +35,7 @@ bench: $(STAMP)
 	$(BIN)/sim bench --out artifacts/bench.json
 
 fixtures: $(STAMP)
-	$(BIN)/sim export --seed 42 --users 50 --groups 8 --format csv --format ldif --format scim --scenario joiners-movers-leavers --clean --out fixtures
+	$(BIN)/sim export --seed 42 --users 50 --groups 8 --format csv --format ldif --format scim --scenario joiners-movers-leavers --org-model groups --clean --out fixtures
 
 # A wheel and an sdist in dist/ (python -m build; `build` is in the test toolchain).
 dist: $(STAMP)

@@ -227,6 +227,30 @@ class Store:
             if db.in_transaction:  # an interrupted statement (a search past its time limit) may have ended it
                 db.execute("COMMIT")
 
+    @property
+    def temporary(self) -> bool:
+        """True for a store made without a path (a temporary file deleted on close)."""
+        return self._temporary
+
+    def backup_to(self, path: str) -> None:
+        """Copy the whole database to `path` with SQLite's online backup API (a consistent copy, writes held)."""
+        target = sqlite3.connect(path)
+        try:
+            with self._write_lock:
+                self.db.backup(target)
+        finally:
+            target.close()
+
+    def restore_from(self, path: str) -> None:
+        """Replace the database's contents with the copy at `path` (SQLite's backup API, writes held); every
+        connection sees the restored state from its next statement. The caller stops its own writers first."""
+        source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            with self._write_lock:
+                source.backup(self.db)
+        finally:
+            source.close()
+
     def close(self) -> None:
         """Close every connection; a temporary store deletes its files."""
         self._closed = True

@@ -24,6 +24,7 @@ from sim.export.formats import FORMATS
 from sim.export.formats import format_texts
 from sim.export.readme import FILES
 from sim.export.readme import FORMAT_FILES
+from sim.export.readme import MODEL_FILES
 from sim.export.readme import SCENARIO_FILE
 from sim.export.readme import readme
 from sim.inspect.exchange import jsonl_text
@@ -108,7 +109,7 @@ def _store(state_dir: str, name: str, seed: int) -> Store:
 
 
 def start_loop(state_dir: str, *, seed: int, users: int, groups: int, edge: str = "default",
-               username_style: str = "auto") -> ExportLoop:
+               username_style: str = "auto", org_model: str | None = None) -> ExportLoop:
     """Seed JumpCloud, activate StrongDM's Generic SCIM, wire and activate Identity Management as `sim up` does."""
     from sim.jumpcloud import create_app as jumpcloud_app
     from sim.jumpcloud.state import seed_if_empty
@@ -117,7 +118,8 @@ def start_loop(state_dir: str, *, seed: int, users: int, groups: int, edge: str 
 
     token = secret_for(seed, "scim-token")
     sdm_store = _store(state_dir, "strongdm", seed)
-    sdm_server = ServerThread(strongdm_app(sdm_store, token=token), "127.0.0.1", 0).start()
+    sdm_settings = {} if org_model is None else {"STRONGDM_ORG_MODEL": org_model}  # None: sim.config's
+    sdm_server = ServerThread(strongdm_app(sdm_store, token=token, settings=sdm_settings), "127.0.0.1", 0).start()
     jc_store = _store(state_dir, "jumpcloud", seed)
     recorder = Recorder()  # every SCIM client the pusher builds (connection test and pushes) is given it
     from sim.fake.directory import make_directory
@@ -215,12 +217,18 @@ def read_strongdm(loop: ExportLoop) -> dict[str, object]:
         scim_users = _scim_list(s, f"{base}/Users")
         scim_groups = _scim_list(s, f"{base}/Groups")
     accounts = loop.sdm.accounts
+    if loop.sdm.org_model == "groups":
+        sets = {"strongdm/groups.json": accounts.group_set.every(),
+                "strongdm/account_groups.json": accounts.group_set.links(0, -1),
+                "strongdm/group_roles.json": [grant for _, grant in accounts.grant_rows()]}
+    else:
+        sets = {"strongdm/roles.json": accounts.all_roles(),
+                "strongdm/attachments.json": accounts.list_attachments(0, -1)}
     return {
         "strongdm/scim/Users.json": scim_users,
         "strongdm/scim/Groups.json": scim_groups,
         "strongdm/users.json": accounts.all_users(),
-        "strongdm/roles.json": accounts.all_roles(),
-        "strongdm/attachments.json": accounts.list_attachments(0, -1),
+        **sets,
         "strongdm/activities.json": loop.sdm.activities.list(limit=-1, newest_first=False),
     }
 
@@ -246,8 +254,9 @@ def counts(files: dict[str, object], exchanges: int) -> dict[str, int]:
         "jumpcloud user groups": len(files["jumpcloud/usergroups.json"]),
         "jumpcloud memberships": sum(len(m) for m in files["jumpcloud/usergroup_members.json"].values()),
         "strongdm users": len(files["strongdm/users.json"]),
-        "strongdm roles": len(files["strongdm/roles.json"]),
-        "strongdm attachments": len(files["strongdm/attachments.json"]),
+        **{f"strongdm {what}": len(files[f"strongdm/{name}.json"])
+           for what, name in (("groups", "groups"), ("account groups", "account_groups"), ("group roles", "group_roles"),
+                              ("roles", "roles"), ("attachments", "attachments")) if f"strongdm/{name}.json" in files},
         "strongdm activities": len(files["strongdm/activities.json"]),
         "scim exchanges": exchanges,
     }
@@ -263,7 +272,8 @@ def write_files(out: str, texts: dict[str, str]) -> list[str]:
     return sorted(texts)
 
 
-OWNED = frozenset([name for name, _ in FILES] + [name for name, _, _ in FORMAT_FILES] + ["README.md", SCENARIO_FILE])
+OWNED = frozenset([name for name, _ in FILES] + [name for files in MODEL_FILES.values() for name, _ in files]
+                  + [name for name, _, _ in FORMAT_FILES] + ["README.md", SCENARIO_FILE])
 
 
 def play_scenario(loop: ExportLoop, source: str, say=None) -> dict:
@@ -288,8 +298,10 @@ def play_scenario(loop: ExportLoop, source: str, say=None) -> dict:
 
 def export(out: str, *, seed: int = 42, users: int = 50, groups: int = 8, progress=None, edge: str = "default",
            username_style: str = "auto", formats: tuple[str, ...] = ("json",), clean: bool = False,
-           scenario: str | None = None, say=None) -> dict:
+           scenario: str | None = None, say=None, org_model: str | None = None) -> dict:
     """Run the loop in-process and write the fixture set to `out`; returns {"files", "counts", "status"}.
+
+    `org_model` is StrongDM's (`groups` or `roles`; None: sim.config's, `SIM_STRONGDM_ORG_MODEL` else groups).
 
     `out` must be empty, or `clean` removes an earlier export's files first (`FolderNotEmpty` otherwise).
     `scenario` (a built-in name or a JSON/YAML file) is played after the first sync; `say(line)` hears its steps.
@@ -302,7 +314,8 @@ def export(out: str, *, seed: int = 42, users: int = 50, groups: int = 8, progre
         check_scenario(scenario)  # a bad file fails before anything is generated
     prepare(out, OWNED.__contains__, clean=clean)
     with tempfile.TemporaryDirectory(prefix="sim-export-") as scratch:
-        loop = start_loop(scratch, seed=seed, users=users, groups=groups, edge=edge, username_style=username_style)
+        loop = start_loop(scratch, seed=seed, users=users, groups=groups, edge=edge, username_style=username_style,
+                          org_model=org_model)
         try:
             status = wait_for_sync(loop, progress)
             played = None if scenario is None else play_scenario(loop, scenario, say)
@@ -318,7 +331,7 @@ def export(out: str, *, seed: int = 42, users: int = 50, groups: int = 8, progre
     summary = counts(docs, len(loop.recorder.exchanges))
     texts["README.md"] = readme(seed=seed, users=users, groups=groups, counts=summary,
                                 faker=metadata.version("faker"), edge=edge, username_style=username_style,
-                                formats=formats, scenario=scenario, played=played)
+                                formats=formats, scenario=scenario, played=played, org_model=loop.sdm.org_model)
     return {"files": write_files(out, texts), "counts": summary, "status": status}
 
 

@@ -11,12 +11,10 @@ FILES = (
      "API v2 `GET /api/v2/applications/{id}/associations?targets=…`: what is bound to the StrongDM application."),
     ("strongdm/scim/Users.json", "StrongDM's SCIM view of its users after the sync: one RFC 7644 ListResponse "
      "(`GET /provisioning/generic/v2/Users`, every page)."),
-    ("strongdm/scim/Groups.json", "StrongDM's SCIM view of its roles: one ListResponse of Groups."),
+    ("strongdm/scim/Groups.json", "StrongDM's SCIM view of its groups (roles in a `roles` org): one ListResponse "
+     "of Groups."),
     ("strongdm/users.json", "StrongDM users (`a-…`) as the simulator stores them: email, names, `external_id`, "
      "`managed_by`, suspension, SCIM attributes, timestamps."),
-    ("strongdm/roles.json", "StrongDM roles (`r-…`): one per pushed JumpCloud user group (the pusher does not "
-     "create a group with no members)."),
-    ("strongdm/attachments.json", "Account attachments (`aa-…`): which user is in which role."),
     ("strongdm/activities.json", "StrongDM's audit log, oldest first, in the log-stream JSON shape "
      "(`user added`, `role added`, `user added to role`, …)."),
     ("exchanges.jsonl", "Every SCIM request JumpCloud's Identity Management sent, in order, one JSON object per "
@@ -24,6 +22,21 @@ FILES = (
      "`body`, `status` and `response_body`. The first lines are the Activate connection test."),
 )
 
+# What a SCIM Group becomes depends on the StrongDM org model (`--org-model`): files per model.
+MODEL_FILES = {
+    "groups": (
+        ("strongdm/groups.json", "StrongDM Groups (`group-…`, the 2026 org model): one per pushed JumpCloud user "
+         "group (the pusher does not create a group with no members), `source`/`managed_by` the SCIM integration."),
+        ("strongdm/account_groups.json", "AccountGroups (`accountgroup-…`): which user is in which group."),
+        ("strongdm/group_roles.json", "GroupRoles (`grouprole-…`): roles granted to groups; empty after a sync, "
+         "since SCIM never sends roles (an admin assigns them)."),
+    ),
+    "roles": (
+        ("strongdm/roles.json", "StrongDM roles (`r-…`, a legacy `roles` org): one per pushed JumpCloud user group "
+         "(the pusher does not create a group with no members)."),
+        ("strongdm/attachments.json", "Account attachments (`aa-…`): which user is in which role."),
+    ),
+}
 
 SCENARIO_FILE = "scenario.json"
 SCENARIO_TEXT = ("`--scenario`: the steps played after the first sync (`scenario`, as a scenario file writes them) "
@@ -41,9 +54,9 @@ FORMAT_FILES = (
 
 
 def command(*, seed: int, users: int, groups: int, edge: str = "default", username_style: str = "auto",
-            formats: tuple[str, ...] = ("json",), scenario: str | None = None) -> str:
+            formats: tuple[str, ...] = ("json",), scenario: str | None = None, org_model: str = "groups") -> str:
     """The `sim export` command line that makes this export (default options left out)."""
-    parts = [f"sim export --seed {seed} --users {users} --groups {groups}"]
+    parts = [f"sim export --seed {seed} --users {users} --groups {groups} --org-model {org_model}"]
     if edge != "default":
         parts.append(f"--edge {edge}")
     if username_style != "auto":
@@ -72,11 +85,11 @@ def _segments(played: dict) -> list[str]:
 
 def readme(*, seed: int, users: int, groups: int, counts: dict[str, int], faker: str, edge: str = "default",
            username_style: str = "auto", formats: tuple[str, ...] = ("json",), scenario: str | None = None,
-           played: dict | None = None) -> str:
+           played: dict | None = None, org_model: str = "groups") -> str:
     """Markdown describing an export made with these arguments and this Faker version."""
     made = command(seed=seed, users=users, groups=groups, edge=edge, username_style=username_style, formats=formats,
-                   scenario=scenario)
-    extra = [(name, text) for name, fmt, text in FORMAT_FILES if fmt in formats]
+                   scenario=scenario, org_model=org_model)
+    extra = [*MODEL_FILES[org_model], *[(name, text) for name, fmt, text in FORMAT_FILES if fmt in formats]]
     if played is not None:
         extra.append((SCENARIO_FILE, SCENARIO_TEXT))
     lines = [
@@ -84,7 +97,9 @@ def readme(*, seed: int, users: int, groups: int, counts: dict[str, int], faker:
         "",
         f"Made by `{made}`: a generated JumpCloud directory,",
         "every user group bound to the StrongDM application, Identity Management activated against the mock",
-        "StrongDM's Generic SCIM receiver, and one full sync over real HTTP on loopback"
+        f"StrongDM's Generic SCIM receiver (a `{org_model}` org: SCIM Groups become StrongDM "
+        + ("Groups)," if org_model == "groups" else "roles, as before October 2025),"),
+        "and one full sync over real HTTP on loopback"
         + (", then the scenario below, its waits for the pusher included." if played is not None else "."),
         "",
         f"Generated with Faker {faker}: a seed gives the same directory only with the same Faker version.",

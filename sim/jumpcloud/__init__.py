@@ -1,6 +1,7 @@
 """The mock JumpCloud: `create_app` builds its Flask app (REST API v1/v2 and Directory Insights)."""
 
 import logging
+import os
 
 from flask import Flask
 from flask import request
@@ -68,6 +69,11 @@ def create_app(store: Store | None = None, *, settings: dict | None = None, make
     faults.install(app, jc.store, render=api.fault_response, paths=api.FAULT_PATHS, rules=rules, seed=seed,
                    authorize=lambda req: control_refusal(jc.org.authenticate(req.headers.get("x-api-key"))))
     inspector.install(app, ring, authorize=lambda req: control_refusal(jc.org.authenticate(req.headers.get("x-api-key"))))
+    from sim import control as sim_control
+
+    sim_control.install(app, sim_control.Control(
+        "jumpcloud", None if jc.store.temporary else os.path.dirname(os.path.abspath(jc.store.path)),
+        authorize=lambda req: control_refusal(jc.org.authenticate(req.headers.get("x-api-key")))))
     from sim.jumpcloud.pusher import worker as pusher
 
     pusher.install(app)  # Identity Management; its worker starts only once an app is activated

@@ -1,5 +1,7 @@
 """The mock StrongDM: SCIM receiver, Admin UI and audit log, from `create_app`."""
 
+import os
+
 from flask import Flask
 from werkzeug.exceptions import HTTPException
 
@@ -46,6 +48,12 @@ def create_app(store: Store | None = None, *, profile: str = "strongdm", token: 
     # The receiver's after_request hook records into it (sim.strongdm.receiver.views).
     inspector.install(app, ExchangeRing(int(settings["INSPECTOR_SIZE"]), int(settings["INSPECTOR_MAX_BODY"])),
                       authorize=lambda req: admin.may_steer_faults(state, req))
+    from sim import control as sim_control
+    from sim.strongdm.receiver.common import bearer_token
+
+    sim_control.install(app, sim_control.Control(
+        "strongdm", None if state.store.temporary else os.path.dirname(os.path.abspath(state.store.path)),
+        authorize=lambda req: state.org.check_token(bearer_token(req.headers.get("Authorization", ""))) or False))
     return app
 
 

@@ -57,7 +57,7 @@ def test_the_export_writes_every_documented_file_and_its_readme_describes_each(e
     readme = (out / "README.md").read_text(encoding="utf-8")
     for name in ALL_FILES[1:]:
         assert f"`{name}`" in readme
-    assert "`sim export --seed 5 --users 12 --groups 3`" in readme
+    assert "`sim export --seed 5 --users 12 --groups 3 --org-model roles`" in readme  # the suite pins roles
 
 
 @pytest.mark.parametrize("name", JSON_FILES)
@@ -170,3 +170,22 @@ def test_sim_export_refuses_bad_arguments(args, tmp_path):
         args = args + ["--out", str(tmp_path)]
     result = CliRunner().invoke(cli, ["export", *args])
     assert result.exit_code == 2
+
+
+def test_a_groups_org_exports_groups_and_account_groups_instead_of_roles(tmp_path):
+    """StrongDM orgs since October 2025 (the default model) turn SCIM Groups into StrongDM Groups."""
+    result = export.export(str(tmp_path), **SMALL, org_model="groups")
+    names = set(result["files"])
+    assert {"strongdm/groups.json", "strongdm/account_groups.json", "strongdm/group_roles.json"} <= names
+    assert not names & {"strongdm/roles.json", "strongdm/attachments.json"}
+    groups = load(tmp_path, "strongdm/groups.json")
+    assert groups and all(re.fullmatch(r"group-[0-9a-f]{16}", g["id"]) for g in groups)
+    scim_groups = load(tmp_path, "strongdm/scim/Groups.json")["Resources"]
+    assert {g["id"] for g in scim_groups} == {g["id"] for g in groups}
+    links = load(tmp_path, "strongdm/account_groups.json")
+    assert all(re.fullmatch(r"accountgroup-[0-9a-f]{16}", link["id"]) for link in links)
+    assert sum(len(g.get("members") or []) for g in scim_groups) == len(links)
+    assert load(tmp_path, "strongdm/group_roles.json") == []  # SCIM never grants roles
+    assert result["counts"]["strongdm account groups"] == len(links)
+    readme = (tmp_path / "README.md").read_text(encoding="utf-8")
+    assert "--org-model groups" in readme and "`strongdm/account_groups.json`" in readme

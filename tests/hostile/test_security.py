@@ -21,7 +21,8 @@ from tests.hostile.helpers import sign_in
 
 SCIM = "/provisioning/generic/v2"
 # What may be called without a credential: sign-in pages and static files (`/` only redirects to sign-in).
-PUBLIC = {"static", "web.static", "admin.login", "console.login"}
+# `/_sim/health` answers without one by design (issue #16: for CI waiters and container health checks).
+PUBLIC = {"static", "web.static", "admin.login", "console.login", "sim_common.health"}
 
 
 def url_for_rule(app, rule) -> str:

@@ -109,7 +109,8 @@ def test_blank_seeds_the_directory_but_configures_neither_product(started, tmp_p
 def test_the_sim_up_command_serves_the_loop_and_stops_cleanly_on_ctrl_c(tmp_path):
     out = open(tmp_path / "out.txt", "w")
     process = subprocess.Popen(
-        [sys.executable, "-m", "sim", "up", "--jumpcloud-port", "0", "--strongdm-port", "0", "--users", "8",
+        [sys.executable, "-m", "sim", "up", "--jumpcloud-port", "0", "--strongdm-port", "0", "--grpc-port", "0",
+         "--users", "8",
          "--groups", "2", "--state-dir", str(tmp_path / "state")],
         stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
     try:
