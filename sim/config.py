@@ -20,6 +20,10 @@ DEFAULTS = {
     "STRONGDM_ORG_MODEL": "groups",
     # JumpCloud without an x-api-key: "401" (default), or "redirect" for the 302 -> /login one third party measured.
     "JUMPCLOUD_MISSING_KEY": "401",
+    # The request inspector (sim.inspect): how many recent SCIM exchanges each app keeps, and the characters kept
+    # of each body: at most about 16 MB per app at the defaults, whatever the traffic.
+    "INSPECTOR_SIZE": 500,
+    "INSPECTOR_MAX_BODY": 8192,
 }
 
 

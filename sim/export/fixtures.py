@@ -22,12 +22,12 @@ import requests
 from sim.export.folder import prepare
 from sim.export.formats import FORMATS
 from sim.export.formats import format_texts
-from sim.export.formats import ndjson_text
 from sim.export.readme import FILES
 from sim.export.readme import FORMAT_FILES
 from sim.export.readme import MODEL_FILES
 from sim.export.readme import SCENARIO_FILE
 from sim.export.readme import readme
+from sim.inspect.exchange import jsonl_text
 from sim.scenario.engine import play
 from sim.scenario.load import check as check_scenario
 from sim.scenario.load import load as load_scenario
@@ -321,7 +321,7 @@ def export(out: str, *, seed: int = 42, users: int = 50, groups: int = 8, progre
             played = None if scenario is None else play_scenario(loop, scenario, say)
             docs = {**read_jumpcloud(loop), **read_strongdm(loop)}
             texts = {rel: canonical_text(json_text(doc), loop) for rel, doc in docs.items()}
-            texts["exchanges.jsonl"] = canonical_text(ndjson_text(loop.recorder.exchanges), loop)
+            texts["exchanges.jsonl"] = canonical_text(jsonl_text(loop.recorder.exchanges), loop)
             if played is not None:
                 texts[SCENARIO_FILE] = canonical_text(json_text(played), loop)
             domain = admin_domain(seed)

@@ -3,7 +3,8 @@
 import base64
 import csv
 import io
-import json
+
+from sim.inspect.exchange import jsonl_text
 
 FORMATS = ("json", "csv", "ldif", "scim")
 # Columns of JumpCloud's user-import CSV template ("Import Users from a CSV File", JumpCloud support);
@@ -73,11 +74,6 @@ def ldif_text(users: list[dict], groups: list[dict], members: dict[str, list], d
     return "\n".join(out)
 
 
-def ndjson_text(docs: list) -> str:
-    """One compact, key-sorted JSON document per line (SCIM resources, recorded exchanges)."""
-    return "".join(json.dumps(d, sort_keys=True, ensure_ascii=False, separators=(",", ":")) + "\n" for d in docs)
-
-
 def format_texts(formats: tuple[str, ...], docs: dict[str, object], domain: str) -> dict[str, str]:
     """Extra files for the non-JSON formats, from the JSON documents the export read."""
     users = docs["jumpcloud/systemusers.json"]["results"]
@@ -88,6 +84,6 @@ def format_texts(formats: tuple[str, ...], docs: dict[str, object], domain: str)
         texts["jumpcloud/directory.ldif"] = ldif_text(users, docs["jumpcloud/usergroups.json"],
                                                       docs["jumpcloud/usergroup_members.json"], domain)
     if "scim" in formats:
-        texts["strongdm/scim/Users.ndjson"] = ndjson_text(docs["strongdm/scim/Users.json"]["Resources"])
-        texts["strongdm/scim/Groups.ndjson"] = ndjson_text(docs["strongdm/scim/Groups.json"]["Resources"])
+        texts["strongdm/scim/Users.ndjson"] = jsonl_text(docs["strongdm/scim/Users.json"]["Resources"])
+        texts["strongdm/scim/Groups.ndjson"] = jsonl_text(docs["strongdm/scim/Groups.json"]["Resources"])
     return texts

@@ -41,10 +41,15 @@ def create_app(store: Store | None = None, *, settings: dict | None = None, make
     app.config.update(merged)
     app.config["MAX_CONTENT_LENGTH"] = int(merged["MAX_CONTENT_LENGTH"])
     app.json.sort_keys = False  # keep documents in their stored (sorted) order without re-sorting per response
+    from sim.inspect import control as inspector
+    from sim.inspect.ring import ExchangeRing
+
+    ring = ExchangeRing(int(merged["INSPECTOR_SIZE"]), int(merged["INSPECTOR_MAX_BODY"]))
     # PASSWORD_HASH_METHOD is for tests only: a cheap hash; the default stays werkzeug's scrypt.
     app.extensions["jumpcloud"] = JumpCloud(
         store if store is not None else open_store(None, "jumpcloud"), make_directory=make_directory,
-        password_method=merged.get("PASSWORD_HASH_METHOD"), scim_client=scim_client, scim_recorder=scim_recorder)
+        password_method=merged.get("PASSWORD_HASH_METHOD"), scim_client=scim_client,
+        scim_recorder=inspector.tee(ring, scim_recorder))  # the inspector sees what an export's recorder sees
     # The API lives under /api and /insights; `/` is left for the console and `/_sim` for control.
     app.register_blueprint(api_v1.bp)
     app.register_blueprint(api_v2.bp)
@@ -63,6 +68,7 @@ def create_app(store: Store | None = None, *, settings: dict | None = None, make
     rules, seed = faults.rules_from_settings(merged, "jumpcloud")
     faults.install(app, jc.store, render=api.fault_response, paths=api.FAULT_PATHS, rules=rules, seed=seed,
                    authorize=lambda req: control_refusal(jc.org.authenticate(req.headers.get("x-api-key"))))
+    inspector.install(app, ring, authorize=lambda req: control_refusal(jc.org.authenticate(req.headers.get("x-api-key"))))
     from sim import control as sim_control
 
     sim_control.install(app, sim_control.Control(

@@ -42,6 +42,12 @@ def create_app(store: Store | None = None, *, profile: str = "strongdm", token: 
     rules, seed = faults.rules_from_settings(settings, "strongdm")
     faults.install(app, state.store, render=receiver.fault_response, paths=receiver.FAULT_PATHS, rules=rules,
                    seed=seed, authorize=lambda req: admin.may_steer_faults(state, req))
+    from sim.inspect import control as inspector
+    from sim.inspect.ring import ExchangeRing
+
+    # The receiver's after_request hook records into it (sim.strongdm.receiver.views).
+    inspector.install(app, ExchangeRing(int(settings["INSPECTOR_SIZE"]), int(settings["INSPECTOR_MAX_BODY"])),
+                      authorize=lambda req: admin.may_steer_faults(state, req))
     from sim import control as sim_control
     from sim.strongdm.receiver.common import bearer_token
 

@@ -11,6 +11,8 @@ import urllib.parse
 
 import requests
 
+from sim.inspect.exchange import decode_body
+from sim.inspect.exchange import exchange
 from sim.jumpcloud.pusher.deadline import Watchdog
 from sim.jumpcloud.pusher.deadline import guarded_adapter
 from sim.scim.messages import eq_filter
@@ -195,13 +197,8 @@ class ScimClient:
         """Hand one exchange to the recorder: path relative to the base URL, never the Authorization header."""
         if self.recorder is None:
             return
-        try:
-            response_body = parse_json(text) if text and text.strip() else None
-        except ValueError:
-            response_body = text
-        self.recorder({"method": method, "path": url[len(self.base_url):],
-                       "headers": {**self.public_headers, **(headers or {})}, "body": body,
-                       "status": status, "response_body": response_body})
+        self.recorder(exchange(method, url[len(self.base_url):], {**self.public_headers, **(headers or {})}, body,
+                               status, decode_body(text)))
 
     def _resource(self, method: str, path: str, body: dict) -> tuple[int, dict]:
         """A request whose answer must be a resource with a string `id` (RFC 7643 §3.1): (status, resource)."""

@@ -4,6 +4,7 @@ from flask import Flask
 
 # Imported for the routes they register on `bp`.
 from sim.strongdm.admin import groups  # noqa: F401
+from sim.strongdm.admin import inspector  # noqa: F401
 from sim.strongdm.admin import pages  # noqa: F401
 from sim.strongdm.admin import settings  # noqa: F401
 from sim.strongdm.admin.common import bp

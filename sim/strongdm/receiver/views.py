@@ -10,6 +10,7 @@ from flask import g
 from flask import request
 from werkzeug.sansio.utils import get_current_url
 
+from sim.inspect.hook import record_response
 from sim.scim import query as scim_query
 from sim.scim import wire
 from sim.scim.errors import InvalidSyntaxError
@@ -42,6 +43,13 @@ def authenticate():
     """Every SCIM request needs the org's current bearer token (RFC 6750)."""
     if not sdm().org.check_token(bearer_token(request.headers.get("Authorization", ""))):
         raise UnauthorizedError()
+
+
+@bp.after_request
+def inspect(response):
+    """Show what the receiver received and answered in the request inspector (sim.inspect), errors included."""
+    inspector = current_app.extensions.get("inspector")
+    return response if inspector is None else record_response(inspector.ring, request, response)
 
 
 def _depth_ok(text: str) -> bool:
