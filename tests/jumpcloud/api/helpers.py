@@ -1,0 +1,59 @@
+"""Named helpers for the JumpCloud API tests: JumpCloud's spec schemas (tests/jumpcloud/api/schemas) and checks against them."""
+
+import json
+import re
+from pathlib import Path
+
+from jsonschema import Draft202012Validator
+from referencing import Registry
+from referencing import Resource
+
+SCHEMAS = Path(__file__).parent / "schemas"
+SPEC_NAMES = ("console", "insights")
+API_PREFIXES = ("/api", "/insights")
+SKIPPED_METHODS = {"HEAD", "OPTIONS"}
+PARAMETER = re.compile(r"<[^>]+>|\{[^}]+\}")  # Flask's <name> or OpenAPI's {name}
+
+
+def spec_registry() -> Registry:
+    """The spec-derived schema files as a registry, each under its `urn:jumpcloud-spec:NAME` id."""
+    resources = [Resource.from_contents(json.loads((SCHEMAS / f"{name}.json").read_text())) for name in SPEC_NAMES]
+    return Registry().with_resources((r.id(), r) for r in resources)
+
+
+REGISTRY = spec_registry()
+ROUTES = {k: v for k, v in json.loads((SCHEMAS / "routes.json").read_text()).items() if not k.startswith("$")}
+
+
+def route_key(method: str, path: str) -> str:
+    """`GET /api/systemusers/{}`: the method and a path with its parameters blanked (names differ per source)."""
+    return f"{method} {PARAMETER.sub('{}', path.rstrip('/') or '/')}"
+
+
+def served_routes(app) -> set[str]:
+    """Every (method, path) the app answers under /api and /insights, as route keys."""
+    keys = set()
+    for rule in app.url_map.iter_rules():
+        if not any(rule.rule == p or rule.rule.startswith(p + "/") for p in API_PREFIXES):
+            continue
+        keys.update(route_key(m, rule.rule) for m in rule.methods - SKIPPED_METHODS)
+    return keys
+
+
+def schema_for(key: str, status: int) -> dict | None:
+    """The spec schema `routes.json` gives for a route key and status (`4XX` covers any 4xx)."""
+    statuses = ROUTES[key]
+    ref = statuses.get(str(status), statuses.get(f"{status // 100}XX", "missing"))
+    if ref == "missing":
+        raise AssertionError(f"{key}: no schema for status {status} in routes.json")
+    if ref is None:
+        return None
+    name, _, pointer = ref.partition("#")
+    return {"$ref": f"urn:jumpcloud-spec:{name}#{pointer}"}
+
+
+def spec_violations(schema: dict, body) -> list[str]:
+    """Every way `body` breaks `schema`, as 'path: message' lines (empty when it conforms)."""
+    validator = Draft202012Validator(schema, registry=REGISTRY)
+    return [f"{'/'.join(map(str, e.absolute_path)) or '(root)'}: {e.message[:200]}"
+            for e in sorted(validator.iter_errors(body), key=lambda e: list(map(str, e.absolute_path)))]

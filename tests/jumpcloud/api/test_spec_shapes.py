@@ -1,0 +1,157 @@
+"""Every route the mock JumpCloud serves answers in the shapes of JumpCloud's published spec, success and error.
+
+The schemas in tests/jumpcloud/api/schemas are JumpCloud's own (console and Directory Insights specs);
+routes.json says which one each route and status must match.
+"""
+
+import pytest
+
+from sim.fake import directory as fake
+from sim.jumpcloud import create_app
+from tests.jumpcloud.api.helpers import ROUTES
+from tests.jumpcloud.api.helpers import route_key
+from tests.jumpcloud.api.helpers import schema_for
+from tests.jumpcloud.api.helpers import served_routes
+from tests.jumpcloud.api.helpers import spec_violations
+
+MISSING = "f" * 24
+SINCE = {"service": ["all"], "start_time": "2020-01-01T00:00:00Z"}
+APP_BODY = {"name": "custom", "displayLabel": "Custom", "ssoUrl": "https://sso.example.com/", "config": {}}
+
+
+@pytest.fixture(scope="module")
+def generated():
+    return fake.make_directory(3, 12, 3)
+
+
+# (method, path, keyword arguments for requests, expected status); {user} {leaf} {stranger} {group} {app} {missing} {bad}
+# are filled in.
+CASES = [
+    ("GET", "/api/systemusers", {"params": {"limit": 100}}, 200),
+    ("GET", "/api/systemusers", {"params": {"filter": "nope"}}, 400),
+    ("POST", "/api/systemusers", {"json": {"username": "ada", "email": "ada@example.com"}}, 200),
+    ("POST", "/api/systemusers", {"json": {"username": "ada"}}, 400),
+    ("GET", "/api/systemusers/{user}", {}, 200),
+    ("GET", "/api/systemusers/{missing}", {}, 404),
+    ("PUT", "/api/systemusers/{user}", {"json": {"department": "Ops"}}, 200),
+    ("PUT", "/api/systemusers/{user}", {"json": {"sudo": "yes"}}, 400),
+    ("DELETE", "/api/systemusers/{leaf}", {}, 200),
+    ("DELETE", "/api/systemusers/{bad}", {}, 400),
+    ("POST", "/api/systemusers/{user}/state/activate", {}, 200),
+    ("POST", "/api/systemusers/{missing}/state/activate", {}, 404),
+    ("POST", "/api/systemusers/{user}/state/suspend", {}, 200),
+    ("POST", "/api/systemusers/{missing}/state/suspend", {}, 404),
+    ("POST", "/api/search/systemusers", {"json": {"filter": {"and": [{"state": "ACTIVATED"}]}}}, 200),
+    ("POST", "/api/search/systemusers", {"json": {"searchFilter": 3}}, 400),
+    ("GET", "/api/applications", {"params": {"limit": 100}}, 200),
+    ("GET", "/api/applications", {"params": {"filter": "nope"}}, 400),
+    ("POST", "/api/applications", {"json": APP_BODY}, 200),
+    ("POST", "/api/applications", {"json": {"name": "x"}}, 400),
+    ("GET", "/api/applications/{app}", {}, 200),
+    ("GET", "/api/applications/{missing}", {}, 404),
+    ("PUT", "/api/applications/{app}", {"json": {"displayLabel": "SDM"}}, 200),
+    ("PUT", "/api/applications/{app}", {"json": {"active": "yes"}}, 400),
+    ("DELETE", "/api/applications/{app}", {}, 200),
+    ("DELETE", "/api/applications/{missing}", {}, 404),
+    ("GET", "/api/v2/usergroups", {"params": {"limit": 100}}, 200),
+    ("GET", "/api/v2/usergroups", {"params": {"limit": 1000}}, 400),
+    ("POST", "/api/v2/usergroups", {"json": {"name": "Ops"}}, 201),
+    ("POST", "/api/v2/usergroups", {"json": {}}, 400),
+    ("GET", "/api/v2/usergroups/{group}", {}, 200),
+    ("GET", "/api/v2/usergroups/{missing}", {}, 404),
+    ("PUT", "/api/v2/usergroups/{group}", {"json": {"name": "Renamed"}}, 200),
+    ("PUT", "/api/v2/usergroups/{group}", {"json": {"name": ""}}, 400),
+    ("DELETE", "/api/v2/usergroups/{group}", {}, 200),
+    ("DELETE", "/api/v2/usergroups/{missing}", {}, 404),
+    ("GET", "/api/v2/usergroups/{group}/members", {}, 200),
+    ("GET", "/api/v2/usergroups/{missing}/members", {}, 404),
+    ("POST", "/api/v2/usergroups/{group}/members", {"json": {"op": "add", "type": "user", "id": "{stranger}"}}, 204),
+    ("POST", "/api/v2/usergroups/{group}/members", {"json": {"op": "add", "type": "system", "id": "{leaf}"}}, 400),
+    ("GET", "/api/v2/usergroups/{group}/membership", {}, 200),
+    ("GET", "/api/v2/usergroups/{group}/membership", {"params": {"limit": -1}}, 400),
+    ("GET", "/api/v2/usergroups/{group}/associations", {"params": {"targets": "application"}}, 200),
+    ("GET", "/api/v2/usergroups/{group}/associations", {}, 400),
+    ("POST", "/api/v2/usergroups/{group}/associations", {"json": {"op": "add", "type": "application", "id": "{app}"}}, 204),
+    ("POST", "/api/v2/usergroups/{group}/associations", {"json": {"op": "add", "type": "application", "id": "{missing}"}}, 404),
+    ("GET", "/api/v2/users/{user}/memberof", {}, 200),
+    ("GET", "/api/v2/users/{missing}/memberof", {}, 404),
+    ("GET", "/api/v2/users/{user}/associations", {"params": {"targets": "application"}}, 200),
+    ("GET", "/api/v2/users/{user}/associations", {"params": {"targets": "nope"}}, 400),
+    ("POST", "/api/v2/users/{leaf}/associations", {"json": {"op": "add", "type": "application", "id": "{app}"}}, 204),
+    ("POST", "/api/v2/users/{leaf}/associations", {"json": {"op": "jump"}}, 400),
+    ("GET", "/api/v2/applications/{app}/associations", {"params": {"targets": "user_group"}}, 200),
+    ("GET", "/api/v2/applications/{app}/associations", {"params": {"targets": "system"}}, 400),
+    ("POST", "/api/v2/applications/{app}/associations", {"json": {"op": "add", "type": "user", "id": "{leaf}"}}, 204),
+    ("POST", "/api/v2/applications/{app}/associations", {"json": {}}, 400),
+    ("GET", "/api/v2/applications/{app}/users", {"params": {"limit": 100}}, 200),
+    ("GET", "/api/v2/applications/{missing}/users", {}, 404),
+    ("GET", "/api/v2/applications/{app}/usergroups", {}, 200),
+    ("GET", "/api/v2/applications/{app}/usergroups", {"params": {"skip": "x"}}, 400),
+    ("POST", "/insights/directory/v1/events", {"json": SINCE}, 200),
+    ("POST", "/insights/directory/v1/events", {"json": {"service": ["all"]}}, 400),
+    ("POST", "/insights/directory/v1/events/count", {"json": SINCE}, 200),
+    ("POST", "/insights/directory/v1/events/count", {"json": {"service": "nope"}}, 400),
+    ("POST", "/insights/directory/v1/events/distinct", {"json": {**SINCE, "field": "event_type"}}, 200),
+    ("POST", "/insights/directory/v1/events/distinct", {"json": SINCE}, 400),
+    ("POST", "/insights/directory/v1/events/interval", {"json": {**SINCE, "interval_unit": "h"}}, 200),
+    ("POST", "/insights/directory/v1/events/interval", {"json": {**SINCE, "interval_unit": "y"}}, 400),
+]
+UNAUTHORIZED = sorted({(method, path) for method, path, _, _ in CASES})
+
+
+def ids_of(api) -> dict:
+    """Ids to fill the paths: a user, one who manages no one, one not in the group, a group, the StrongDM app, an
+    unknown id and a malformed one."""
+    users = api.get("/api/systemusers", params={"limit": 100, "sort": "_id"}).json()["results"]
+    managers = {u.get("manager") for u in users}
+    group = api.get("/api/v2/usergroups", params={"limit": 1}).json()[0]["id"]
+    members = {c["to"]["id"] for c in api.get(f"/api/v2/usergroups/{group}/members", params={"limit": 100}).json()}
+    return {"user": users[0]["_id"], "leaf": next(u["_id"] for u in users if u["_id"] not in managers),
+            "stranger": next(u["_id"] for u in users if u["_id"] not in members), "group": group,
+            "app": api.get("/api/applications", params={"filter": "name:$eq:strongdm"}).json()["results"][0]["_id"],
+            "missing": MISSING, "bad": "zz"}
+
+
+def fill(value, ids: dict):
+    """`value` with every {name} placeholder in its strings replaced by the id of that name."""
+    if isinstance(value, str):
+        return value.format(**ids) if "{" in value else value
+    if isinstance(value, dict):
+        return {k: fill(v, ids) for k, v in value.items()}
+    return value
+
+
+def check_against_spec(method: str, path: str, response) -> None:
+    """The response's body matches the spec schema for its route and status (204s have no body)."""
+    schema = schema_for(route_key(method, path), response.status_code)
+    if schema is None:
+        assert response.content == b""
+        return
+    violations = spec_violations(schema, response.json())
+    assert not violations, f"{method} {path} {response.status_code}:\n" + "\n".join(violations[:20])
+
+
+@pytest.mark.parametrize(("method", "path", "kwargs", "status"), CASES,
+                         ids=[f"{m} {p} {s}" for m, p, _, s in CASES])
+def test_the_answer_has_the_spec_shape(api, method, path, kwargs, status):
+    ids = ids_of(api)
+    response = api.http.request(method, api.url + path.format(**ids), timeout=10, **fill(kwargs, ids))
+    assert response.status_code == status, response.text[:300]
+    check_against_spec(method, path, response)
+
+
+@pytest.mark.parametrize(("method", "path"), UNAUTHORIZED, ids=[f"{m} {p}" for m, p in UNAUTHORIZED])
+def test_a_wrong_key_gets_the_spec_shaped_401(api, method, path):
+    response = api.http.request(method, api.url + path.format(**dict.fromkeys(("user", "leaf", "stranger", "group", "app", "missing", "bad"),
+                                                                            MISSING)), headers={"x-api-key": "nope"}, timeout=10)
+    assert response.status_code == 401
+    check_against_spec(method, path, response)
+
+
+def test_every_served_route_has_a_schema_and_a_success_and_an_error_case():
+    served = served_routes(create_app())
+    assert served - set(ROUTES) == set(), "served but with no schema in routes.json"
+    assert set(ROUTES) - served == set(), "in routes.json but not served"
+    for key in ROUTES:
+        statuses = {s for m, p, _, s in CASES if route_key(m, p) == key}
+        assert any(s < 300 for s in statuses) and any(s >= 400 for s in statuses), f"{key} needs a success and an error case"
