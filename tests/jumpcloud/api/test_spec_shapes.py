@@ -104,10 +104,13 @@ def ids_of(api) -> dict:
     unknown id and a malformed one."""
     users = api.get("/api/systemusers", params={"limit": 100, "sort": "_id"}).json()["results"]
     managers = {u.get("manager") for u in users}
-    group = api.get("/api/v2/usergroups", params={"limit": 1}).json()[0]["id"]
-    members = {c["to"]["id"] for c in api.get(f"/api/v2/usergroups/{group}/members", params={"limit": 100}).json()}
+    for group in (g["id"] for g in api.get("/api/v2/usergroups", params={"limit": 100}).json()):
+        members = {c["to"]["id"] for c in api.get(f"/api/v2/usergroups/{group}/members", params={"limit": 100}).json()}
+        strangers = [u["_id"] for u in users if u["_id"] not in members]
+        if strangers:  # not All Staff
+            break
     return {"user": users[0]["_id"], "leaf": next(u["_id"] for u in users if u["_id"] not in managers),
-            "stranger": next(u["_id"] for u in users if u["_id"] not in members), "group": group,
+            "stranger": strangers[0], "group": group,
             "app": api.get("/api/applications", params={"filter": "name:$eq:strongdm"}).json()["results"][0]["_id"],
             "missing": MISSING, "bad": "zz"}
 
