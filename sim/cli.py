@@ -403,3 +403,15 @@ def reset(state_dir, yes):
         click.confirm(f"Delete the simulator state in {state_dir} ({len(files)} files)?", abort=True)
     removed = status_mod.reset_state(state_dir)
     click.echo(f"Removed {len(removed)} files from {state_dir}.")
+
+
+@cli.command()
+@click.option("--server", default=f"http://{DEFAULTS['HOST']}:{DEFAULTS['JUMPCLOUD_PORT']}", show_default=True,
+              help="The URL the document names as its server.")
+def openapi(server):
+    """Print the mock JumpCloud's OpenAPI 3.1 document (what GET /api/openapi.json serves)."""
+    import json
+
+    from sim.jumpcloud.api.openapi import document
+
+    click.echo(json.dumps(document(server), indent=2))

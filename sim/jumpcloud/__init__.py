@@ -22,6 +22,7 @@ def create_app(store: Store | None = None, *, settings: dict | None = None, make
     """
     from sim.jumpcloud.api import common as api
     from sim.jumpcloud.api import insights as insights_api
+    from sim.jumpcloud.api import openapi
     from sim.jumpcloud.api import v1 as api_v1
     from sim.jumpcloud.api import v2 as api_v2
     from sim.jumpcloud.org import control_refusal
@@ -41,6 +42,7 @@ def create_app(store: Store | None = None, *, settings: dict | None = None, make
     app.register_blueprint(api_v1.bp)
     app.register_blueprint(api_v2.bp)
     app.register_blueprint(insights_api.bp)
+    app.register_blueprint(openapi.bp)  # GET /api/openapi.json, without a key
     register_error_boundary(app)
     from sim.faults import middleware as faults
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from jsonschema import Draft202012Validator
 from referencing import Registry
 from referencing import Resource
+from referencing.jsonschema import DRAFT202012
 
 SCHEMAS = Path(__file__).parent / "schemas"
 SPEC_NAMES = ("console", "insights")
@@ -46,8 +47,8 @@ def schema_for(key: str, status: int) -> dict | None:
     ref = statuses.get(str(status), statuses.get(f"{status // 100}XX", "missing"))
     if ref == "missing":
         raise AssertionError(f"{key}: no schema for status {status} in routes.json")
-    if ref is None:
-        return None
+    if ref is None or isinstance(ref, dict):
+        return ref
     name, _, pointer = ref.partition("#")
     return {"$ref": f"urn:jumpcloud-spec:{name}#{pointer}"}
 
@@ -57,3 +58,40 @@ def spec_violations(schema: dict, body) -> list[str]:
     validator = Draft202012Validator(schema, registry=REGISTRY)
     return [f"{'/'.join(map(str, e.absolute_path)) or '(root)'}: {e.message[:200]}"
             for e in sorted(validator.iter_errors(body), key=lambda e: list(map(str, e.absolute_path)))]
+
+
+DOCUMENT_URI = "urn:sim-openapi"
+
+
+def documented_operations(document: dict) -> dict[str, tuple[str, str]]:
+    """Route key -> (path, method) of every operation in an OpenAPI document."""
+    out = {}
+    for path, item in document["paths"].items():
+        for method in item:
+            if method in ("get", "put", "post", "delete", "patch"):
+                out[route_key(method.upper(), path)] = (path, method)
+    return out
+
+
+def documented_schema(document: dict, method: str, path: str, status: int) -> tuple[dict | None, Registry]:
+    """The schema the document gives a route's answer with `status` (None when it has no body), and a registry
+    that resolves the document's `#/components/...` references."""
+    doc_path, doc_method = documented_operations(document)[route_key(method, path)]
+    responses = document["paths"][doc_path][doc_method]["responses"]
+    code = str(status) if str(status) in responses else f"{status // 100}XX"
+    assert code in responses, f"{method} {doc_path}: the document has no {status} answer"
+    if "content" not in responses[code]:
+        return None, REGISTRY
+    pointer = "/".join(part.replace("~", "~0").replace("/", "~1") for part in (
+        "paths", doc_path, doc_method, "responses", code, "content", "application/json", "schema"))
+    resource = Resource.from_contents(document, default_specification=DRAFT202012)
+    return {"$ref": f"{DOCUMENT_URI}#/{pointer}"}, Registry().with_resource(DOCUMENT_URI, resource)
+
+
+def document_violations(document: dict, method: str, path: str, response) -> list[str]:
+    """Every way a response breaks the served document's schema for its route and status."""
+    schema, registry = documented_schema(document, method, path, response.status_code)
+    if schema is None:
+        return [] if response.content == b"" else ["a body where the document has none"]
+    validator = Draft202012Validator(schema, registry=registry)
+    return [f"{'/'.join(map(str, e.absolute_path)) or '(root)'}: {e.message[:200]}" for e in validator.iter_errors(response.json())]
