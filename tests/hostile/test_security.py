@@ -20,8 +20,9 @@ from tests.hostile.helpers import fingerprint
 from tests.hostile.helpers import sign_in
 
 SCIM = "/provisioning/generic/v2"
-# What may be called without a credential: sign-in pages and static files (`/` only redirects to sign-in).
-PUBLIC = {"static", "web.static", "admin.login", "console.login"}
+# What may be called without a credential: sign-in pages, static files (`/` only redirects to sign-in) and the
+# mock JumpCloud's OpenAPI document (JumpCloud publishes its specs).
+PUBLIC = {"static", "web.static", "admin.login", "console.login", "jumpcloud_openapi.openapi_document"}
 
 
 def url_for_rule(app, rule) -> str:

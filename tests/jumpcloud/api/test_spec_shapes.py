@@ -4,6 +4,9 @@ The schemas in tests/jumpcloud/api/schemas are JumpCloud's own (console and Dire
 routes.json says which one each route and status must match.
 """
 
+import json
+from pathlib import Path
+
 import pytest
 
 from sim.fake import directory as fake
@@ -15,6 +18,7 @@ from tests.jumpcloud.api.helpers import schema_for
 from tests.jumpcloud.api.helpers import served_routes
 from tests.jumpcloud.api.helpers import spec_violations
 
+FIXTURES = Path(__file__).parents[3] / "fixtures"
 MISSING = "f" * 24
 SINCE = {"service": ["all"], "start_time": "2020-01-01T00:00:00Z"}
 APP_BODY = {"name": "custom", "displayLabel": "Custom", "ssoUrl": "https://sso.example.com/", "config": {}}
@@ -170,3 +174,12 @@ def test_every_served_route_has_a_schema_and_a_success_and_an_error_case():
         statuses = {s for m, p, _, s in CASES if route_key(m, p) == key}
         assert any(s < 300 for s in statuses), f"{key} needs a success case"
         assert any(s >= 400 for s in statuses) or key == "GET /api/openapi.json", f"{key} needs an error case"
+
+
+@pytest.mark.parametrize(("name", "key"), [("systemusers", "GET /api/systemusers"),
+                                           ("applications", "GET /api/applications"),
+                                           ("usergroups", "GET /api/v2/usergroups")])
+def test_the_committed_fixtures_have_the_spec_shape(name, key):
+    body = json.loads((FIXTURES / "jumpcloud" / f"{name}.json").read_text())
+    violations = spec_violations(schema_for(key, 200), body)
+    assert not violations, "\n".join(violations[:20])
