@@ -21,6 +21,7 @@ from sim.jumpcloud.insights import MAX_VALUE_LENGTH
 from sim.jumpcloud.insights import rfc3339
 from sim.jumpcloud.insights import search_terms
 from sim.scim import wire
+from sim.store import iso
 
 bp = Blueprint("jumpcloud_insights", __name__, url_prefix="/insights/directory/v1")
 bp.before_request(authenticate)
@@ -32,6 +33,14 @@ SERVICES = {"alerts", "all", "directory", "ldap", "mdm", "notifications", "objec
 MAX_LIMIT = 10000
 MAX_SEARCH_AFTER = 512  # characters of a search_after string; the pair is ~60
 MAX_FIELDS = 100
+MAX_SKIP = 10**9  # SQLite's OFFSET is a 64-bit integer: beyond it the driver overflows
+# Top-level event fields (the DI guide's "Directory Attributes" table, plus the pusher's provisioning details):
+# a `fields` list naming none of them is a 400, as documented.
+KNOWN_FIELDS = frozenset({
+    "id", "correlation", "event_type", "timestamp", "resource", "system_group", "organization", "changes",
+    "initiated_by", "association", "client_ip", "useragent", "auth_method", "success", "mfa", "mfa_meta", "geoip",
+    "provider", "service", "auth_context", "application", "idm_client_id", "error_message", "message_chain",
+    "@version", "system", "target_resource", "username", "provisioning", "error", "message"})
 MAX_INTERVAL_VALUE = 100000
 OFFSET = re.compile(r"^([+-])(\d{2}):(\d{2})$")
 
@@ -71,33 +80,60 @@ def parse_query(body) -> dict:
     params = parse_scope(body)
     limit = body.get("limit", DEFAULT_LIMIT)
     if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
-        raise BadRequestError(f"limit must be an integer from 1 to {MAX_LIMIT}")
-    search_after = body.get("search_after")
+        limit = DEFAULT_LIMIT  # "any nonsensical values for the limit field will cause the system to return the default row count"
+    search_after = cursor(body.get("search_after"))
+    sort = body.get("sort", "ASC")
+    # "Nonsensical/missing sort directives cause the system to default to ascending order, silently."
+    sort = sort.upper() if isinstance(sort, str) and sort.upper() in ("ASC", "DESC") else "ASC"
+    skip = body.get("skip", 0)
+    if isinstance(skip, bool) or not isinstance(skip, int) or not 0 <= skip <= MAX_SKIP:
+        raise BadRequestError(f"skip must be an integer from 0 to {MAX_SKIP}")
+    fields = body.get("fields")
+    if fields is not None and (not isinstance(fields, list) or not 1 <= len(fields) <= MAX_FIELDS
+                               or not all(isinstance(f, str) and FIELD.match(f) for f in fields)):
+        raise BadRequestError(f"fields must be a list of 1 to {MAX_FIELDS} dotted event field names")
+    if fields is not None and not any(f.split(".")[0] in KNOWN_FIELDS for f in fields):
+        # "If you specify an empty list or a list containing no known fields, the system will respond with a 400"
+        raise BadRequestError("fields names no known event field")
+    return {**params, "limit": limit, "search_after": search_after, "sort": sort, "skip": skip, "fields": fields}
+
+
+def cursor(search_after) -> list | None:
+    """`search_after` as the `[timestamp, id]` pair `Insights.query` takes, from the documented `[epoch millis, id]`
+    (X-Search_after, as a list or its JSON text) or an ISO timestamp in place of the millis."""
+    if search_after is None:
+        return None
     if isinstance(search_after, str):  # clients may echo the X-Search_after header verbatim
-        # A [timestamp, id] pair is short: a long string is refused before parsing, as deep nesting would
-        # exhaust the JSON decoder's recursion.
+        # A pair is short: a long string is refused before parsing, as deep nesting would exhaust the JSON decoder.
         if len(search_after) > MAX_SEARCH_AFTER:
             raise BadRequestError("search_after must be the [timestamp, id] pair from X-Search_after")
         try:
             search_after = wire.loads(search_after)
         except (ValueError, RecursionError):
             raise BadRequestError("search_after must be a list") from None
-    if search_after is not None and (
-        not isinstance(search_after, list) or len(search_after) != 2
-        or not all(isinstance(v, str) for v in search_after)
-    ):
+    if not isinstance(search_after, list) or len(search_after) != 2 or not isinstance(search_after[1], str):
         raise BadRequestError("search_after must be the [timestamp, id] pair from X-Search_after")
-    sort = body.get("sort", "ASC")
-    if not isinstance(sort, str) or sort.upper() not in ("ASC", "DESC"):
-        raise BadRequestError("sort must be ASC or DESC")
-    skip = body.get("skip", 0)
-    if isinstance(skip, bool) or not isinstance(skip, int) or skip < 0:
-        raise BadRequestError("skip must be a non-negative integer")
-    fields = body.get("fields")
-    if fields is not None and (not isinstance(fields, list) or len(fields) > MAX_FIELDS
-                               or not all(isinstance(f, str) and FIELD.match(f) for f in fields)):
-        raise BadRequestError(f"fields must be a list of at most {MAX_FIELDS} dotted event field names")
-    return {**params, "limit": limit, "search_after": search_after, "sort": sort, "skip": skip, "fields": fields or None}
+    stamp = search_after[0]
+    if isinstance(stamp, int) and not isinstance(stamp, bool):
+        try:
+            return [iso(dt.datetime.fromtimestamp(stamp / 1000, dt.UTC)), search_after[1]]
+        except (OverflowError, ValueError, OSError):
+            raise BadRequestError("search_after's timestamp is out of range") from None
+    if isinstance(stamp, str):
+        return [rfc3339(stamp, "search_after's timestamp"), search_after[1]]
+    raise BadRequestError("search_after must be the [timestamp, id] pair from X-Search_after")
+
+
+def search_after_header(events: list[dict], previous: list | None) -> str:
+    """X-Search_after: `[epoch millis, id]` of the last event, sent even on the last page (the DI guide)."""
+    last = next((e for e in reversed(events) if "timestamp" in e and "id" in e), None)
+    if last is None:
+        if previous is None:
+            return "[]"
+        last = {"timestamp": previous[0], "id": previous[1]}
+    moment = dt.datetime.fromisoformat(last["timestamp"].replace("Z", "+00:00"))
+    return json.dumps([int(moment.timestamp() * 1000), last["id"]])
+
 
 def parse_distinct(body) -> dict:
     """Validate an `EventDistinctQuery` body into `Insights.distinct` keyword arguments."""
@@ -147,9 +183,8 @@ def list_events():
     response = jsonify(events)
     response.headers["X-Result-Count"] = str(len(events))
     response.headers["X-Limit"] = str(params["limit"])
-    response.headers["X-Sort"] = params["sort"].upper()
-    if events and "timestamp" in events[-1] and "id" in events[-1]:
-        response.headers["X-Search_after"] = json.dumps([events[-1]["timestamp"], events[-1]["id"]])
+    response.headers["X-Sort"] = params["sort"]
+    response.headers["X-Search_after"] = search_after_header(events, params["search_after"])
     return response
 
 

@@ -1,6 +1,9 @@
 """Directory Insights as documented: state-change event types, `systemuser` resources, `@version`, and the
 `/events/count`, `/events/distinct` and `/events/interval` queries with search terms (over real HTTP)."""
 
+import datetime as dt
+import json
+
 import pytest
 
 from sim.fake import directory as fake
@@ -108,6 +111,33 @@ def test_interval_buckets_events_by_time(api):
     assert [b["doc_count"] for b in two_hours] == [2, 1]
 
 
+@pytest.mark.parametrize("limit", [0, 10001, "ten", 1e30, True, 10**30])
+def test_a_nonsensical_limit_gets_the_default_row_count_as_documented(api, limit):
+    response = di(api, limit=limit)
+    assert response.status_code == 200 and response.headers["X-Limit"] == "1000"
+
+
+@pytest.mark.parametrize(("sort", "answered"), [("DESC", "DESC"), ("desc", "DESC"), ("sideways", "ASC"), (3, "ASC")])
+def test_sort_is_case_insensitive_and_nonsense_silently_ascending(api, sort, answered):
+    new_user(api)
+    response = di(api, sort=sort)
+    assert response.status_code == 200 and response.headers["X-Sort"] == answered
+    stamps = [e["timestamp"] for e in response.json()]
+    assert stamps == sorted(stamps, reverse=answered == "DESC")
+
+
+def test_x_search_after_is_epoch_millis_and_id_and_always_sent(api):
+    new_user(api)
+    new_user(api, username="bob", email="bob@example.com")
+    first = di(api, limit=1)
+    cursor = json.loads(first.headers["X-Search_after"])
+    event = first.json()[0]
+    assert cursor == [int(dt.datetime.fromisoformat(event["timestamp"].replace("Z", "+00:00")).timestamp() * 1000), event["id"]]
+    second = di(api, limit=1, search_after=cursor).json()
+    assert second and second[0]["id"] != event["id"]
+    assert "X-Search_after" in di(api, start_time="2999-01-01T00:00:00Z").headers
+
+
 @pytest.mark.parametrize(("route", "body"), [
     ("/count", {"search_term": {"and": "x"}}),
     ("/count", {"search_term": {"xor": []}}),
@@ -118,6 +148,9 @@ def test_interval_buckets_events_by_time(api):
     ("/count", {"search_term": {"and": [{"event_type": ["x"] * 1001}]}}),
     ("", {"fields": "event_type"}),
     ("", {"skip": -1}),
+    ("", {"skip": 10**20}),
+    ("", {"fields": []}),
+    ("", {"fields": ["nothing_known"]}),
     ("", {"exact_match": "x"}),
     ("/distinct", {}),
     ("/distinct", {"field": ""}),

@@ -24,10 +24,14 @@ SCHEMAS = {
         "service": {"type": "array", "items": {"type": "string", "enum": sorted(SERVICES)}},
         "start_time": {"type": "string", "format": "date-time"}, "end_time": {"type": "string", "format": "date-time"}}},
     "EventQuery": {"allOf": [ref("EventServiceTimeQuery"), {"type": "object", "properties": {
-        "exclude_provider_activity": {"type": "boolean"}, "fields": {"type": "array", "items": {"type": "string"}},
-        "limit": {"type": "integer", "format": "int64", "minimum": 1, "maximum": 10000, "default": 1000},
-        "q": {"type": "string"}, "search_after": {"type": "array"}, "search_term": ref("SearchTerm"),
-        "skip": {"type": "integer", "format": "int64", "minimum": 0}, "sort": {"type": "string", "enum": ["ASC", "DESC"]}}}]},
+        "exclude_provider_activity": {"type": "boolean"},
+        "fields": {"type": "array", "minItems": 1, "items": {"type": "string"}, "description": "Dotted event fields to keep."},
+        "limit": {"type": "integer", "format": "int64", "default": 1000,
+                  "description": "1 to 10000; a nonsensical value gets the default, as documented."},
+        "q": {"type": "string", "description": "Free text matched anywhere in the event, ignoring case."},
+        "search_after": {"type": "array", "description": "X-Search_after of the previous page: [epoch millis, id]."},
+        "search_term": ref("SearchTerm"), "skip": {"type": "integer", "format": "int64", "minimum": 0},
+        "sort": {"type": "string", "description": "ASC or DESC, any case; anything else is ASC, as documented."}}}]},
     "EventDistinctQuery": {"allOf": [ref("EventServiceTimeQuery"), {"type": "object", "required": ["field"], "properties": {
         "exclude_provider_activity": {"type": "boolean"}, "field": {"type": "string"}, "q": {"type": "string"},
         "search_term": ref("SearchTerm")}}]},
