@@ -8,6 +8,7 @@ import json
 import pytest
 from click.testing import CliRunner
 from jsonschema import Draft202012Validator
+from openapi_spec_validator import validate
 
 from sim.cli import cli
 from sim.jumpcloud import create_app
@@ -31,6 +32,17 @@ def test_the_document_is_served_without_a_key_as_openapi_3_1_naming_this_server(
     assert document["openapi"] == "3.1.0"
     assert document["servers"] == [{"url": "http://127.0.0.1:8470"}]
     assert document["components"]["securitySchemes"]["x-api-key"] == {"type": "apiKey", "in": "header", "name": "x-api-key"}
+
+
+def test_the_document_is_valid_openapi_3_1(document):
+    validate(document)  # raises with the first violation of the OpenAPI 3.1 schema
+
+
+def test_a_broken_document_would_be_caught(document):
+    broken = json.loads(json.dumps(document))
+    del broken["paths"]["/api/systemusers"]["get"]["responses"]["200"]["description"]
+    with pytest.raises(Exception, match="description"):
+        validate(broken)
 
 
 def test_every_served_route_is_documented_and_every_documented_route_is_served(app, document):
