@@ -225,8 +225,6 @@ def histogram(stamps: list[str], width: int, unit: str, tz) -> list[dict]:
     return buckets
 
 
-
-
 def search_terms(search) -> tuple[str, list]:
     """Compile `search_term` {and: [...], or: [...], not: [...]} into SQL over the documents (all must hold).
 
@@ -310,14 +308,6 @@ def condition(field, operator, value) -> tuple[str, list]:
         "startsWith": (f"substr(lower({x}), 1, length(?)) = lower(?)", [path, v, v]),
         "endsWith": (f"substr(lower({x}), -length(?)) = lower(?)", [path, v, v]),
     }[operator]
-
-
-
-
-
-
-
-
 
 
 def rfc3339(value, name: str) -> str:

@@ -44,6 +44,7 @@ KNOWN_FIELDS = frozenset({
 MAX_INTERVAL_VALUE = 100000
 OFFSET = re.compile(r"^([+-])(\d{2}):(\d{2})$")
 
+
 def parse_scope(body) -> dict:
     """The `EventServiceTimeQuery` part of any DI body plus its `search_term`: `scope`'s arguments (400 on anything odd)."""
     if not isinstance(body, dict):
@@ -74,6 +75,7 @@ def parse_scope(body) -> dict:
         if q:  # free text: anywhere in the document, case-insensitively
             terms = (f"({terms[0]}) AND instr(lower(doc), lower(?)) > 0", [*terms[1], q])
     return {"service": service, "start_time": start_time, "end_time": end_time, "terms": terms}
+
 
 def parse_query(body) -> dict:
     """Validate an `/events` body into `Insights.query` keyword arguments (400 on anything odd)."""
@@ -143,6 +145,7 @@ def parse_distinct(body) -> dict:
         raise BadRequestError("field is required: a dotted event field name")
     return {**params, "field": field}
 
+
 def parse_interval(body) -> dict:
     """Validate an `EventIntervalQuery` body into `Insights.interval` keyword arguments."""
     params = parse_scope(body)
@@ -155,6 +158,7 @@ def parse_interval(body) -> dict:
     if not isinstance(value, str) or not value.isdigit() or not 1 <= int(value) <= MAX_INTERVAL_VALUE:
         raise BadRequestError(f"interval_value must be a whole number from 1 to {MAX_INTERVAL_VALUE}")
     return {**params, "interval_unit": unit, "interval_value": int(value), "timezone": time_zone(body.get("timezone"))}
+
 
 def time_zone(name):
     """An IANA zone name or a `±HH:MM` offset as a tzinfo (UTC when absent)."""
