@@ -34,7 +34,7 @@ LIMIT_10 = query("limit", {"type": "integer", "default": 10, "minimum": 0, "maxi
                  "The number of records to return at once (the mock caps it at 100).")
 SKIP = query("skip", {"type": "integer", "default": 0, "minimum": 0}, "The offset into the records to return.")
 V2_FILTER = query("filter", {"type": "array", "items": {"type": "string"}},
-                  "`field:op:value` (ops eq, ne, gt, ge, lt, le, search, in), repeatable: filters AND together.")
+                  "`field:op:value` (ops eq, ne, gt, ge, lt, le, search, in, between `a,b`), repeatable: filters AND together.")
 V2_SORT = query("sort", {"type": "array", "items": {"type": "string"}},
                 "Comma-separated fields, `-` prefix for descending.")
 V2_FIELDS = query("fields", {"type": "array", "items": {"type": "string"}}, "Comma-separated fields to return.")
