@@ -271,7 +271,7 @@ def condition(field, operator, value) -> tuple[str, list]:
     """`field operator value` as one SQL condition on the document (400 for a bad field, operator or value)."""
     if not isinstance(field, str) or not FIELD.match(field):
         raise BadRequestError("a search term field must be a dotted event field name")
-    if operator not in STRING_OPERATORS and operator not in ORDER_OPERATORS:
+    if not isinstance(operator, str) or (operator not in STRING_OPERATORS and operator not in ORDER_OPERATORS):
         raise BadRequestError(f"unsupported search term operator: {str(operator)[:40]}")
     values = value if isinstance(value, list) else [value]
     if operator in ("in", "not_in") and not isinstance(value, list):

@@ -150,7 +150,7 @@ def parse_interval(body) -> dict:
     """Validate an `EventIntervalQuery` body into `Insights.interval` keyword arguments."""
     params = parse_scope(body)
     unit = body.get("interval_unit")
-    if unit not in INTERVAL_SECONDS:
+    if not isinstance(unit, str) or unit not in INTERVAL_SECONDS:
         raise BadRequestError("interval_unit is required: one of s, m, h, d, w")
     value = body.get("interval_value", "1")
     if isinstance(value, int) and not isinstance(value, bool):

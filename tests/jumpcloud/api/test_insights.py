@@ -5,8 +5,13 @@ import datetime as dt
 import json
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import given
+from hypothesis import settings
+from hypothesis import strategies as st
 
 from sim.fake import directory as fake
+from sim.jumpcloud import create_app
 
 SINCE = {"service": ["all"], "start_time": "2000-01-01T00:00:00Z"}
 
@@ -169,3 +174,32 @@ def test_bad_queries_are_400_with_the_spec_error_and_bounded(api, route, body):
     response = di(api, route, **body)
     assert response.status_code == 400, response.text[:200]
     assert set(response.json()) == {"message"}
+
+
+SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-2**70, 2**70), st.floats(allow_nan=False),
+                    st.text(max_size=12), st.sampled_from(["event_type", "resource.type", "h", "d", "w", "eq", "in",
+                                                           "contains", "before", "UTC", "+05:30", "2026-01-01T00:00:00Z"]))
+TERMS = st.recursive(SCALARS, lambda children: st.one_of(
+    st.lists(children, max_size=4),
+    st.dictionaries(st.sampled_from(["and", "or", "not", "field", "operator", "value", "event_type", "success"]),
+                    children, max_size=4)), max_leaves=12)
+BODIES = st.fixed_dictionaries({"service": st.just(["all"]), "start_time": st.just("2000-01-01T00:00:00Z")}, optional={
+    "search_term": TERMS, "field": TERMS, "interval_unit": TERMS, "interval_value": TERMS, "timezone": TERMS,
+    "fields": TERMS, "skip": TERMS, "limit": TERMS, "sort": TERMS, "search_after": TERMS, "q": TERMS, "end_time": TERMS})
+
+
+@pytest.fixture(scope="module")
+def client(generated):
+    app = create_app()
+    key = app.extensions["jumpcloud"].seed(generated, {"email": "admin@example.com", "password": "pw"})
+    return app.test_client(), key
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(route=st.sampled_from(["", "/count", "/distinct", "/interval"]), body=BODIES)
+def test_random_query_bodies_are_answered_or_refused_never_a_500(client, route, body):
+    test_client, key = client
+    response = test_client.post(f"/insights/directory/v1/events{route}", json=body, headers={"x-api-key": key})
+    assert response.status_code in (200, 400), response.get_data(as_text=True)[:300]
+    if response.status_code == 400:
+        assert set(response.get_json()) == {"message"}
