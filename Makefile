@@ -15,11 +15,11 @@ $(VENV)/bin/python:
 	$(BIN)/pip install -q --upgrade pip
 
 $(RUN_STAMP): pyproject.toml $(CONSTRAINTS) | $(VENV)/bin/python
-	$(PIP) -e '.[sdk]'
+	$(PIP) -e '.[sdk,yaml]'
 	touch $(RUN_STAMP)
 
 $(STAMP): pyproject.toml $(CONSTRAINTS) | $(VENV)/bin/python
-	$(PIP) -e '.[test,sdk,pytest]'
+	$(PIP) -e '.[test,sdk,pytest,yaml]'
 	touch $(STAMP) $(RUN_STAMP)
 
 run: $(RUN_STAMP)
@@ -35,7 +35,7 @@ bench: $(STAMP)
 	$(BIN)/sim bench --out artifacts/bench.json
 
 fixtures: $(STAMP)
-	$(BIN)/sim export --seed 42 --users 50 --groups 8 --format csv --format ldif --format scim --clean --out fixtures
+	$(BIN)/sim export --seed 42 --users 50 --groups 8 --format csv --format ldif --format scim --scenario joiners-movers-leavers --clean --out fixtures
 
 # A wheel and an sdist in dist/ (python -m build; `build` is in the test toolchain).
 dist: $(STAMP)

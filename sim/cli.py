@@ -2,11 +2,15 @@
 
 import click
 
+from sim.classroom.command import classroom
 from sim.config import DEFAULTS
 from sim.faults.options import fault_option
 from sim.faults.options import fault_seed_option
 from sim.faults.options import fault_settings
 from sim.faults.options import rate_limits_option
+from sim.run.cli_support import credential_options
+from sim.run.cli_support import existing_strongdm_state
+from sim.scenario.commands import scenario_group
 
 STATE_DIR_OPTION = click.option("--state-dir", default=".sim", show_default=True, type=click.Path(file_okay=False),
                                 help="Where the SQLite state lives.")
@@ -22,23 +26,33 @@ def print_version(ctx, _param, value):
         ctx.exit()
 
 
+def org_model_settings(org_model: str | None) -> dict:
+    """--org-model as a setting; absent, sim.config decides (SIM_STRONGDM_ORG_MODEL, else groups)."""
+    return {"STRONGDM_ORG_MODEL": org_model} if org_model else {}
+
+
 class Commands(click.Group):
-    """The `sim` group: a state file SQLite cannot use ends any command with its one-line reason, no traceback."""
+    """The `sim` group: a state file SQLite cannot use, or a start refused before it began (a busy port), ends any
+    command with its one-line reason, no traceback."""
 
     def invoke(self, ctx):
+        from sim.run.preflight import StartError
         from sim.store import StoreError
 
         try:
             return super().invoke(ctx)
-        except StoreError as exc:
+        except (StoreError, StartError) as exc:
             raise click.ClickException(str(exc)) from None
 
 
-@click.group(cls=Commands)
+@click.group(cls=Commands, invoke_without_command=True)
 @click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=print_version,
               help="Show the package, Python, Faker and SQLite versions and exit.")
-def cli():
+@click.pass_context
+def cli(ctx):
     """Offline simulator of JumpCloud -> StrongDM user provisioning over SCIM 2.0."""
+    if ctx.invoked_subcommand is None:  # plain `sim` asks what there is: the help, and success
+        click.echo(ctx.get_help())
 
 
 @cli.command()
@@ -50,25 +64,22 @@ def cli():
               help="strongdm: only what StrongDM documents; rfc: the full RFC 7644 feature set.")
 @click.option("--grpc-port", default=8402, show_default=True,
               help="Port of the SDK API (gRPC; needs the [sdk] extra; 0 picks a free one).")
+@click.option("--org-model", type=click.Choice(["groups", "roles"]), default=None,
+              help="StrongDM org model: groups (orgs created since 2 October 2025; the default) or roles (legacy). "
+              "Kept in the state: another value later is refused.")
 @fault_option(target="the SCIM receiver")
 @fault_seed_option
 @rate_limits_option
-def strongdm(port, host, state_dir, token, profile, grpc_port, faults, fault_seed, rate_limits):
+def strongdm(port, host, state_dir, token, profile, grpc_port, org_model, faults, fault_seed, rate_limits):
     """Serve the mock StrongDM (SCIM receiver, Admin UI and, with the [sdk] extra, the SDK API) alone."""
     from sim.run import runner
+    from sim.run.cli_support import strongdm_banner
 
     server, sdk, endpoints = runner.serve_strongdm(
         state_dir, host=host, port=port, token=token, profile=profile, grpc_port=grpc_port,
-        settings=fault_settings({"strongdm": faults}, seed=fault_seed, rate_limits=rate_limits))
-    admin, base = endpoints["admin"], endpoints["scim_base_url"]
-    click.echo(f"StrongDM Admin UI  {server.url}/  (admin {admin['email']} / {admin['password']})")
-    click.echo(f"SCIM base URL      {base}")
-    click.echo(f"SCIM token         {token or '(activate SCIM in the Admin UI, or pass --token)'}")
-    if sdk:
-        click.echo(f"SDK API (gRPC)     {sdk.address}  key {sdk.access_key} (secret in endpoints.json)")
-    else:
-        click.echo("SDK API (gRPC)     off: pip install 'jumpcloud-strongdm-sim[sdk]' to serve it")
-    click.echo(f"Profile            {profile}    state in {state_dir}    Ctrl-C stops")
+        settings=org_model_settings(org_model) | fault_settings({"strongdm": faults}, seed=fault_seed,
+                                                                rate_limits=rate_limits))
+    click.echo(strongdm_banner(endpoints, sdk, profile, server.app.extensions["strongdm"].org_model, state_dir))
     for rule in faults:
         click.echo(f"Fault              {rule.text()}")
     try:
@@ -113,7 +124,7 @@ def strongdm_keys_list(state_dir):
     """List API keys (never their secrets)."""
     from sim.strongdm.api_keys import open_api_keys
 
-    keys = open_api_keys(state_dir).list_api_keys()
+    keys = open_api_keys(existing_strongdm_state(state_dir)).list_api_keys()
     for key in keys:
         click.echo(f"{key['access_key']}  {key['created_at']}  {key['name']}")
     if not keys:
@@ -129,7 +140,7 @@ def strongdm_keys_revoke(state_dir, access_key):
     from sim.strongdm.api_keys import open_api_keys
 
     try:
-        key = open_api_keys(state_dir).revoke_api_key(access_key)
+        key = open_api_keys(existing_strongdm_state(state_dir)).revoke_api_key(access_key)
     except ApiKeyError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"Revoked {key['access_key']} ({key['name']}).")
@@ -149,19 +160,14 @@ def strongdm_keys_revoke(state_dir, access_key):
 def jumpcloud(port, host, state_dir, seed, users, groups, faults, fault_seed, scim_url, scim_token):
     """Serve the mock JumpCloud (REST API v1/v2, Directory Insights) alone; seeds only an empty state."""
     from sim.run import runner
+    from sim.run.cli_support import jumpcloud_banner
 
+    if scim_url and not scim_token:
+        raise click.UsageError("--scim-url needs --scim-token")
     server, creds, seeded = runner.serve_jumpcloud(state_dir, host=host, port=port, seed=seed, users=users,
                                                    groups=groups,
                                                    settings=fault_settings({"jumpcloud": faults}, seed=fault_seed))
-    key = creds.get("api_key") or "(unknown: shown when the state was first seeded)"
-    click.echo(f"JumpCloud Console  {server.url}/")
-    click.echo(f"JumpCloud API      {server.url}/api  (v2 {server.url}/api/v2)")
-    click.echo(f"x-api-key          {key}")
-    if creds.get("admin"):
-        click.echo(f"Admin              {creds['admin']['email']} / {creds['admin']['password']}")
-    click.echo(f"Directory          {creds['users']} users, org {creds['org_id']}"
-               f"{'  (seeded now, seed ' + str(seed) + ')' if seeded else '  (existing state)'}")
-    click.echo(f"State in {state_dir}; key kept in {state_dir}/endpoints.json    Ctrl-C stops")
+    click.echo(jumpcloud_banner(server.url, creds, seed if seeded else None, state_dir))
     for rule in faults:
         click.echo(f"Fault              {rule.text()}")
     try:
@@ -169,8 +175,6 @@ def jumpcloud(port, host, state_dir, seed, users, groups, faults, fault_seed, sc
             from sim.jumpcloud.errors import JumpCloudError
             from sim.run.up import connect_scim
 
-            if not scim_token:
-                raise click.UsageError("--scim-url needs --scim-token")
             try:
                 connect_scim(server.app, scim_url, scim_token)
             except JumpCloudError as exc:  # a failed connection test or bad settings, with the reason
@@ -185,9 +189,12 @@ def jumpcloud(port, host, state_dir, seed, users, groups, faults, fault_seed, sc
 
 
 @cli.command()
-@click.option("--seed", default=DEFAULTS["SEED"], show_default=True, help="Faker seed for the directory (fresh state only).")
-@click.option("--users", default=DEFAULTS["USERS"], show_default=True, help="Users to generate (fresh state only).")
-@click.option("--groups", default=DEFAULTS["GROUPS"], show_default=True, help="User groups to generate (fresh state only).")
+@click.option("--seed", type=int, default=None, show_default=str(DEFAULTS["SEED"]),
+              help="Faker seed for the directory (fresh state only).")
+@click.option("--users", type=int, default=None, show_default=str(DEFAULTS["USERS"]),
+              help="Users to generate (fresh state only).")
+@click.option("--groups", type=int, default=None, show_default=str(DEFAULTS["GROUPS"]),
+              help="User groups to generate (fresh state only).")
 @click.option("--jumpcloud-port", default=DEFAULTS["JUMPCLOUD_PORT"], show_default=True,
               help="JumpCloud's port (0 picks a free one).")
 @click.option("--strongdm-port", default=DEFAULTS["STRONGDM_PORT"], show_default=True,
@@ -206,12 +213,21 @@ def jumpcloud(port, host, state_dir, seed, users, groups, faults, fault_seed, sc
               help="Seconds --wait waits.")
 @click.option("--orphans", type=click.Choice(["stop", "adopt", "suspend"]), default="stop", show_default=True,
               help="StrongDM accounts a lost JumpCloud state left behind: stop and say so, keep them, or suspend them.")
+@click.option("--sqlite-sync", type=click.Choice(["NORMAL", "FULL"], case_sensitive=False), default=None,
+              help="SQLite durability of both state files: NORMAL (default; a killed process loses nothing "
+              "acknowledged) or FULL (an fsync per commit; survives an OS crash too). Default: SIM_SQLITE_SYNC, "
+              "else NORMAL.")
+@click.option("--org-model", type=click.Choice(["groups", "roles"]), default=None,
+              help="StrongDM org model: groups (orgs created since 2 October 2025; the default) or roles (legacy). "
+              "Kept in the state: another value later is refused.")
+@credential_options
 @fault_option(target="the StrongDM SCIM receiver")
 @fault_option("--jumpcloud-fault", "jumpcloud_faults", target="the JumpCloud API", example="503:0.2@GET /api/*")
 @fault_seed_option
 @rate_limits_option
 def up(seed, users, groups, jumpcloud_port, strongdm_port, grpc_port, state_dir, host, fresh, blank, detach, wait,
-       timeout, orphans, faults, jumpcloud_faults, fault_seed, rate_limits):
+       timeout, orphans, sqlite_sync, org_model, admin_password, api_key, scim_token, faults, jumpcloud_faults,
+       fault_seed, rate_limits):
     """Run the whole loop: JumpCloud pushing users and groups to StrongDM over SCIM, on loopback."""
     import sys
 
@@ -219,6 +235,7 @@ def up(seed, users, groups, jumpcloud_port, strongdm_port, grpc_port, state_dir,
     from sim.run import daemon
     from sim.run import up as loop_up
     from sim.run.lost_state import LostStateError
+    from sim.run.preflight import StartError
     from sim.store import StoreError
 
     if detach or wait:
@@ -239,14 +256,17 @@ def up(seed, users, groups, jumpcloud_port, strongdm_port, grpc_port, state_dir,
         try:
             loop = loop_up.start(seed=seed, users=users, groups=groups, jumpcloud_port=jumpcloud_port,
                                  strongdm_port=strongdm_port, grpc_port=grpc_port, state_dir=state_dir,
-                                 fresh=fresh, blank=blank, host=host, orphans=orphans,
-                                 settings=fault_settings({"strongdm": faults, "jumpcloud": jumpcloud_faults},
-                                                         seed=fault_seed, rate_limits=rate_limits))
-        except (ActivationError, StoreError, LostStateError) as exc:  # a failed connection test, a damaged or lost
-            reason = exc.message if isinstance(exc, ActivationError) else str(exc)  # state file: reason and choices
-            daemon.mark(state_dir, daemon.FAILED, reason)
+                                 fresh=fresh, blank=blank, host=host, orphans=orphans, synchronous=sqlite_sync,
+                                 admin_password=admin_password, api_key=api_key, scim_token=scim_token,
+                                 command=" ".join(["sim", *sys.argv[1:]]),
+                                 settings=org_model_settings(org_model) | fault_settings(
+                                     {"strongdm": faults, "jumpcloud": jumpcloud_faults}, seed=fault_seed,
+                                     rate_limits=rate_limits))
+        except (ActivationError, StoreError, LostStateError, StartError) as exc:  # a failed connection test, a
+            reason = exc.message if isinstance(exc, ActivationError) else str(exc)  # damaged or lost state, a busy
+            daemon.mark(state_dir, daemon.FAILED, reason)  # port: the reason and the choices
             raise click.ClickException(reason) from None
-        except (Exception, SystemExit) as exc:  # a port in use (werkzeug exits), a bad state dir: for `sim wait`
+        except (Exception, SystemExit) as exc:  # a bad state dir: for `sim wait`
             daemon.mark(state_dir, daemon.FAILED, f"{exc.__class__.__name__}: {exc}"
                         if isinstance(exc, Exception) else "could not start: see its output (sim.log when detached)")
             raise
@@ -260,39 +280,27 @@ def serve(loop, state_dir, blank):
     from sim.run import daemon
     from sim.run import runner
     from sim.run import up as loop_up
+    from sim.run.cli_support import up_banner
 
     try:
-        jc, sdm = loop.endpoints["jumpcloud"], loop.endpoints["strongdm"]
         for note in loop.notes:
             click.echo(f"note: {note}")
         if not blank:
-            daemon.mark(state_dir, "syncing")
             with click.progressbar(length=1, label="First sync", show_pos=True) as bar:
-                def progress(done, total):
-                    if done != bar.pos or total != bar.length:  # run.json only when the count moves
-                        daemon.mark(state_dir, "syncing", done=done, total=total)
-                    bar.length = total
-                    bar.update(done - bar.pos)
-                status = loop_up.first_sync(loop, progress)
+                status = daemon.first_sync_recorded(state_dir, lambda progress: loop_up.first_sync(loop, progress),
+                                                    bar)
             failing = len(status["failing"])
             click.echo(f"Sync {'done' if status['idle'] else 'continuing in the background'}: "
                        f"{status['pending']} pending, {failing} failing")
-            daemon.mark(state_dir, *daemon.readiness(status))
         else:
             daemon.mark(state_dir, daemon.READY)
-        click.echo(f"JumpCloud   {jc['url']}/  admin {jc['admin']['email']} / {jc['admin']['password']}")
-        click.echo(f"            API x-api-key {jc['api_key']}")
-        click.echo(f"            StrongDM app {jc['app_id'] or '(none yet: SSO > + > StrongDM, then Identity Management)'}")
-        click.echo(f"StrongDM    {sdm['url']}/  admin {sdm['admin']['email']} / {sdm['admin']['password']}")
-        click.echo(f"            SCIM base URL {sdm['scim_base_url']}")
-        click.echo(f"            SCIM token {sdm['scim_token'] or '(activate SCIM in the Admin UI)'}")
-        if sdm.get("grpc"):
-            click.echo(f"            SDK API {sdm['grpc']}  key {sdm['api_access_key']} (secret in endpoints.json)")
-        click.echo(f"Control     POST {jc['url']}/_sim/sync, GET {jc['url']}/_sim/idle?timeout=S (x-api-key)")
-        click.echo(f"State in {state_dir}; endpoints in {state_dir}/endpoints.json    Ctrl-C stops")
+        click.echo(up_banner(loop.endpoints, state_dir))
         runner.wait_for_interrupt()
     finally:
         loop.stop()
+
+
+cli.add_command(classroom)
 
 
 @cli.command("wait")
@@ -325,9 +333,10 @@ def down(state_dir, timeout):
 @click.option("--quick", is_flag=True, help="Small sizes, a few seconds: for tests and CI.")
 @click.option("--out", default="bench.json", show_default=True, type=click.Path(dir_okay=False),
               help="Where to write the JSON report.")
-@click.option("--server", type=click.Choice(["werkzeug", "waitress"]), default="werkzeug", show_default=True,
-              help="WSGI server to measure (waitress must be installed).")
-@click.option("--only", multiple=True, type=click.Choice(["receiver", "durability", "memory", "loop", "faults"]),
+@click.option("--server", type=click.Choice(["waitress", "werkzeug"]), default="waitress", show_default=True,
+              help="WSGI server to measure (the default serves sim up; werkzeug is the fallback).")
+@click.option("--only", multiple=True,
+              type=click.Choice(["receiver", "durability", "memory", "loop", "faults", "classroom"]),
               help="Run only these parts (repeatable); all by default.")
 def bench(quick, out, server, only):
     """Measure the simulator on loopback beside a trivial-route floor; print a table, write JSON."""
@@ -353,12 +362,15 @@ def bench(quick, out, server, only):
 @click.option("--format", "formats", multiple=True, type=click.Choice(["json", "csv", "ldif", "scim"]),
               help="Extra formats beside the JSON set (repeatable): csv, ldif, scim NDJSON.")
 @click.option("--clean", is_flag=True, help="Remove an earlier export's files from --out first.")
-def export_command(seed, users, groups, out, edge, username_style, formats, clean):
+@click.option("--scenario", default=None, metavar="NAME|FILE",
+              help="Play a lifecycle scenario after the first sync: joiners-movers-leavers, or a JSON/YAML file.")
+def export_command(seed, users, groups, out, edge, username_style, formats, clean, scenario):
     """Run the whole loop in-process with a fixed clock and ids; write both sides and the SCIM traffic as files."""
     import sys
 
     from sim.export import fixtures as export_mod
     from sim.export.folder import FolderNotEmpty
+    from sim.scenario.steps import ScenarioError
 
     click.echo(f"Generating {users} users and {groups} groups (seed {seed}), then syncing them", err=True)
     with click.progressbar(length=1, label="Sync", show_pos=True, file=sys.stderr) as bar:
@@ -367,8 +379,9 @@ def export_command(seed, users, groups, out, edge, username_style, formats, clea
             bar.update(done - bar.pos)
         try:
             result = export_mod.export(out, seed=seed, users=users, groups=groups, progress=progress, edge=edge,
-                                       username_style=username_style, formats=("json", *formats), clean=clean)
-        except FolderNotEmpty as exc:
+                                       username_style=username_style, formats=("json", *formats), clean=clean,
+                                       scenario=scenario, say=lambda line: click.echo(line, err=True))
+        except (FolderNotEmpty, ScenarioError) as exc:
             raise click.ClickException(str(exc)) from None
     for what, n in result["counts"].items():
         click.echo(f"{what:<24}{n}")
@@ -394,15 +407,23 @@ def status(state_dir, as_json):
 def reset(state_dir, yes):
     """Delete a state dir's SQLite files and endpoints.json (stop sim up first)."""
     from sim.run import status as status_mod
+    from sim.run.state.lock import StateDirBusy
 
-    files = status_mod.state_files(state_dir)
-    if not files:
-        click.echo(f"No state in {state_dir}.")
-        return
-    if not yes:
-        click.confirm(f"Delete the simulator state in {state_dir} ({len(files)} files)?", abort=True)
-    removed = status_mod.reset_state(state_dir)
+    try:
+        status_mod.refuse_if_busy(state_dir)  # checked before asking, and again, under the lock, while deleting
+        files = status_mod.state_files(state_dir)
+        if not files:
+            click.echo(f"No state in {state_dir}.")
+            return
+        if not yes:
+            click.confirm(f"Delete the simulator state in {state_dir} ({len(files)} files)?", abort=True)
+        removed = status_mod.reset_locked(state_dir)
+    except StateDirBusy as exc:
+        raise click.ClickException(f"{exc}: stop it first (`sim down`, or Ctrl-C where it runs)") from None
     click.echo(f"Removed {len(removed)} files from {state_dir}.")
+
+
+cli.add_command(scenario_group)
 
 
 @cli.command()

@@ -15,6 +15,9 @@ DEFAULTS = {
     "SCIM_MAX_COUNT": 1000,
     # Largest request body either app reads; bigger ones get 413.
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+    # StrongDM's org model: "groups" (orgs created on or after 2 October 2025: SCIM Groups become StrongDM Groups)
+    # or "roles" (a legacy org: SCIM Groups become roles). Recorded in the state on first use.
+    "STRONGDM_ORG_MODEL": "groups",
     # JumpCloud without an x-api-key: "401" (default), or "redirect" for the 302 -> /login one third party measured.
     "JUMPCLOUD_MISSING_KEY": "401",
 }
@@ -44,6 +47,6 @@ def sqlite_synchronous() -> str | None:
     return os.environ.get("SIM_SQLITE_SYNC") or None
 
 
-def wsgi_server() -> str:
-    """SIM_SERVER: the WSGI server `sim.serve.ServerThread` uses when not told (werkzeug unless set)."""
-    return os.environ.get("SIM_SERVER") or "werkzeug"
+def wsgi_server() -> str | None:
+    """SIM_SERVER: the WSGI server `sim.serve.ServerThread` uses when not told (None when unset: it picks)."""
+    return os.environ.get("SIM_SERVER") or None

@@ -121,13 +121,15 @@ class Store:
                 os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
         self.path = os.fspath(path)
         self.clock = clock or SystemClock()
-        # FULL makes every acknowledged commit durable across power loss; NORMAL (WAL) survives a
-        # process kill, which is what tests and benchmarks need; SIM_SQLITE_SYNC overrides for speed. A
-        # temporary store is deleted on close, so an fsync buys it nothing: OFF unless told.
-        default = "OFF" if self._temporary else "FULL"
+        # NORMAL in WAL (https://sqlite.org/pragma.html#pragma_synchronous): a commit has reached the WAL file
+        # when it returns, so a killed process loses nothing acknowledged; only an OS crash or power loss can
+        # lose the last commits, and it fsyncs only at checkpoints (an fsync was half of a POST's time). FULL
+        # (`sim up --sqlite-sync FULL`, SIM_SQLITE_SYNC) fsyncs every commit. A temporary store is deleted on
+        # close, so an fsync buys it nothing: OFF unless told.
+        default = "OFF" if self._temporary else "NORMAL"
         self.synchronous = (synchronous or config.sqlite_synchronous() or default).upper()
         if self.synchronous not in {"OFF", "NORMAL", "FULL", "EXTRA"}:
-            raise ValueError(f"bad synchronous mode {self.synchronous!r}")
+            raise ValueError(f"bad synchronous mode {self.synchronous!r}: choose OFF, NORMAL, FULL or EXTRA")
         self._local = threading.local()
         self._write_lock = threading.RLock()
         self._connections: list[sqlite3.Connection] = []
@@ -225,6 +227,30 @@ class Store:
             if db.in_transaction:  # an interrupted statement (a search past its time limit) may have ended it
                 db.execute("COMMIT")
 
+    @property
+    def temporary(self) -> bool:
+        """True for a store made without a path (a temporary file deleted on close)."""
+        return self._temporary
+
+    def backup_to(self, path: str) -> None:
+        """Copy the whole database to `path` with SQLite's online backup API (a consistent copy, writes held)."""
+        target = sqlite3.connect(path)
+        try:
+            with self._write_lock:
+                self.db.backup(target)
+        finally:
+            target.close()
+
+    def restore_from(self, path: str) -> None:
+        """Replace the database's contents with the copy at `path` (SQLite's backup API, writes held); every
+        connection sees the restored state from its next statement. The caller stops its own writers first."""
+        source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            with self._write_lock:
+                source.backup(self.db)
+        finally:
+            source.close()
+
     def close(self) -> None:
         """Close every connection; a temporary store deletes its files."""
         self._closed = True
@@ -303,6 +329,22 @@ def open_store(state_dir: str | os.PathLike | None, name: str, **kwargs) -> Stor
     os.makedirs(state_dir, exist_ok=True)
     return Store(os.path.join(state_dir, f"{name}.sqlite3"), **kwargs)
 
+
+
+def copy_database(source: str | os.PathLike, target: str | os.PathLike) -> None:
+    """Copy a closed or open state file page by page with SQLite's online backup API
+    (https://sqlite.org/backup.html): a consistent copy, WAL content included; the copy is owner-only (0600)."""
+    if not os.path.exists(target):
+        os.close(os.open(target, os.O_RDWR | os.O_CREAT, 0o600))
+    src = sqlite3.connect(source)
+    try:
+        dst = sqlite3.connect(target)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()
 
 
 def count_or_none(db: sqlite3.Connection, sql: str, *args) -> int | None:

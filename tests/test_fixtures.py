@@ -1,4 +1,4 @@
-"""The committed fixtures/ are exactly what `sim export --seed 42 --users 50 --groups 8` writes today.
+"""The committed fixtures/ are exactly what `make fixtures` (seed 42, 50 users, 8 groups, joiners-movers-leavers) writes today.
 
 Byte-identical only with the Faker version they were made with (constraints.txt's, what `make` installs): with
 another Faker installed the comparison is skipped and says why, except under CI, which must run it.
@@ -15,7 +15,8 @@ from sim.export import fixtures as export
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
-ARGS = {"seed": 42, "users": 50, "groups": 8, "formats": ("json", "csv", "ldif", "scim")}  # the Makefile's target
+ARGS = {"seed": 42, "users": 50, "groups": 8, "formats": ("json", "csv", "ldif", "scim"),
+        "scenario": "joiners-movers-leavers"}  # the Makefile's target
 HINT = "fixtures/ is out of date: run `make fixtures` and review the diff (git diff fixtures/) before committing it"
 
 
@@ -71,5 +72,5 @@ def test_the_fixtures_record_the_faker_version_they_were_made_with():
 
 def test_the_makefile_target_makes_the_fixtures_with_these_arguments():
     makefile = (FIXTURES.parent / "Makefile").read_text(encoding="utf-8")
-    assert ("sim export --seed 42 --users 50 --groups 8 --format csv --format ldif --format scim --clean "
-            "--out fixtures") in makefile
+    assert ("sim export --seed 42 --users 50 --groups 8 --format csv --format ldif --format scim "
+            "--scenario joiners-movers-leavers --clean --out fixtures") in makefile

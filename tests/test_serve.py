@@ -3,6 +3,7 @@ connections are capped and idle ones closed."""
 
 import http.client
 import socket
+import threading
 import time
 
 import pytest
@@ -98,3 +99,43 @@ def test_past_the_connection_cap_a_new_connection_is_closed_and_served_again_onc
                 time.sleep(0.05)
         else:
             raise AssertionError("the server never served again after the idle connections closed")
+
+
+def test_many_idle_connections_hold_no_threads_and_a_request_is_still_served():
+    """The hostile review held 2,000 idle connections on 2,015 threads: the default server answers from its fixed
+    pool, so 300 silent connections add no thread, and a real request beside them is answered."""
+    with ServerThread(Flask(__name__), max_connections=400) as server:
+        get_status(server)  # the pool is up
+        before = threading.active_count()
+        idle = [idle_connection(server) for _ in range(300)]
+        try:
+            for _ in range(3):
+                assert get_status(server) == 404
+            assert threading.active_count() <= before
+        finally:
+            for sock in idle:
+                sock.close()
+
+
+def test_the_default_server_keeps_a_connection_alive_across_requests():
+    with ServerThread(Flask(__name__)) as server:
+        connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+        try:
+            for _ in range(3):
+                connection.request("GET", "/missing")
+                response = connection.getresponse()
+                response.read()
+                assert response.status == 404 and not response.will_close
+        finally:
+            connection.close()
+
+
+def test_a_port_in_use_exits_with_the_reason_as_the_fallback_server_does(capsys):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with pytest.raises(SystemExit) as stopped:
+            ServerThread(Flask(__name__), port=port)
+    assert stopped.value.code == 1
+    assert f"Port {port} is in use by another program" in capsys.readouterr().err

@@ -24,8 +24,8 @@ def test_a_new_member_of_a_bound_group_reaches_strongdm(provisioning_loop):
 
     emails = {user["email"] for user in loop.strongdm_users()}
     assert "ada.lovelace@example.com" in emails
-    roles = {role["name"]: role["members"] for role in loop.strongdm_roles()}
-    assert "ada.lovelace@example.com" in roles["All Staff"]
+    groups = {group["name"]: group["members"] for group in loop.strongdm_groups()}
+    assert "ada.lovelace@example.com" in groups["All Staff"]
 '''
 
 
@@ -36,11 +36,12 @@ def test_the_plugin_is_registered_through_the_pytest11_entry_point():
 
 def test_help_lists_the_size_options(pytester):
     help_text = pytester.runpytest("--help").stdout.str()  # in-process: --help starts no app
-    for option in ("--sim-seed", "--sim-users", "--sim-groups"):
+    for option in ("--sim-seed", "--sim-users", "--sim-groups", "--sim-org-model"):
         assert option in help_text
 
 
-def test_the_readme_example_passes(pytester):
+def test_the_readme_example_passes(pytester, monkeypatch):
+    monkeypatch.delenv("SIM_STRONGDM_ORG_MODEL")  # the example runs as a user's suite would: in the default model
     pytester.makepyfile(test_example=README_EXAMPLE)
     pytester.runpytest_subprocess("--strict-markers").assert_outcomes(passed=1)
 
@@ -131,3 +132,58 @@ def test_wait_idle_fails_the_test_when_the_loop_never_settles(provisioning_loop)
     result.stdout.fnmatch_lines(["*the provisioning loop was not idle after 0.5s*"])
 
 
+
+
+def test_loops_of_one_size_are_copies_of_one_synced_snapshot_on_fresh_ports_and_isolated(pytester):
+    """Each distinct loop is built and synced once per session; every test gets a copy of both stores on its own
+    ports, and what one test changes no other test sees."""
+    pytester.makepyfile(test_snapshots='''
+import pytest
+
+SEEN = []
+
+
+def add_member(loop, username):
+    group = loop.api("GET", "/api/v2/usergroups", params={"filter": "name:eq:All Staff"}).json()[0]
+    created = loop.api("POST", "/api/systemusers", json={
+        "username": username, "email": f"{username}@example.com", "firstname": "A", "lastname": "B"}).json()
+    loop.api("POST", f"/api/v2/usergroups/{group['id']}/members",
+             json={"op": "add", "type": "user", "id": created["_id"]})
+    loop.wait_idle(30)
+
+
+@pytest.mark.sim(users=6, groups=2)
+@pytest.mark.parametrize("n", [0, 1])
+def test_copy(provisioning_loop, n):
+    loop = provisioning_loop
+    SEEN.append((loop.template, loop.state_dir, loop.strongdm.url, loop.jumpcloud.url,
+                 len(loop.strongdm_users())))
+    assert "copy.0@example.com" not in {u["email"] for u in loop.strongdm_users()}
+    add_member(loop, f"copy.{n}")  # pushes reach this copy's receiver, on its own port
+    assert f"copy.{n}@example.com" in {u["email"] for u in loop.strongdm_users()}
+    assert loop.endpoints["strongdm"]["scim_base_url"] == loop.strongdm.scim_base_url
+
+
+def test_one_template_many_copies():
+    (template_a, dir_a, sdm_a, jc_a, users_a), (template_b, dir_b, sdm_b, jc_b, users_b) = SEEN
+    assert template_a == template_b and template_a is not None
+    assert dir_a != dir_b and sdm_a != sdm_b and jc_a != jc_b
+    assert users_a == users_b > 0
+''')
+    pytester.runpytest_subprocess("-p", "no:randomly").assert_outcomes(passed=3)
+def test_the_org_model_comes_from_the_marker(pytester):
+    pytester.makepyfile(test_models='''
+import pytest
+
+
+@pytest.mark.sim(users=6, groups=2, seed=3, org_model="groups")
+def test_groups(provisioning_loop):
+    assert provisioning_loop.strongdm.state.org_model == "groups"
+    assert provisioning_loop.strongdm_groups() and not provisioning_loop.strongdm_roles()
+
+
+@pytest.mark.sim(org_model="roles")
+def test_roles(strongdm_server):
+    assert strongdm_server.state.org_model == "roles"
+''')
+    pytester.runpytest_subprocess("--strict-markers").assert_outcomes(passed=2)

@@ -19,6 +19,7 @@ import urllib.parse
 from dataclasses import dataclass
 
 from sim.bench import client as bench_client
+from sim.bench.classroom import bench_classroom
 from sim.bench.floor import FLOOR_PATH
 from sim.bench.floor import user_body
 
@@ -38,11 +39,12 @@ class Sizes:
     loop_users: int = 10_000
     loop_groups: int = 20
     fault_users: int = 200          # the convergence-under-faults figure (fault-free, then under 503:0.3)
+    classroom_seats: int = 20       # `sim classroom --blank`: start time and memory (issue #16)
 
 
 FULL = Sizes()
 QUICK = Sizes(users=300, big_users=2_000, posts=100, lookups=60, pages=40, floor_requests=150, loop_users=40,
-              loop_groups=4, fault_users=30)
+              loop_groups=4, fault_users=30, classroom_seats=2)
 
 # Issue #8's targets. `lookup_growth` allows 10% for run-to-run noise in "no slower at 100k than at 10k".
 TARGETS = {
@@ -55,10 +57,11 @@ TARGETS = {
     "seed_seconds": 10.0,
     "rss_mb": 400.0,
     "faults_ratio": 3.0,  # issue #15: under 503:0.3, converged within 3x the fault-free time, 0 lost, 0 duplicated
+    "classroom_seconds": 10.0, "classroom_rss_mb": 1536.0,  # issue #16: 20 seats in under 10 s and 1.5 GB
 }
 
 
-PARTS = ("receiver", "durability", "memory", "loop", "faults")
+PARTS = ("receiver", "durability", "memory", "loop", "faults", "classroom")
 
 
 class ServerProcess:
@@ -235,7 +238,7 @@ def machine() -> dict:
             "sqlite": sqlite3.sqlite_version, "processor": platform.processor() or platform.machine()}
 
 
-def run(*, quick: bool = False, server: str = "werkzeug", seed: int = 1, workdir: str | None = None,
+def run(*, quick: bool = False, server: str = "waitress", seed: int = 1, workdir: str | None = None,
         parts: tuple[str, ...] = PARTS) -> dict:
     """Run the benchmark; returns the report (figures, targets, machine)."""
     sizes = QUICK if quick else FULL
@@ -259,6 +262,8 @@ def run(*, quick: bool = False, server: str = "werkzeug", seed: int = 1, workdir
             figures["loop"] = bench_loop(sizes, tmp, server)
         if "faults" in parts:
             figures["faults"] = bench_faults(sizes, tmp, server)
+        if "classroom" in parts:
+            figures["classroom"] = bench_classroom(sizes.classroom_seats, tmp)
     report["seconds"] = time.perf_counter() - started
     report["load_average"]["end"] = _load()
     report["targets"] = check_targets(report)
@@ -299,6 +304,13 @@ def check_targets(report: dict) -> list[dict]:
         check(f"{flt['users']} users under {flt['rule'].split('@')[0]}: seconds / fault-free seconds "
               f"({flt['faulty']['lost']} lost, {flt['faulty']['duplicated']} duplicated)", flt["ratio"],
               TARGETS["faults_ratio"], flt["ratio"] <= TARGETS["faults_ratio"] and not bad, "<=")
+    room = fig.get("classroom")
+    if room:
+        check(f"sim classroom --seats {room['seats']} --blank, start s", room["start_seconds"],
+              TARGETS["classroom_seconds"], room["start_seconds"] < TARGETS["classroom_seconds"], "<")
+        if room["peak_rss_mb"] is not None:
+            check(f"sim classroom --seats {room['seats']}, peak RSS MB", room["peak_rss_mb"],
+                  TARGETS["classroom_rss_mb"], room["peak_rss_mb"] < TARGETS["classroom_rss_mb"], "<")
     mem = fig.get("memory")
     if mem:
         seed = mem["seeding"]
@@ -361,6 +373,10 @@ def format_table(report: dict) -> str:
         for app in ("jumpcloud", "strongdm"):
             rows.append((f"{app} peak RSS holding {mem[app]['users']:,} users (MB)",
                          f"{mem[app]['peak_rss_mb']:.0f}", "", ""))
+    if fig.get("classroom"):
+        room = fig["classroom"]
+        rows.append((f"sim classroom --seats {room['seats']}: start (s) / peak RSS (MB)",
+                     f"{room['start_seconds']:.1f} / {room['peak_rss_mb']}", "", ""))
     widths = [max(len(r[i]) for r in rows) for i in range(4)]
     for n, row in enumerate(rows):
         lines.append("  ".join(cell.ljust(widths[i]) if i == 0 else cell.rjust(widths[i])

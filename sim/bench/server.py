@@ -187,7 +187,7 @@ def main(argv=None) -> None:
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--state", required=True)
     parser.add_argument("--sync", default="NORMAL")
-    parser.add_argument("--server", default="werkzeug")
+    parser.add_argument("--server", default="waitress")
     parser.add_argument("--floor-requests", type=int, default=2000)
     args = parser.parse_args(argv)
     ROLES[args.role](args)

@@ -3,7 +3,8 @@
 Two runs with the same arguments (and the same pinned Faker) write byte-identical files: both stores use
 a `FixedClock` and fixed id salts, the API key, SCIM token and backoff jitter come from the seed, the
 pusher pushes with one worker so the SCIM traffic has one order, and the ephemeral loopback ports are
-rewritten to `sim up`'s default ports.
+rewritten to `sim up`'s default ports. A scenario (sim.scenario) is played after the first sync with the pusher
+running only during its waits, so its traffic keeps one order too.
 """
 
 import datetime as dt
@@ -24,7 +25,13 @@ from sim.export.formats import format_texts
 from sim.export.formats import ndjson_text
 from sim.export.readme import FILES
 from sim.export.readme import FORMAT_FILES
+from sim.export.readme import SCENARIO_FILE
 from sim.export.readme import readme
+from sim.scenario.engine import play
+from sim.scenario.load import check as check_scenario
+from sim.scenario.load import load as load_scenario
+from sim.scenario.local import DirectoryDriver
+from sim.scenario.observe import StrongDMView
 from sim.scim.schemas import list_response
 from sim.serve import ServerThread
 from sim.store import FixedClock
@@ -256,27 +263,54 @@ def write_files(out: str, texts: dict[str, str]) -> list[str]:
     return sorted(texts)
 
 
-OWNED = frozenset([name for name, _ in FILES] + [name for name, _, _ in FORMAT_FILES] + ["README.md"])
+OWNED = frozenset([name for name, _ in FILES] + [name for name, _, _ in FORMAT_FILES] + ["README.md", SCENARIO_FILE])
+
+
+def play_scenario(loop: ExportLoop, source: str, say=None) -> dict:
+    """Play a scenario (built-in name or file) after the first sync; the pusher runs only in its waits."""
+    driver = DirectoryDriver(loop.jc, loop.app_id, hold=True)
+    view = StrongDMView(loop.strongdm.url + SCIM_PATH, loop.scim_token)
+    first = len(loop.recorder.exchanges)
+
+    def lines() -> dict:  # which lines of exchanges.jsonl a segment sent (1-based, inclusive)
+        nonlocal first
+        last, start = len(loop.recorder.exchanges), first + 1
+        first = last
+        return {"exchanges": {"first": start, "last": last}}
+
+    try:
+        scenario = load_scenario(source, driver)
+        segments = play(scenario, driver, observers=(view, lines), progress=say)
+    finally:
+        view.close()
+    return {"scenario": scenario.to_dict(), "segments": segments}
 
 
 def export(out: str, *, seed: int = 42, users: int = 50, groups: int = 8, progress=None, edge: str = "default",
-           username_style: str = "auto", formats: tuple[str, ...] = ("json",), clean: bool = False) -> dict:
+           username_style: str = "auto", formats: tuple[str, ...] = ("json",), clean: bool = False,
+           scenario: str | None = None, say=None) -> dict:
     """Run the loop in-process and write the fixture set to `out`; returns {"files", "counts", "status"}.
 
     `out` must be empty, or `clean` removes an earlier export's files first (`FolderNotEmpty` otherwise).
+    `scenario` (a built-in name or a JSON/YAML file) is played after the first sync; `say(line)` hears its steps.
     """
     formats = tuple(dict.fromkeys(formats))  # repeated --format is one format
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         raise ValueError(f"unknown format {unknown[0]!r}: choose from {', '.join(FORMATS)}")
+    if scenario is not None:
+        check_scenario(scenario)  # a bad file fails before anything is generated
     prepare(out, OWNED.__contains__, clean=clean)
     with tempfile.TemporaryDirectory(prefix="sim-export-") as scratch:
         loop = start_loop(scratch, seed=seed, users=users, groups=groups, edge=edge, username_style=username_style)
         try:
             status = wait_for_sync(loop, progress)
+            played = None if scenario is None else play_scenario(loop, scenario, say)
             docs = {**read_jumpcloud(loop), **read_strongdm(loop)}
             texts = {rel: canonical_text(json_text(doc), loop) for rel, doc in docs.items()}
             texts["exchanges.jsonl"] = canonical_text(ndjson_text(loop.recorder.exchanges), loop)
+            if played is not None:
+                texts[SCENARIO_FILE] = canonical_text(json_text(played), loop)
             domain = admin_domain(seed)
             texts.update({rel: canonical_text(text, loop) for rel, text in format_texts(formats, docs, domain).items()})
         finally:
@@ -284,7 +318,7 @@ def export(out: str, *, seed: int = 42, users: int = 50, groups: int = 8, progre
     summary = counts(docs, len(loop.recorder.exchanges))
     texts["README.md"] = readme(seed=seed, users=users, groups=groups, counts=summary,
                                 faker=metadata.version("faker"), edge=edge, username_style=username_style,
-                                formats=formats)
+                                formats=formats, scenario=scenario, played=played)
     return {"files": write_files(out, texts), "counts": summary, "status": status}
 
 

@@ -25,6 +25,11 @@ FILES = (
 )
 
 
+SCENARIO_FILE = "scenario.json"
+SCENARIO_TEXT = ("`--scenario`: the steps played after the first sync (`scenario`, as a scenario file writes them) "
+                 "and one segment per wait (`segments`): what each step did in JumpCloud, what reached StrongDM "
+                 "(its SCIM view before and after, diffed) and which lines of `exchanges.jsonl` it sent.")
+
 FORMAT_FILES = (
     ("jumpcloud/systemusers.csv", "csv", "`--format csv`: the systemusers in JumpCloud's user-import CSV columns "
      "(`manager` as a username)."),
@@ -36,7 +41,7 @@ FORMAT_FILES = (
 
 
 def command(*, seed: int, users: int, groups: int, edge: str = "default", username_style: str = "auto",
-            formats: tuple[str, ...] = ("json",)) -> str:
+            formats: tuple[str, ...] = ("json",), scenario: str | None = None) -> str:
     """The `sim export` command line that makes this export (default options left out)."""
     parts = [f"sim export --seed {seed} --users {users} --groups {groups}"]
     if edge != "default":
@@ -44,20 +49,43 @@ def command(*, seed: int, users: int, groups: int, edge: str = "default", userna
     if username_style != "auto":
         parts.append(f"--username-style {username_style}")
     parts += [f"--format {f}" for f in formats if f != "json"]
+    if scenario is not None:
+        parts.append(f"--scenario {scenario}")
     return " ".join(parts)
 
 
+def _segments(played: dict) -> list[str]:
+    """The scenario's steps, segment by segment, with what reached StrongDM."""
+    lines = ["", f"## Scenario `{played['scenario']['name']}`", "",
+             "| Steps | What JumpCloud did | `exchanges.jsonl` lines | What reached StrongDM |",
+             "| --- | --- | --- | --- |"]
+    for segment in played["segments"]:
+        steps = ", ".join(str(s["step"]) for s in segment["steps"]) or "(wait)"
+        did = "; ".join(s["did"] for s in segment["steps"]) or "nothing (a wait)"
+        span = segment.get("exchanges") or {}
+        sent = f"{span['first']}–{span['last']}" if span and span["last"] >= span["first"] else "none"
+        changes = segment.get("strongdm", {}).get("changes", {})
+        seen = "; ".join(f"{k.replace('_', ' ')}: {', '.join(v)}" for k, v in changes.items() if v) or "no change"
+        lines.append(f"| {steps} | {did.replace('|', '/')} | {sent} | {seen.replace('|', '/')} |")
+    return lines
+
+
 def readme(*, seed: int, users: int, groups: int, counts: dict[str, int], faker: str, edge: str = "default",
-           username_style: str = "auto", formats: tuple[str, ...] = ("json",)) -> str:
+           username_style: str = "auto", formats: tuple[str, ...] = ("json",), scenario: str | None = None,
+           played: dict | None = None) -> str:
     """Markdown describing an export made with these arguments and this Faker version."""
-    made = command(seed=seed, users=users, groups=groups, edge=edge, username_style=username_style, formats=formats)
+    made = command(seed=seed, users=users, groups=groups, edge=edge, username_style=username_style, formats=formats,
+                   scenario=scenario)
     extra = [(name, text) for name, fmt, text in FORMAT_FILES if fmt in formats]
+    if played is not None:
+        extra.append((SCENARIO_FILE, SCENARIO_TEXT))
     lines = [
         "# jumpcloud-strongdm-sim export",
         "",
         f"Made by `{made}`: a generated JumpCloud directory,",
         "every user group bound to the StrongDM application, Identity Management activated against the mock",
-        "StrongDM's Generic SCIM receiver, and one full sync over real HTTP on loopback.",
+        "StrongDM's Generic SCIM receiver, and one full sync over real HTTP on loopback"
+        + (", then the scenario below, its waits for the pusher included." if played is not None else "."),
         "",
         f"Generated with Faker {faker}: a seed gives the same directory only with the same Faker version.",
         "",
@@ -72,5 +100,7 @@ def readme(*, seed: int, users: int, groups: int, counts: dict[str, int], faker:
     lines += [f"| `{name}` | {text} |" for name, text in (*FILES, *extra)]
     lines += ["", "## Counts", "", "| What | How many |", "| --- | --- |"]
     lines += [f"| {what} | {n} |" for what, n in counts.items()]
+    if played is not None:
+        lines += _segments(played)
     lines += ["", "All JSON files have sorted keys, two-space indentation and a trailing newline.", ""]
     return "\n".join(lines)

@@ -5,6 +5,7 @@ seeded `random.Random` combines them. Same seed and same Faker version give the 
 """
 
 import contextlib
+import copy
 import datetime as dt
 import gc
 import random
@@ -17,6 +18,8 @@ from faker import Faker
 from sim.fake.data import NAME_LOCALES
 from sim.fake.data import OFFICES
 from sim.fake.groups import make_groups
+from sim.fake.model import SystemUser
+from sim.fake.model import UserGroup
 from sim.fake.org import organise
 from sim.fake.people import ObjectIds
 from sim.fake.people import Pools
@@ -34,7 +37,11 @@ _COMPANY_NOISE = frozenset({"and", "ltd", "llc", "inc", "plc", "group", "sons", 
 
 @dataclass
 class Directory:
-    """A generated JumpCloud organisation: v1 systemusers, v2 user groups and their static memberships."""
+    """A generated JumpCloud organisation: v1 systemusers, v2 user groups and their static memberships.
+
+    `users` and `groups` hold the wire documents (dicts); `systemusers()` and `usergroups()` give the same
+    as typed objects, and `to_dict()` the whole directory as JSON-ready data.
+    """
 
     seed: int
     org_id: str
@@ -43,7 +50,24 @@ class Directory:
     now: str
     users: list[dict]
     groups: list[dict]
-    memberships: list[tuple[str, str]]
+    memberships: list[tuple[str, str]]  # (group id, user id), sorted
+
+    def systemusers(self) -> list[SystemUser]:
+        """Every user, typed, in hire order."""
+        return [SystemUser.from_dict(u) for u in self.users]
+
+    def usergroups(self) -> list[UserGroup]:
+        """Every group, typed, with its members' ids."""
+        members: dict[str, list[str]] = {}
+        for group_id, user_id in self.memberships:
+            members.setdefault(group_id, []).append(user_id)
+        return [UserGroup.from_dict(g, members.get(g["id"], ())) for g in self.groups]
+
+    def to_dict(self) -> dict:
+        """JSON-ready: the organisation, the v1 users, the v2 groups and `memberships` as `[group id, user id]`."""
+        return {"seed": self.seed, "org_id": self.org_id, "company": self.company, "domain": self.domain,
+                "now": self.now, "users": copy.deepcopy(self.users), "groups": copy.deepcopy(self.groups),
+                "memberships": [list(m) for m in self.memberships]}
 
 
 def _seeded(seed: int, locales=NAME_LOCALES) -> tuple[Faker, random.Random]:

@@ -1,6 +1,7 @@
 """The mock JumpCloud: `create_app` builds its Flask app (REST API v1/v2 and Directory Insights)."""
 
 import logging
+import os
 
 from flask import Flask
 from flask import request
@@ -20,9 +21,16 @@ def create_app(store: Store | None = None, *, settings: dict | None = None, make
     Seams (see `JumpCloud`): `make_directory(seed, users, groups)` seeds the directory (sim.fake's by default),
     `scim_client` builds the pusher's SCIM client, `scim_recorder` sees every SCIM exchange.
     """
+    from sim.jumpcloud.api import applications as applications_api
+    from sim.jumpcloud.api import bulk as bulk_api
     from sim.jumpcloud.api import common as api
+    from sim.jumpcloud.api import imports as imports_api
     from sim.jumpcloud.api import insights as insights_api
+    from sim.jumpcloud.api import oauth as oauth_api
     from sim.jumpcloud.api import openapi
+    from sim.jumpcloud.api import organizations as organizations_api
+    from sim.jumpcloud.api import service_accounts as service_accounts_api
+    from sim.jumpcloud.api import suggestions as suggestions_api
     from sim.jumpcloud.api import v1 as api_v1
     from sim.jumpcloud.api import v2 as api_v2
     from sim.jumpcloud.org import control_refusal
@@ -42,6 +50,13 @@ def create_app(store: Store | None = None, *, settings: dict | None = None, make
     app.register_blueprint(api_v1.bp)
     app.register_blueprint(api_v2.bp)
     app.register_blueprint(insights_api.bp)
+    app.register_blueprint(organizations_api.bp)
+    app.register_blueprint(applications_api.bp)
+    app.register_blueprint(service_accounts_api.bp)
+    app.register_blueprint(oauth_api.bp)
+    app.register_blueprint(suggestions_api.bp)
+    app.register_blueprint(bulk_api.bp)
+    app.register_blueprint(imports_api.bp)
     app.register_blueprint(openapi.bp)  # GET /api/openapi.json, without a key
     register_error_boundary(app)
     from sim.faults import middleware as faults
@@ -50,9 +65,18 @@ def create_app(store: Store | None = None, *, settings: dict | None = None, make
     rules, seed = faults.rules_from_settings(merged, "jumpcloud")
     faults.install(app, jc.store, render=api.fault_response, paths=api.FAULT_PATHS, rules=rules, seed=seed,
                    authorize=lambda req: control_refusal(jc.org.authenticate(req.headers.get("x-api-key"))))
+    from sim import control as sim_control
+
+    sim_control.install(app, sim_control.Control(
+        "jumpcloud", None if jc.store.temporary else os.path.dirname(os.path.abspath(jc.store.path)),
+        authorize=lambda req: control_refusal(jc.org.authenticate(req.headers.get("x-api-key")))))
     from sim.jumpcloud.pusher import worker as pusher
 
     pusher.install(app)  # Identity Management; its worker starts only once an app is activated
+    from sim.jumpcloud.imports import Importer
+
+    jc.imports = Importer(jc.pusher.idm, jc.directory, jc.bulk,
+                          lambda: jc.org.record()["settings"]["newSystemUserStateDefaults"])
     from sim.jumpcloud import console
 
     console.install(app)  # the Console UI at `/`

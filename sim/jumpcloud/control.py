@@ -1,4 +1,4 @@
-"""`/_sim` control endpoints of the JumpCloud app, for scripts and tests: full reconcile and wait-until-idle.
+"""`/_sim` control endpoints of the JumpCloud app, for scripts and tests: full reconcile, wait-until-idle, settings.
 
 They take an Administrator's JumpCloud API key in `x-api-key` (other roles get 403), like the REST API, and never
 answer with a secret.
@@ -11,6 +11,8 @@ from flask import current_app
 from flask import jsonify
 from flask import request
 
+from sim.jumpcloud.api.common import json_body
+from sim.jumpcloud.errors import BadRequestError
 from sim.jumpcloud.org import control_refusal
 
 bp = Blueprint("sim_control", __name__, url_prefix="/_sim")
@@ -73,3 +75,20 @@ def get_settings(app_id):
     if public is None:
         return _error(404, "Identity Management is not configured for this application")
     return jsonify(public)
+
+
+@bp.put("/identity-management/<app_id>")
+def change_settings(app_id):
+    """Change `update_method` / `delete_mode` (Base URL and token kept), then Activate again, as the console's
+    Save + Activate would; 400 with the reason when a value is wrong or the connection test fails."""
+    body = json_body()
+    if not isinstance(body, dict) or not body or set(body) - {"update_method", "delete_mode"}:
+        raise BadRequestError("send an object with update_method and/or delete_mode")
+    pusher = _pusher()
+    config = pusher.idm.get(app_id)
+    if config is None:
+        return _error(404, "Identity Management is not configured for this application")
+    pusher.configure(app_id, base_url=config["base_url"], token=config["token"],
+                     group_management=config["group_management"], test_user_email=config.get("test_user_email"),
+                     **body)
+    return jsonify(pusher.activate(app_id))

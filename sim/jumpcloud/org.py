@@ -95,6 +95,27 @@ class Organisation:
         """Display name of the organisation."""
         return self.store.get_meta("jumpcloud.org_name", "Example Org")
 
+    def record(self) -> dict:
+        """The v1 `Organization` (GET /api/organizations/{id}): id, name, created and the settings we model.
+
+        Source: the unified console spec, schema `organization` (TheJumpCloud/jumpcloud-docs-public,
+        docs/new/console/index.yaml); `newSystemUserStateDefaults.manualEntry` is why POST systemusers is ACTIVATED.
+        """
+        admins = self.admins()
+        contact = admins[0] if admins else {}
+        return {
+            # The org is made with its first administrator: reading the clock here would move a fixed clock and
+            # shift every timestamp `sim export` writes after it.
+            "_id": self.id, "created": contact.get("created"), "displayName": self.name,
+            "logoUrl": None, "provider": None, "accessRestriction": "", "hasCreditCard": False,
+            "hasStripeCustomerId": False,
+            "settings": {"name": self.name, "contactEmail": contact.get("email", ""),
+                         "contactName": " ".join(filter(None, (contact.get("firstname"), contact.get("lastname")))),
+                         "newSystemUserStateDefaults": {"manualEntry": "ACTIVATED", "csvImport": "ACTIVATED",
+                                                        "applicationImport": "STAGED"},
+                         "passwordCompliance": "custom", "requireAdminMFA": False, "systemUsersCanEdit": True},
+        }
+
     def create_admin(self, email: str, password: str, *, role: str = ADMIN_ROLE,
                      firstname: str = "", lastname: str = "") -> dict:
         """Add an administrator (password hashed with werkzeug); 409 if the email is taken."""
@@ -132,6 +153,13 @@ class Organisation:
         if row is None:
             raise NotFoundError("Administrator not found")
         return loads(row["doc"])
+
+    def set_password(self, admin_id: str, password: str) -> None:
+        """Give an administrator a new password (what "Reset password" does for an admin in the console)."""
+        self.admin(admin_id)
+        with self.store.write() as db:
+            db.execute("UPDATE jc_admins SET password_hash = ? WHERE id = ?",
+                       (generate_password_hash(password, self.password_method), admin_id))
 
     def check_password(self, email: str, password: str) -> dict | None:
         """The administrator with this email and password, else None (for the console login)."""

@@ -4,6 +4,7 @@ import hashlib
 import secrets
 import sqlite3
 
+from sim.jumpcloud.bulk import Bulk
 from sim.jumpcloud.directory import directory as directory_tables
 from sim.jumpcloud.directory.directory import Directory
 from sim.jumpcloud.insights import Insights
@@ -15,6 +16,7 @@ from sim.jumpcloud.pusher.queue import failing_items
 from sim.jumpcloud.pusher.queue import queue_counts
 from sim.jumpcloud.pusher.queue import unresolved_total
 from sim.jumpcloud.pusher.settings import stored_configs
+from sim.jumpcloud.service_accounts import ServiceAccounts
 from sim.store import Store
 
 DEFAULT_ADMIN = {"email": "admin@example.com", "password": "jumpcloud-sim", "firstname": "Ada", "lastname": "Admin"}
@@ -35,6 +37,8 @@ class JumpCloud:
         self.org = Organisation(store, password_method=password_method or DEFAULT_PASSWORD_METHOD)
         self.insights = Insights(store, lambda: self.org.id)
         self.directory = Directory(store, self.insights, lambda: self.org.id)
+        self.service_accounts = ServiceAccounts(store, lambda: self.org.id)
+        self.bulk = Bulk(store, self.directory, lambda: self.org.record()["settings"]["newSystemUserStateDefaults"])
         self.make_directory = make_directory
         self.scim_client = scim_client
         self.scim_recorder = scim_recorder

@@ -15,6 +15,8 @@ import time
 
 import requests
 
+from sim.run.state.private import write_private
+
 PID_FILE = "sim.pid"
 RUN_FILE = "run.json"
 LOG_FILE = "sim.log"
@@ -30,13 +32,6 @@ class NotReady(Exception):
 
 def _path(state_dir: str, name: str) -> str:
     return os.path.join(state_dir, name)
-
-
-def _write_private(path: str, text: str) -> None:
-    fd = os.open(path + ".tmp", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        f.write(text)
-    os.replace(path + ".tmp", path)
 
 
 def _read_json(path: str) -> dict:
@@ -82,7 +77,7 @@ def mark(state_dir: str, phase: str, reason: str | None = None, **progress) -> N
     """Record this process's phase in run.json (called by `sim up` itself)."""
     os.makedirs(state_dir, exist_ok=True)
     record = {"pid": os.getpid(), "phase": phase, "reason": reason, **progress}
-    _write_private(_path(state_dir, RUN_FILE), json.dumps(record, sort_keys=True) + "\n")
+    write_private(_path(state_dir, RUN_FILE), json.dumps(record, sort_keys=True) + "\n")
 
 
 def readiness(status: dict) -> tuple[str, str | None]:
@@ -95,6 +90,22 @@ def readiness(status: dict) -> tuple[str, str | None]:
         first = failing[0]
         reason += f" (first: {first.get('type')} {first.get('id')}: {first.get('status')} {first.get('error')})"
     return DEGRADED, reason
+
+
+def first_sync_recorded(state_dir: str, first_sync, bar) -> dict:
+    """Run `first_sync(progress)` with its progress in `bar` (a click progress bar) and in run.json (only when the
+    count moves), then record the readiness it reached; returns the pusher's status."""
+    mark(state_dir, "syncing")
+
+    def progress(done, total):
+        if done != bar.pos or total != bar.length:
+            mark(state_dir, "syncing", done=done, total=total)
+        bar.length = total
+        bar.update(done - bar.pos)
+
+    status = first_sync(progress)
+    mark(state_dir, *readiness(status))
+    return status
 
 
 def release(state_dir: str) -> None:
@@ -144,7 +155,7 @@ def spawn(state_dir: str, argv: list[str]) -> subprocess.Popen:
     with os.fdopen(fd, "wb") as log:
         child = subprocess.Popen([sys.executable, "-m", "sim", *argv], stdin=subprocess.DEVNULL, stdout=log,
                                  stderr=subprocess.STDOUT, start_new_session=True)
-    _write_private(_path(state_dir, PID_FILE), f"{child.pid}\n")
+    write_private(_path(state_dir, PID_FILE), f"{child.pid}\n")
     return child
 
 

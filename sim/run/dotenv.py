@@ -3,6 +3,8 @@
 import os
 import re
 
+from sim.run.state.private import write_private
+
 SAFE = re.compile(r"[A-Za-z0-9_./:@+=,%-]*")
 
 
@@ -37,8 +39,4 @@ def write_env(state_dir: str, endpoints: dict) -> str:
     path = os.path.join(state_dir, "endpoints.env")
     text = "# Written by sim from endpoints.json; load with: set -a; . ./endpoints.env; set +a\n"
     text += "".join(f"{k}={quote(v)}\n" for k, v in env_lines(endpoints).items())
-    fd = os.open(path + ".tmp", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        f.write(text)
-    os.replace(path + ".tmp", path)
-    return path
+    return write_private(path, text)

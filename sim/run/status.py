@@ -7,6 +7,11 @@ import sqlite3
 
 from sim.jumpcloud import state as jumpcloud_state
 from sim.run import runner
+from sim.run.state.lock import LOCK_FILE
+from sim.run.state.lock import StateDirBusy
+from sim.run.state.lock import StateLock
+from sim.run.state.lock import describe
+from sim.run.state.lock import holder
 from sim.store import integrity_problem
 
 STATE_PATTERNS = ("*.sqlite3", "*.sqlite3-wal", "*.sqlite3-shm", "endpoints.json", "endpoints.env", "sim.log")
@@ -28,6 +33,24 @@ def reset_state(state_dir: str) -> list[str]:
             os.unlink(path)
             removed.append(path)
     return removed
+
+
+def refuse_if_busy(state_dir: str) -> None:
+    """Raise StateDirBusy, naming the holder, while a `sim up` or `sim classroom` holds the state dir."""
+    held_by = holder(state_dir)
+    if held_by is not None:  # deleting a running sandbox's files leaves its consoles on unlinked files
+        raise StateDirBusy(f"{state_dir} is in use by {describe(held_by)}")
+
+
+def reset_locked(state_dir: str) -> list[str]:
+    """`sim reset`: delete the state files while holding the state dir's lock (StateDirBusy if someone holds it)."""
+    lock = StateLock(state_dir, "sim reset").acquire()
+    try:
+        return reset_state(state_dir)
+    finally:
+        lock.release()
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(os.path.join(state_dir, LOCK_FILE))
 
 
 @contextlib.contextmanager

@@ -1,11 +1,14 @@
 """The mock StrongDM: SCIM receiver, Admin UI and audit log, from `create_app`."""
 
+import os
+
 from flask import Flask
 from werkzeug.exceptions import HTTPException
 
 from sim import config
 from sim.scim.errors import ScimError
 from sim.store import Store
+from sim.strongdm.activities import SIMULATOR_ACTOR
 from sim.strongdm.state import make_strongdm
 
 
@@ -17,7 +20,7 @@ def create_app(store: Store | None = None, *, profile: str = "strongdm", token: 
     app.config["MAX_CONTENT_LENGTH"] = settings["MAX_CONTENT_LENGTH"]
     state = make_strongdm(store or Store(None), profile=profile, settings=settings)
     if token:
-        state.org.activate_scim("generic", token)
+        state.org.activate_scim("generic", token, actor=SIMULATOR_ACTOR)
     app.extensions["strongdm"] = state
 
     from sim.strongdm import admin as admin_ui
@@ -39,6 +42,12 @@ def create_app(store: Store | None = None, *, profile: str = "strongdm", token: 
     rules, seed = faults.rules_from_settings(settings, "strongdm")
     faults.install(app, state.store, render=receiver.fault_response, paths=receiver.FAULT_PATHS, rules=rules,
                    seed=seed, authorize=lambda req: admin.may_steer_faults(state, req))
+    from sim import control as sim_control
+    from sim.strongdm.receiver.common import bearer_token
+
+    sim_control.install(app, sim_control.Control(
+        "strongdm", None if state.store.temporary else os.path.dirname(os.path.abspath(state.store.path)),
+        authorize=lambda req: state.org.check_token(bearer_token(req.headers.get("Authorization", ""))) or False))
     return app
 
 

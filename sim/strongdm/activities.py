@@ -20,6 +20,8 @@ CREATE INDEX IF NOT EXISTS activities_verb ON activities(verb);
 # Verbs follow the SDK's ActivityVerb constants (strongdm/constants.py in the `strongdm` wheel on PyPI):
 # `user added`, `user suspended`, `user added to role`, `SCIM token rekeyed`, ...
 SCIM_ACTOR = {"id": "", "email": "", "first_name": "SCIM", "last_name": "Provisioning"}
+# What the simulator does itself (the launcher's admin, `--token`): not SCIM's doing. Assumed name (see README).
+SIMULATOR_ACTOR = {"id": "", "email": "", "first_name": "StrongDM", "last_name": "Simulator"}
 
 
 class Activities:
@@ -58,9 +60,9 @@ class Activities:
         return doc
 
     def record_login(self, user: dict, *, ip_address: str = "", user_agent: str = "") -> dict:
-        """`user logged into the admin UI`, in its own transaction."""
+        """`user logged into the Admin UI` (ActivityVerb.USER_LOGGED_INTO_THE_UI), in its own transaction."""
         with self.store.write() as db:
-            return self.record(db, "user logged into the admin UI", f"{user['email']} logged into the Admin UI.",
+            return self.record(db, "user logged into the Admin UI", f"{user['email']} logged into the Admin UI.",
                                [user_entity(user)], {**user}, ip_address=ip_address, user_agent=user_agent[:200])
 
     def list(self, *, limit: int = 50, offset: int = 0, verb: str | None = None, newest_first: bool = True) -> list[dict]:

@@ -4,11 +4,14 @@ import hashlib
 import hmac
 import secrets
 import sqlite3
+import threading
+import time
 
 from werkzeug.security import check_password_hash
 from werkzeug.security import generate_password_hash
 
 from sim.store import Store
+from sim.store import StoreError
 from sim.store import read_meta
 
 PROVIDERS = ("generic", "okta", "azure")
@@ -28,9 +31,43 @@ CREATE TABLE IF NOT EXISTS passwords (
 """
 
 
+# Orgs created on or after 2 October 2025 provision SCIM Groups as StrongDM Groups; older ones as roles
+# (StrongDM docs, "changelog/groups-migration").
+ORG_MODELS = ("groups", "roles")
+ORG_MODEL_META = "strongdm.org_model"
+
+
+class OrgModelError(StoreError):
+    """A state file made under one org model, opened under the other (a silent change would re-home every group)."""
+
+
+def settle_org_model(store: Store, wanted: str, *, has_roles: bool) -> str:
+    """The org model of this state: recorded on first use; a state from before the setting that holds roles is
+    a legacy (`roles`) org. Asking for the other model later is an OrgModelError saying what to do."""
+    if wanted not in ORG_MODELS:
+        raise OrgModelError(f"unknown StrongDM org model {wanted!r} (--org-model or SIM_STRONGDM_ORG_MODEL); "
+                            f"choose one of {', '.join(ORG_MODELS)}")
+    recorded = store.get_meta(ORG_MODEL_META)
+    if recorded is None:
+        recorded = "roles" if has_roles else wanted
+        store.set_meta(ORG_MODEL_META, recorded)
+    if recorded != wanted:
+        raise OrgModelError(
+            f"this StrongDM state ({store.path}) is a {recorded!r} org; it cannot be opened as a {wanted!r} one "
+            f"(StrongDM migrates orgs only through Support). Pass --org-model {recorded}, or start from an empty "
+            f"state (sim up --fresh, or another --state-dir).")
+    return recorded
+
+
 class OrgError(Exception):
     """A refused org operation (shown to the admin as a message)."""
 
+
+# The SCIM settings (provider, token hash) are read on every SCIM request and change only when an admin acts.
+# Changes made through this Org are seen at once; ones another process makes on the same state file (nothing in
+# the simulator does: one server owns a state dir) within this many seconds.
+SCIM_CACHE_SECONDS = 1.0
+NO_SCIM = {"provider": None, "token_hash": None, "token_created_at": None}
 
 # werkzeug's default; tests pass a cheap PASSWORD_HASH_METHOD setting (never read from the environment).
 DEFAULT_PASSWORD_METHOD = "scrypt"
@@ -53,12 +90,29 @@ class Org:
             store.set_meta("org_id", "o-" + store.new_hex("org", 16))
         # Read once: it never changes, and every activity carries it (a meta query per audit row otherwise).
         self.org_id = store.get_meta("org_id")
+        self._scim_cache: tuple[float, dict] | None = None  # (monotonic time read, settings)
+        self._scim_generation = 0  # bumped after each change here: a read that raced one is not cached
+        self._scim_lock = threading.Lock()
 
     # -- SCIM provisioning settings (Settings > User Management > Provisioning) -----------------------
 
     def scim_settings(self) -> dict:
         """Provider, whether a token exists and when it was made (never the token itself)."""
-        return self.store.get_meta("scim", {"provider": None, "token_hash": None, "token_created_at": None})
+        cached, now = self._scim_cache, time.monotonic()
+        if cached is not None and now - cached[0] < SCIM_CACHE_SECONDS:
+            return dict(cached[1])
+        generation = self._scim_generation
+        settings = self.store.get_meta("scim", NO_SCIM)
+        with self._scim_lock:
+            if generation == self._scim_generation:
+                self._scim_cache = (now, settings)
+        return dict(settings)
+
+    def _scim_changed(self) -> None:
+        """After a change to the SCIM settings has committed: the next read goes to the store."""
+        with self._scim_lock:
+            self._scim_generation += 1
+            self._scim_cache = None
 
     def scim_provider(self) -> str | None:
         """The active SCIM provider, or None when SCIM is not activated."""
@@ -82,6 +136,7 @@ class Org:
                                        entity, actor)
                 verb = "SCIM token rekeyed" if current.get("token_hash") else "SCIM token created"
                 self.activities.record(db, verb, f"{verb[0].upper()}{verb[1:]}.", entity, actor)
+        self._scim_changed()
         return token
 
     def rekey_scim(self, actor: dict | None = None) -> str:
@@ -103,6 +158,7 @@ class Org:
                            "externalId": ""}]
                 self.activities.record(db, "SCIM token deleted", "SCIM token deleted.", entity, actor)
                 self.activities.record(db, "SCIM provider deleted", "SCIM provider deleted.", entity, actor)
+        self._scim_changed()
 
     def check_token(self, token: str | None) -> bool:
         """Constant-time check of a bearer token against the stored hash."""

@@ -11,9 +11,11 @@ from sim.strongdm import accounts as accounts_table
 from sim.strongdm import activities as activities_table
 from sim.strongdm import org as org_meta
 from sim.strongdm.accounts import Accounts
+from sim.strongdm.activities import SIMULATOR_ACTOR
 from sim.strongdm.activities import Activities
 from sim.strongdm.org import DEFAULT_PASSWORD_METHOD
 from sim.strongdm.org import Org
+from sim.strongdm.org import settle_org_model
 from sim.strongdm.receiver.common import Profile
 from sim.strongdm.receiver.common import page_size
 from sim.strongdm.receiver.discovery import Discovery
@@ -35,6 +37,12 @@ class StrongDM:
     groups: ScimGroups
     discovery: Discovery
     profile: Profile
+    org_model: str = "roles"  # "groups": SCIM Groups are StrongDM Groups; "roles": they are roles (legacy orgs)
+
+    @property
+    def sets(self):
+        """What SCIM Groups are in this org: `accounts.group_set` (groups model) or `accounts.role_set`."""
+        return self.groups.sets
 
     def ensure_admin(self, email: str, password: str, first_name: str = "Admin", last_name: str = "User") -> dict:
         """Create (or reset the password of) an Administrator who can sign in to the Admin UI.
@@ -45,10 +53,10 @@ class StrongDM:
         user = self.accounts.find_user_by_email(email)
         if user is None:
             user = self.accounts.create_user({"email": email, "first_name": first_name, "last_name": last_name,
-                                              "permission_level": "admin"}, actor=None)
+                                              "permission_level": "admin"}, actor=SIMULATOR_ACTOR)
         elif not self.accounts.has_active_admin():
             user = self.accounts.update_user({**user, "suspended": False, "permission_level": "admin",
-                                              "managed_by": ""}, actor=None)
+                                              "managed_by": ""}, actor=SIMULATOR_ACTOR)
         self.org.set_password(user["id"], password)
         return user
 
@@ -78,11 +86,14 @@ def make_strongdm(store: Store, *, profile: str = "strongdm", settings: dict | N
     org_holder = {}
     activities = Activities(store, lambda: org_holder["org"].org_id)
     accounts = Accounts(store, activities)
+    org_model = settle_org_model(store, settings["STRONGDM_ORG_MODEL"], has_roles=accounts.count_roles() > 0)
+    sets = accounts.group_set if org_model == "groups" else accounts.role_set
     # Tests pass a cheap PASSWORD_HASH_METHOD; the default stays werkzeug's scrypt.
     password_method = settings.get("PASSWORD_HASH_METHOD") or DEFAULT_PASSWORD_METHOD
     org = org_holder["org"] = Org(store, activities, password_method=password_method)
-    return StrongDM(store=store, org=org, accounts=accounts, activities=activities, users=ScimUsers(accounts, prof),
-                    groups=ScimGroups(accounts, prof), discovery=Discovery(prof), profile=prof)
+    return StrongDM(store=store, org=org, accounts=accounts, activities=activities,
+                    users=ScimUsers(accounts, prof, sets), groups=ScimGroups(accounts, prof, sets),
+                    discovery=Discovery(prof), profile=prof, org_model=org_model)
 
 
 def summary(db: sqlite3.Connection) -> dict:

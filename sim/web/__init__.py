@@ -18,6 +18,9 @@ from sim.web.csrf import csrf_field
 from sim.web.csrf import csrf_token
 from sim.web.headers import csp_nonce
 from sim.web.headers import security_headers
+from sim.web.sandbox import add_reset_route
+from sim.web.sandbox import can_reset
+from sim.web.sandbox import reset_url
 from sim.web.sessions import SessionRegistry
 from sim.web.sessions import install_secret
 from sim.web.sessions import load_user
@@ -33,6 +36,7 @@ def console_blueprint(name: str, import_name: str, **options) -> Blueprint:
     blueprint.before_request(load_user)
     blueprint.before_request(check_csrf)
     blueprint.after_request(security_headers)
+    add_reset_route(blueprint)
     return blueprint
 
 
@@ -47,4 +51,5 @@ def init_console(app: Flask, store: Store, settings: Console) -> None:
     app.extensions["login_throttle"] = LoginThrottle()
     app.register_blueprint(bp)
     app.jinja_env.globals.update(csrf_field=csrf_field, csrf_token=csrf_token, csp_nonce=csp_nonce,
-                                 console=console, console_faults=console_faults)
+                                 console=console, console_faults=console_faults, can_reset=can_reset,
+                                 reset_url=reset_url)

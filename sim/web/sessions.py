@@ -72,6 +72,14 @@ class SessionRegistry:
                 db.execute("DELETE FROM web_sessions WHERE sid = ?", (sid,))
 
 
+def name_cookie_for_port(app, port: int) -> str:
+    """Name the app's session cookie after its port: cookies ignore ports (RFC 6265 §8.5), so two sandboxes on
+    one host would otherwise overwrite each other's session in one browser. Returns the name."""
+    name = f"{app.extensions['console'].cookie}_{port}"
+    app.config["SESSION_COOKIE_NAME"] = name
+    return name
+
+
 def iso_of(t: dt.datetime) -> str:
     """A sortable UTC timestamp for the sessions table."""
     return t.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")

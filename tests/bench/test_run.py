@@ -20,7 +20,7 @@ def quick_run(tmp_path_factory):
 def test_quick_bench_writes_every_figure_to_json(quick_run):
     _, report = quick_run
     assert report["mode"] == "quick"
-    assert set(report["figures"]) == {"receiver", "post_full_sync", "memory", "loop", "faults"}
+    assert set(report["figures"]) == {"receiver", "post_full_sync", "memory", "loop", "faults", "classroom"}
     receiver = report["figures"]["receiver"]
     assert {"post_1", "post_4", "lookup_small", "lookup_big", "page"} <= set(receiver)
     for clients in (1, 4):
@@ -78,3 +78,12 @@ def test_every_target_is_printed_with_pass_or_miss(quick_run):
 ])
 def test_percentile_interpolates_between_ranks(values, q, expected):
     assert percentile(values, q) == pytest.approx(expected)
+
+
+def test_the_classroom_figure_reports_start_time_and_memory_of_the_real_command(tmp_path):
+    out = tmp_path / "bench.json"
+    result = CliRunner().invoke(cli, ["bench", "--quick", "--only", "classroom", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    room = json.loads(out.read_text())["figures"]["classroom"]
+    assert room["seats"] == 2 and room["start_seconds"] > 0 and room["peak_rss_mb"] > 0
+    assert "sim classroom --seats 2" in result.output

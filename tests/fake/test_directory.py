@@ -9,7 +9,6 @@ import random
 import re
 import subprocess
 import sys
-import time
 from collections import Counter
 
 import pytest
@@ -282,12 +281,9 @@ def test_directory_summary_counts_add_up(directory):
     json.dumps(s)
 
 
-def test_twenty_thousand_users_generate_quickly_and_stay_unique():
-    started = time.perf_counter()
+def test_twenty_thousand_users_stay_unique():
+    # How fast they generate is `make bench`'s business, not a timed test's.
     d = make_directory(13, 20_000, 400)
-    elapsed = time.perf_counter() - started
-    # ~0.6 s on a quiet machine; the bound only catches a return to per-user Faker calls.
-    assert elapsed < 10
     assert len({u["email"].lower() for u in d.users}) == 20_000
     assert len({u["username"] for u in d.users}) == 20_000
     counts = groups_per_user(d)

@@ -179,7 +179,7 @@ def test_the_loop_converges_when_the_receiver_restarts_mid_sync(make_loop):
 def start_sim_up(state_dir, users: int) -> subprocess.Popen:
     env = {**os.environ, "SIM_SQLITE_SYNC": "NORMAL", "SIM_PUSH_RETRY_BASE": "0.01", "SIM_PUSH_RETRY_CAP": "0.2"}
     return subprocess.Popen([sys.executable, "-m", "sim", "up", "--state-dir", str(state_dir), "--users", str(users),
-                             "--groups", "10", "--jumpcloud-port", "0", "--strongdm-port", "0"],
+                             "--groups", "10", "--jumpcloud-port", "0", "--strongdm-port", "0", "--grpc-port", "0"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
 
 

@@ -23,7 +23,8 @@ SYNC_WAIT = 60.0
 @pytest.fixture
 def loop(tmp_path):
     loop = up.start(seed=7, users=24, groups=4, jumpcloud_port=0, strongdm_port=0, state_dir=str(tmp_path),
-                    blank=True, settings={"PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"})  # tests only: cheap hashes
+                    blank=True, settings={"PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # tests only: cheap hashes
+                                          "STRONGDM_ORG_MODEL": "groups"})  # a new org, as `sim up` makes
     yield loop
     loop.stop()
 
@@ -149,12 +150,17 @@ def test_a_newcomer_completes_the_seed_guide_by_clicking_and_the_users_reach_str
     expect(strongdm.get_by_text("managed by Generic").first).to_be_visible()
 
     loop.pusher.wait_idle(SYNC_WAIT)
-    strongdm.get_by_role("link", name="Roles").click()
-    for group in jc.directory.groups_bound_to_app(app_id):
-        if not group["members"]:
-            continue  # the pusher creates no empty groups
+    expect(strongdm.get_by_text("Principals")).to_be_visible()  # a 2026 org's navigation
+    strongdm.get_by_role("link", name="Groups", exact=True).click()  # Principals › Groups
+    expect(strongdm.get_by_role("heading", name="Groups")).to_be_visible()
+    pushed = [group for group in jc.directory.groups_bound_to_app(app_id) if group["members"]]  # none empty
+    assert pushed
+    for group in pushed:
         expect(strongdm.get_by_role("link", name=group["name"], exact=True)).to_be_visible()
-    shots.take(strongdm, "strongdm-roles")
+    shots.take(strongdm, "strongdm-groups")
+    strongdm.get_by_role("link", name=pushed[0]["name"], exact=True).click()
+    expect(strongdm.get_by_text("No roles assigned")).to_be_visible()  # a pushed group grants nothing yet
+    shots.take(strongdm, "strongdm-group")
 
     jumpcloud.bring_to_front()
     jumpcloud.get_by_role("link", name="Provisioning").click()

@@ -60,8 +60,9 @@ def test_status_of_a_healthy_database_says_it_passed_the_integrity_check(tmp_pat
 def test_a_command_over_a_corrupt_state_file_exits_with_its_reason_not_a_traceback(tmp_path, command):
     garbage(tmp_path / "jumpcloud.sqlite3")
     garbage(tmp_path / "strongdm.sqlite3")
-    result = CliRunner().invoke(cli, [*command, "--state-dir", str(tmp_path), "--port" if command != ["up"]
-                                      else "--jumpcloud-port", "0"])
+    ports = {"up": ["--jumpcloud-port", "0", "--strongdm-port", "0", "--grpc-port", "0"], "jumpcloud": ["--port", "0"],
+             "strongdm": ["--port", "0", "--grpc-port", "0"]}[command[0]]  # busy default ports are refused first
+    result = CliRunner().invoke(cli, [*command, "--state-dir", str(tmp_path), *ports])
     assert result.exit_code == 1, result.output
     assert "not a usable SQLite database" in result.output and "--fresh" in result.output
     assert "Traceback" not in result.output and not isinstance(result.exception, StoreError)

@@ -33,7 +33,7 @@ def test_up_wait_exits_1_with_the_reason_when_a_port_is_taken(tmp_path):
         done = sim("up", "--wait", "--state-dir", str(tmp_path), "--jumpcloud-port", "0", "--strongdm-port",
                    str(port), "--users", "4", "--groups", "1", cwd=tmp_path)
     assert done.returncode == 1
-    assert "sim up failed" in done.stderr and f"Port {port} is in use" in done.stderr
+    assert "sim up failed" in done.stderr and f"port {port} on 127.0.0.1 is in use: pass another with --strongdm-port" in done.stderr
     assert daemon.running_pid(str(tmp_path)) is None and not (tmp_path / "sim.pid").exists()
 
 

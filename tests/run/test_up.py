@@ -109,7 +109,8 @@ def test_blank_seeds_the_directory_but_configures_neither_product(started, tmp_p
 def test_the_sim_up_command_serves_the_loop_and_stops_cleanly_on_ctrl_c(tmp_path):
     out = open(tmp_path / "out.txt", "w")
     process = subprocess.Popen(
-        [sys.executable, "-m", "sim", "up", "--jumpcloud-port", "0", "--strongdm-port", "0", "--users", "8",
+        [sys.executable, "-m", "sim", "up", "--jumpcloud-port", "0", "--strongdm-port", "0", "--grpc-port", "0",
+         "--users", "8",
          "--groups", "2", "--state-dir", str(tmp_path / "state")],
         stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
     try:
@@ -153,3 +154,22 @@ def test_receiver_faults_start_after_the_connection_test_so_activation_succeeds(
     from sim.faults.middleware import active_faults
 
     assert [rule["status"] for rule in active_faults(loop.strongdm.app)] == [503]
+
+
+def test_sqlite_sync_full_is_passed_to_both_stores_and_a_mode_sqlite_lacks_is_refused(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from sim.cli import cli
+
+    told = {}
+
+    def start(**options):
+        told.update(options)
+        raise SystemExit(3)
+
+    monkeypatch.setattr(up, "start", start)
+    runner = CliRunner()
+    result = runner.invoke(cli, ["up", "--state-dir", str(tmp_path), "--sqlite-sync", "full"])
+    assert result.exit_code == 3 and told["synchronous"].upper() == "FULL"
+    result = runner.invoke(cli, ["up", "--state-dir", str(tmp_path), "--sqlite-sync", "sometimes"])
+    assert result.exit_code == 2 and "normal" in result.output.lower() and "full" in result.output.lower()

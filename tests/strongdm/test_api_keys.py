@@ -45,8 +45,8 @@ def test_keys_are_distinct_and_revoking_one_leaves_the_other(keys, sdm):
     keys.revoke_api_key(one["access_key"])
     assert keys.signing_secret(one["access_key"]) is None
     assert [k["name"] for k in keys.list_api_keys()] == ["two"]
-    assert [a["activity"] for a in sdm.activities.list(limit=3)] == ["API key deleted", "API key created",
-                                                                      "API key created"]
+    assert [a["activity"] for a in sdm.activities.list(limit=3)] == ["API key deleted", "admin token created",
+                                                                      "admin token created"]
 
 
 @pytest.mark.parametrize("name", ["", "   ", "x" * 256, "bad\nname"])
@@ -102,3 +102,14 @@ def test_the_launcher_serves_with_a_new_key_then_reuses_it(sdm):
     finally:
         second.stop()
     assert len(ApiKeys(sdm.store, sdm.activities).list_api_keys()) == 1
+
+
+def test_scopes_and_expiry_are_checked_and_kept(keys):
+    key = keys.create_api_key("scoped", scopes=["group:read", "group:read", "user:list"], expires_at="2099-12-31")
+    listed = keys.find_api_key(key["access_key"])
+    assert listed["scopes"] == ["group:read", "user:list"] and listed["expires_at"] == "2099-12-31T23:59:59Z"
+    with pytest.raises(ApiKeyError, match="unknown permission 'group:fly'"):
+        keys.create_api_key("bad", scopes=["group:fly"])
+    with pytest.raises(ApiKeyError, match="YYYY-MM-DD"):
+        keys.create_api_key("bad", expires_at="next week")
+    assert [k["name"] for k in keys.list_api_keys()] == ["scoped"]

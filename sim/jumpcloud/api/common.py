@@ -52,13 +52,18 @@ def authenticate():
     """`before_request` for the API blueprints: check `x-org-id`, the `x-api-key` and the key's role."""
     state = jc()
     key = request.headers.get("x-api-key")
-    if not key:
+    token = bearer_token(request.headers.get("Authorization"))
+    if not key and not token:
         # A third-party client measured 302 -> /login for a request without x-api-key (2026-08-18); the
         # JumpCloud API 1.0 docs ("API Key", https://docs.jumpcloud.com/api/1.0/index.html) say nothing, so 401.
         if current_app.config.get("JUMPCLOUD_MISSING_KEY") == "redirect":
             return redirect("/login", code=302)
         raise UnauthorizedError()
-    admin = state.org.authenticate(key)
+    # A service account's Bearer token (or jcs_ key) works wherever an administrator's x-api-key does.
+    if key:
+        admin = state.org.authenticate(key) or state.service_accounts.authenticate_key(key)
+    else:
+        admin = state.service_accounts.authenticate_token(token)
     if admin is None:
         raise UnauthorizedError()
     org_id = request.headers.get("x-org-id")
@@ -72,6 +77,12 @@ def authenticate():
     if not can(admin, required_permission(request.method, request.path)):
         raise ForbiddenError(f"Forbidden: the {admin.get('role')} role cannot do this")
     g.jumpcloud_admin = admin
+
+
+def bearer_token(header: str | None) -> str | None:
+    """The token of an `Authorization: Bearer …` header (RFC 6750 §2.1), else None."""
+    scheme, _, value = (header or "").partition(" ")
+    return (value.strip() or None) if scheme.lower() == "bearer" else None
 
 
 def actor() -> dict | None:

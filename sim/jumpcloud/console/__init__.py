@@ -3,6 +3,8 @@
 from flask import Flask
 
 from sim.jumpcloud.console import directory  # noqa: F401  (its pages hang on the blueprint)
+from sim.jumpcloud.console import dynamic  # noqa: F401
+from sim.jumpcloud.console import imports  # noqa: F401
 from sim.jumpcloud.console import pages  # noqa: F401
 from sim.jumpcloud.console import sso  # noqa: F401
 from sim.jumpcloud.console.common import bp

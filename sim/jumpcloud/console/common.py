@@ -21,7 +21,7 @@ bp = console_blueprint("console", __name__, template_folder="templates")
 
 # The console is for administrators (seed guide: "You must be an Administrator in JumpCloud").
 CONSOLE_ROLES = frozenset({"Administrator", "Administrator with Billing"})
-NOT_CONSOLE = ("/api", "/insights", "/_sim")
+NOT_CONSOLE = ("/api", "/insights", "/_sim", "/oauth2")
 
 
 def jc():

@@ -13,6 +13,9 @@ from sim.jumpcloud.console.common import list_query
 from sim.jumpcloud.console.common import or_404
 from sim.jumpcloud.console.common import refused
 from sim.jumpcloud.console.common import search_arg
+from sim.jumpcloud.console.dynamic import group_fields
+from sim.jumpcloud.console.dynamic import group_form
+from sim.jumpcloud.console.dynamic import suggestion_rows
 from sim.jumpcloud.directory import schema as d
 from sim.jumpcloud.directory.shapes import clean_group_input
 from sim.jumpcloud.directory.shapes import clean_user_input
@@ -158,9 +161,7 @@ def new_group():
     if request.method == "GET":
         return render_template("jc_group_form.html", form={})
     try:
-        fields = clean_group_input({"name": request.form.get("name", ""),
-                                    "description": request.form.get("description", "").strip()})
-        group = jc().directory.create_group(fields, actor=actor())
+        group = jc().directory.create_group(clean_group_input(group_form(request.form, {})), actor=actor())
     except JumpCloudError as error:
         return refused(error, "jc_group_form.html", form=request.form)
     flash(f"Created {group['name']}.", "ok")
@@ -173,7 +174,9 @@ def _group_page(group: dict, form=None, status: int = 200):
     members = [directory.get_user(u) for u in directory.group_member_ids(group["id"], skip=offset, limit=size)]
     page = pager.Page(members, number, size, directory.count_group_members(group["id"]))
     apps = [directory.get_app(a) for a in directory.group_app_ids(group["id"])]
-    return render_template("jc_group.html", group=group, form=form or group, page=page, apps=apps), status
+    suggestions = suggestion_rows(group)
+    return render_template("jc_group.html", group=group, form=form or group_fields(group), page=page, apps=apps,
+                           suggestions=suggestions), status
 
 
 @bp.get("/groups/<group_id>")
@@ -189,9 +192,7 @@ def edit_group(group_id):
     """Rename or re-describe a group."""
     current = or_404(jc().directory.get_group, group_id)
     try:
-        fields = clean_group_input({"name": request.form.get("name", ""),
-                                    "description": request.form.get("description", "").strip()})
-        jc().directory.replace_group(group_id, fields, actor=actor())
+        jc().directory.replace_group(group_id, clean_group_input(group_form(request.form, current)), actor=actor())
     except JumpCloudError as error:
         flash(error.message, "error")
         return _group_page(current, form=request.form, status=400)

@@ -30,7 +30,7 @@ from sim.web import pager
 GROUPS_PER_PAGE = 100
 INJECTED_SHOWN = 20  # recent injected faults on the Provisioning tab
 TABS = (("general", "General Info"), ("bookmark", "Bookmark"), ("identity_management", "Identity Management"),
-        ("app_groups", "User Groups"), ("provisioning", "Provisioning"))
+        ("app_groups", "User Groups"), ("provisioning", "Provisioning"), ("app_import", "Import Users"))
 
 
 def _app(app_id: str) -> dict:
@@ -41,6 +41,16 @@ def _tab(template: str, app: dict, tab: str, status: int = 200, **context):
     idm = jc().pusher.idm.public(app["_id"])
     page = render_template(template, app=app, tab=tab, tabs=TABS, idm=idm, **context)
     return page, status
+
+
+def app_or_404(app_id: str) -> dict:
+    """The application, or the console's 404 page (for the app tabs other modules add)."""
+    return _app(app_id)
+
+
+def render_tab(template: str, app: dict, tab: str, status: int = 200, **context):
+    """One of the app's tabs, with the tab bar (for the tabs other modules add)."""
+    return _tab(template, app, tab, status, **context)
 
 
 def _label(form, field: str, default: str = "", limit: int = 255) -> str:

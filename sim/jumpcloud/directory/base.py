@@ -65,8 +65,12 @@ class Outbox:
         with self.store.write() as db:
             tx = Transaction(self.store, self.insights, db, actor)
             yield tx
+            self._before_commit(tx)
         if tx.changes:
             self._notify(tx.changes)
+
+    def _before_commit(self, tx: Transaction) -> None:
+        """Called inside each mutation's transaction, before it commits: rules that follow a change (dynamic.py)."""
 
     def _notify(self, changes: list[dict]) -> None:
         with self._listeners_lock:

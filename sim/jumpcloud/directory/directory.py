@@ -10,9 +10,11 @@ query spaces, ids); seeding stays here.
 import threading
 
 from sim.jumpcloud.directory import catalog
+from sim.jumpcloud.directory import dynamic
 from sim.jumpcloud.directory import query as q
 from sim.jumpcloud.directory.base import Outbox
 from sim.jumpcloud.directory.bindings import DirectoryBindings
+from sim.jumpcloud.directory.dynamic import DirectoryDynamic
 from sim.jumpcloud.directory.groups import DirectoryGroups
 from sim.jumpcloud.directory.schema import DDL
 from sim.jumpcloud.directory.schema import USER_INDEXES
@@ -41,7 +43,7 @@ def app_labels(db) -> dict[str, str]:
     return dict(db.execute("SELECT id, display_label FROM jc_apps").fetchall())
 
 
-class Directory(Outbox, DirectoryUsers, DirectoryGroups, DirectoryBindings):
+class Directory(DirectoryDynamic, Outbox, DirectoryUsers, DirectoryGroups, DirectoryBindings):
     """Directory rules over one store; all ids are 24-hex strings."""
 
     def __init__(self, store: Store, insights: Insights, org_id_source=None):
@@ -51,6 +53,7 @@ class Directory(Outbox, DirectoryUsers, DirectoryGroups, DirectoryBindings):
         self._listeners: list = []
         self._listeners_lock = threading.Lock()
         store.schema(DDL)
+        store.schema(dynamic.DDL)
 
     # Paging for list_users, list_groups and list_apps (their parts call it through self).
     def _page(self, table: str, space: q.Space, query: q.Query, id_key: str) -> tuple[int, list[dict]]:

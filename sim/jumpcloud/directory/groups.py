@@ -112,24 +112,33 @@ class DirectoryGroups:
         with self._tx(actor) as tx:
             group = self._group(tx.db, group_id)
             user = self._locked_user(tx.db, user_id)
+            if group.get("membershipMethod") == "DYNAMIC_AUTOMATED":
+                # Assumed: the Console offers no member editing on an automated group; its query decides.
+                raise BadRequestError("the members of a DYNAMIC_AUTOMATED group follow its memberQuery",
+                                      details=[{"field": "membershipMethod"}])
             present = tx.db.execute("SELECT 1 FROM jc_memberships WHERE group_id = ? AND user_id = ?",
                                     (group_id, user_id)).fetchone()
-            if op == "add":
-                if present:
-                    raise ConflictError("Already Exists")
-                tx.db.execute("INSERT INTO jc_memberships(group_id, user_id) VALUES (?, ?)", (group_id, user_id))
-            elif op == "remove":
-                if not present:
-                    raise NotFoundError("User is not a member of this group")
-                tx.db.execute("DELETE FROM jc_memberships WHERE group_id = ? AND user_id = ?", (group_id, user_id))
-            else:
+            if op == "add" and present:
+                raise ConflictError("Already Exists")
+            if op == "remove" and not present:
+                raise NotFoundError("User is not a member of this group")
+            if op not in ("add", "remove"):
                 raise BadRequestError("op must be add or remove", details=[{"field": "op"}])
-            tx.change("membership", group_id, op, {"group_id": group_id, "user_id": user_id})
-            tx.event("association_change",
-                     resource={"id": group_id, "type": "user_group", "name": group["name"]},
-                     association={"op": op, "connection": {
-                         "from": {"type": "user_group", "object_id": group_id, "name": group["name"]},
-                         "to": {"type": "user", "object_id": user_id, "name": user["username"]}}})
+            self._write_membership(tx, group, op, user)
+
+    def _write_membership(self, tx, group: dict, op: str, user: dict) -> None:
+        """Add or remove one membership row with its outbox row and DI event (the caller checked it applies)."""
+        group_id, user_id = group["id"], user["_id"]
+        if op == "add":
+            tx.db.execute("INSERT INTO jc_memberships(group_id, user_id) VALUES (?, ?)", (group_id, user_id))
+        else:
+            tx.db.execute("DELETE FROM jc_memberships WHERE group_id = ? AND user_id = ?", (group_id, user_id))
+        tx.change("membership", group_id, op, {"group_id": group_id, "user_id": user_id})
+        tx.event("association_change",
+                 resource={"id": group_id, "type": "user_group", "name": group["name"]},
+                 association={"op": op, "connection": {
+                     "from": {"type": "user_group", "object_id": group_id, "name": group["name"]},
+                     "to": {"type": "user", "object_id": user_id, "name": user["username"]}}})
 
     def group_member_ids(self, group_id: str, *, skip: int = 0, limit: int | None = None) -> list[str]:
         """Members of a group by user id (404 unknown group)."""

@@ -6,6 +6,7 @@ are dropped, as a schema-validating API would; wrong types and over-long strings
 
 import re
 
+from sim.jumpcloud.directory.member_query import clean_membership
 from sim.jumpcloud.errors import BadRequestError
 
 STATES = ("STAGED", "ACTIVATED", "SUSPENDED")
@@ -201,16 +202,12 @@ def clean_group_input(body) -> dict:
             _check_string(key, value, 256 if key == "name" else MAX_LEN)
         elif key == "attributes" and not isinstance(value, dict):
             raise BadRequestError("attributes must be an object", details=[{"field": key}])
-        elif key == "membershipMethod" and value != "STATIC":
-            # Dynamic groups (memberQuery) are not simulated.
-            raise BadRequestError("only STATIC membershipMethod is supported", details=[{"field": key}])
-        elif key == "memberQuery":
-            raise BadRequestError("memberQuery is not supported (STATIC groups only)", details=[{"field": key}])
-        elif key == "memberQueryExemptions" and not isinstance(value, list):
-            raise BadRequestError("memberQueryExemptions must be an array", details=[{"field": key}])
+        elif key in ("membershipMethod", "memberQuery", "memberQueryExemptions"):
+            continue  # checked together below (a dynamic method needs its query)
         elif key == "memberSuggestionsNotify" and not isinstance(value, bool):
             raise BadRequestError("memberSuggestionsNotify must be a boolean", details=[{"field": key}])
         out[key] = value
+    out.update(clean_membership(body, object_id=OBJECT_ID))
     out["name"] = name.strip()
     return out
 

@@ -163,3 +163,24 @@ def payload_hash(payload: dict) -> str:
     """A stable digest of what was sent (the SP's `id` excluded), to skip pushes that change nothing."""
     body = {k: v for k, v in payload.items() if k != "id"}
     return hashlib.sha256(dumps(body).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def import_user(resource: dict) -> dict:
+    """A service provider's SCIM User as the spec's `importUser` (the reverse of the push mapping above).
+
+    `username` is the local part of `userName` when it is an email (JumpCloud usernames take no `@` in the
+    Console's import preview: assumed), `email` the primary email, else `userName`.
+    """
+    name = resource.get("name") if isinstance(resource.get("name"), dict) else {}
+    emails = [e for e in resource.get("emails") or [] if isinstance(e, dict) and isinstance(e.get("value"), str)]
+    primary = next((e["value"] for e in emails if e.get("primary")), emails[0]["value"] if emails else None)
+    user_name = resource.get("userName") if isinstance(resource.get("userName"), str) else ""
+    enterprise = resource.get(ENTERPRISE_URN) if isinstance(resource.get(ENTERPRISE_URN), dict) else {}
+    out = {"id": resource.get("id") if isinstance(resource.get("id"), str) else "",
+           "email": (primary or user_name).lower(), "username": user_name.split("@")[0] if user_name else "",
+           "firstname": name.get("givenName") or "", "lastname": name.get("familyName") or "",
+           "middlename": name.get("middleName") or "", "displayname": resource.get("displayName") or "",
+           "jobTitle": resource.get("title") or "", "department": enterprise.get("department") or "",
+           "costCenter": enterprise.get("costCenter") or "", "company": enterprise.get("organization") or "",
+           "employeeIdentifier": enterprise.get("employeeNumber") or "", "employeeType": resource.get("userType") or ""}
+    return {k: v if isinstance(v, str) else "" for k, v in out.items()}

@@ -75,6 +75,13 @@ CREATE TABLE IF NOT EXISTS idm_seen (
 """
 
 CURSOR_KEY = "idm.cursor"
+# The active apps as one JSON array parameter: one statement text whatever their number (SQLite caches it).
+APPS_IN = "app_id IN (SELECT value FROM json_each(?))"
+
+
+def app_list(apps: set[str]) -> str:
+    """The parameter APPS_IN reads."""
+    return dumps(sorted(apps))
 
 
 def queue_counts(db) -> dict:
@@ -140,12 +147,11 @@ class SyncState:
         """Due rows of active apps, users before groups (a group's members must exist first)."""
         if not apps:
             return []
-        marks = ",".join("?" * len(apps))
         rows = self.store.read().execute(
-            f"SELECT app_id, kind, object_id, gen, force, attempts FROM idm_queue WHERE parked = 0 AND not_before <= ? "
+            "SELECT app_id, kind, object_id, gen, force, attempts FROM idm_queue WHERE parked = 0 AND not_before <= ? "
             # object_id breaks ties explicitly, so the push order (and `sim export`) never depends on SQLite's sorter.
-            f"AND app_id IN ({marks}) ORDER BY kind = 'group', queued_at, object_id LIMIT ?",
-            (time.time(), *sorted(apps), limit),
+            f"AND {APPS_IN} ORDER BY kind = 'group', queued_at, object_id LIMIT ?",
+            (time.time(), app_list(apps), limit),
         ).fetchall()
         return [dict(r) for r in rows]
 
@@ -153,9 +159,8 @@ class SyncState:
         """When the earliest waiting row of an active app becomes due (epoch seconds), or None."""
         if not apps:
             return None
-        marks = ",".join("?" * len(apps))
         row = self.store.read().execute(
-            f"SELECT MIN(not_before) FROM idm_queue WHERE parked = 0 AND app_id IN ({marks})", tuple(sorted(apps))
+            f"SELECT MIN(not_before) FROM idm_queue WHERE parked = 0 AND {APPS_IN}", (app_list(apps),)
         ).fetchone()
         return row[0]
 
@@ -188,9 +193,8 @@ class SyncState:
         """Rows of active apps still to push (parked rows are failing, not pending)."""
         if not apps:
             return 0
-        marks = ",".join("?" * len(apps))
         return self.store.read().execute(
-            f"SELECT COUNT(*) FROM idm_queue WHERE parked = 0 AND app_id IN ({marks})", tuple(sorted(apps))
+            f"SELECT COUNT(*) FROM idm_queue WHERE parked = 0 AND {APPS_IN}", (app_list(apps),)
         ).fetchone()[0]
 
     def failing(self, limit: int = 100, *, app_id: str | None = None) -> list[dict]:
@@ -308,9 +312,8 @@ class SyncState:
         """Open questions of active apps (the pusher is not idle while there is one)."""
         if not apps:
             return 0
-        marks = ",".join("?" * len(apps))
-        return self.store.read().execute(f"SELECT COUNT(*) FROM idm_unresolved WHERE app_id IN ({marks})",
-                                         tuple(sorted(apps))).fetchone()[0]
+        return self.store.read().execute(f"SELECT COUNT(*) FROM idm_unresolved WHERE {APPS_IN}",
+                                         (app_list(apps),)).fetchone()[0]
 
     def saw_bound(self, db, app_id: str, users) -> None:
         """Remember users (jc_id, userName) that are or were bound to the app."""

@@ -74,6 +74,24 @@ def stored_configs(db) -> list[dict]:
     return [loads(doc) for (doc,) in db.execute("SELECT doc FROM idm_configs ORDER BY app_id").fetchall()]
 
 
+def move_base_url(store, old: str, new: str) -> int:
+    """Point every configuration at `old` to `new`, keeping its status and token; returns how many moved.
+
+    Simulator-only, for a copy of a synced state served on other ports (the pytest plugin's snapshots): the
+    receiver behind the new address holds the same state the connection test passed against. Console and API
+    edits of the Base URL go through `configure` (a new connection test). Call before the pusher starts.
+    """
+    with store.write() as db:
+        moved = 0
+        for (app_id, doc) in db.execute("SELECT app_id, doc FROM idm_configs").fetchall():
+            config = loads(doc)
+            if config.get("base_url") == old:
+                db.execute("UPDATE idm_configs SET doc = ? WHERE app_id = ?",
+                           (dumps({**config, "base_url": check_base_url(new)}), app_id))
+                moved += 1
+        return moved
+
+
 def _choice(value, allowed: tuple, field: str) -> str:
     if value not in allowed:
         raise BadRequestError(f"{field} must be one of {', '.join(allowed)}", details=[{"field": field}])

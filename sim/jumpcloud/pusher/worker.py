@@ -151,23 +151,26 @@ class Pusher:
     def status(self) -> dict:
         """`{"idle", "pending", "failing", "unresolved"}`: idle when the outbox is consumed, nothing is due or in
         flight, and no create's outcome is still unknown."""
+        return {**self._counts(), "failing": self.state.failing()}
+
+    def _counts(self) -> dict:
+        """status() without the failing rows: what waiting for idle reads."""
         apps = {c["app_id"] for c in self.idm.active()}
         # Read the cursor before the queue: a feed that commits in between has queued its rows by the time
         # the count runs. Counting first could miss rows fed after the count yet seen by the cursor read.
         caught_up = not apps or self.state.cursor() >= self.directory.last_seq()
         pending = self.state.pending(apps)
         unresolved = self.state.unresolved_count(apps)
-        return {"idle": pending == 0 and caught_up and unresolved == 0, "pending": pending,
-                "failing": self.state.failing(), "unresolved": unresolved}
+        return {"idle": pending == 0 and caught_up and unresolved == 0, "pending": pending, "unresolved": unresolved}
 
     def wait_idle(self, timeout: float) -> dict:
         """Wait up to `timeout` seconds for the queue to empty; returns `status()`."""
         deadline = time.monotonic() + max(0.0, timeout)
         while True:
-            status = self.status()
+            counts = self._counts()  # the failing rows (a 100-row read) only once, for the answer
             remaining = deadline - time.monotonic()
-            if status["idle"] or remaining <= 0:
-                return status
+            if counts["idle"] or remaining <= 0:
+                return self.status()
             with self._idle:
                 self._idle.wait(min(0.05, remaining))
 
@@ -367,21 +370,24 @@ class Pusher:
 
     def _failed(self, ctx: AppContext, item: dict, exc: ScimClientError) -> None:
         error = f"{exc.method} {exc.path}: {exc.detail}"
-        with self.store.write() as db:
-            if not exc.transient:
+        if not exc.transient:
+            with self.store.write() as db:
                 self.state.park(db, item, exc.status, error)
-                return
-            health = self.receivers.of(ctx.app_id)
-            if exc.status != 429:
-                health.failed(time.time())
-            if health.answering():  # an unlucky row, not a receiver in trouble
-                delay = self.backoff(0, float(self.settings["PUSH_RECOVERY_INTERVAL"]))
-            else:
-                delay = self.backoff(health.exponent(item["attempts"]))
-            if exc.status == 429 and exc.retry_after is not None:
-                # Retry-After speaks for the whole service provider, not just this object (RFC 6585 §4).
-                delay = exc.retry_after
-                self._paused[ctx.app_id] = time.time() + delay
+            return
+        # The delay is in-memory work (receiver health, seeded jitter): worked out before taking the write lock
+        # the other workers wait on.
+        health = self.receivers.of(ctx.app_id)
+        if exc.status != 429:
+            health.failed(time.time())
+        if health.answering():  # an unlucky row, not a receiver in trouble
+            delay = self.backoff(0, float(self.settings["PUSH_RECOVERY_INTERVAL"]))
+        else:
+            delay = self.backoff(health.exponent(item["attempts"]))
+        if exc.status == 429 and exc.retry_after is not None:
+            # Retry-After speaks for the whole service provider, not just this object (RFC 6585 §4).
+            delay = exc.retry_after
+            self._paused[ctx.app_id] = time.time() + delay
+        with self.store.write() as db:
             self.state.retry_later(db, item, delay, exc.status, error)
 
 

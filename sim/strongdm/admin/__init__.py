@@ -1,8 +1,9 @@
-"""The mock StrongDM Admin UI: login, Users, Roles, Activities and Settings pages on one blueprint."""
+"""The mock StrongDM Admin UI: login, Users, Groups, Roles, Activities and Settings pages on one blueprint."""
 
 from flask import Flask
 
 # Imported for the routes they register on `bp`.
+from sim.strongdm.admin import groups  # noqa: F401
 from sim.strongdm.admin import pages  # noqa: F401
 from sim.strongdm.admin import settings  # noqa: F401
 from sim.strongdm.admin.common import bp

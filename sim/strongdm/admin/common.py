@@ -65,6 +65,12 @@ def is_managed(user: dict) -> bool:
     return bool(user.get("managed_by"))
 
 
+@bp.app_context_processor
+def org_model() -> dict:
+    """Every page knows the org model: a groups org's navigation is Principals › Users, Groups, Roles."""
+    return {"org_model": sdm().org_model}
+
+
 @bp.app_template_filter("level")
 def level_label(level: str) -> str:
     """A permission level's display name."""

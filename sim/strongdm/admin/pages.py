@@ -214,8 +214,20 @@ def roles():
     """Roles, paged, with member counts."""
     number, size, offset = pager.page_args()
     accounts = sdm().accounts
-    items = [(role, accounts.count_members(role["id"])) for role in accounts.list_roles(offset, size)]
+    roles = accounts.list_roles(offset, size)
+    ids = [role["id"] for role in roles]
+    counts = accounts.role_set.member_counts(ids)  # one query for the page
+    holders = _holders(ids) if sdm().org_model == "groups" else {}
+    items = [(role, counts[role["id"]], holders.get(role["id"], [])) for role in roles]
     return render_template("sdm_roles.html", page=pager.Page(items, number, size, accounts.count_roles()))
+
+
+def _holders(role_ids: list[str]) -> dict[str, list[dict]]:
+    """{role id: the groups it is assigned to} for a page of roles (groups org model)."""
+    accounts = sdm().accounts
+    grants = accounts.grants_of_roles(role_ids)
+    groups = {g["id"]: g for g in accounts.group_set.every()}
+    return {role_id: [groups[g["group_id"]] for g in held if g["group_id"] in groups] for role_id, held in grants.items()}
 
 
 @bp.get("/roles/<role_id>")

@@ -123,7 +123,7 @@ class Collection:
     page: object  # (offset, limit) -> list[record]
     find: object  # (value) -> record | None
     every: object  # () -> list[record]
-    to_scim: object  # (record) -> dict
+    to_scim: object  # (records) -> list[dict], a page at a time so related rows load in one query
 
 
 def list_resources(source: Collection, query: ListQuery, profile: Profile) -> dict:
@@ -134,13 +134,13 @@ def list_resources(source: Collection, query: ListQuery, profile: Profile) -> di
     equality = scim_filter.simple_equality(node) if node is not None else None
     if node is None and not query.sort_by:
         total = source.count()
-        resources = [source.to_scim(r) for r in source.page(offset, size)] if size else []
+        resources = source.to_scim(source.page(offset, size)) if size else []
     elif equality and equality[0] == source.key and isinstance(equality[1], str) and not query.sort_by:
         record = source.find(equality[1])
-        matched = [source.to_scim(record)] if record else []
+        matched = source.to_scim([record]) if record else []
         total, resources = len(matched), matched[offset:offset + size]
     else:
-        every = [source.to_scim(r) for r in source.every()]
+        every = source.to_scim(source.every())
         matched = [r for r in every if matches(node, r)] if node is not None else every
         if query.sort_by:
             scim_query.sort_resources(matched, query)

@@ -1,4 +1,5 @@
-"""SCIM Groups as StrongDM roles: members are account attachments."""
+"""SCIM Groups as StrongDM roles (legacy orgs: members are account attachments) or StrongDM Groups (orgs made on or
+after 2 October 2025: members are account groups; StrongDM docs "changelog/groups-migration")."""
 
 import copy
 
@@ -11,6 +12,7 @@ from sim.scim.query import ListQuery
 from sim.scim.schemas import GROUP_URN
 from sim.scim.schemas import PATCH_OP_URN
 from sim.strongdm.accounts import Accounts
+from sim.strongdm.accounts.sets import MemberSet
 from sim.strongdm.receiver.common import Call
 from sim.strongdm.receiver.common import Collection
 from sim.strongdm.receiver.common import Profile
@@ -55,14 +57,17 @@ def _member(user: dict, display: str | None, kind: str | None, ref_base: str) ->
 
 
 class ScimGroups:
-    """The /Groups endpoints over StrongDM roles."""
+    """The /Groups endpoints over one kind of StrongDM set: roles (`roles` org model) or groups (`groups`)."""
 
-    def __init__(self, accounts: Accounts, profile: Profile):
+    def __init__(self, accounts: Accounts, profile: Profile, sets: MemberSet | None = None):
         self.accounts = accounts
         self.profile = profile
+        self.sets = sets or accounts.role_set
 
-    def to_scim(self, role: dict, call: Call) -> dict:
-        """A role as a SCIM Group; member `display` is the user's email (as scimsdk's smoke test sees)."""
+    def to_scim(self, role: dict, call: Call, members: list | None = None) -> dict:
+        """A role as a SCIM Group; member `display` is the user's email (as scimsdk's smoke test sees).
+
+        `members` are the (user, display, type) rows when the caller has them already."""
         resource = {k: v for k, v in copy_json(role.get("scim") or {}).items() if k not in SERVER_OWNED}
         location = f"Groups/{role['id']}"
         meta = {"resourceType": "Group", "location": location}
@@ -74,7 +79,7 @@ class ScimGroups:
             "id": role["id"],
             "displayName": role["name"],
             "members": [_member(u, display, kind, f"{call.base_url}/" if self.profile.rfc else "")
-                        for u, display, kind in self.accounts.members(role["id"])],
+                        for u, display, kind in (self.sets.members(role["id"]) if members is None else members)],
             "meta": meta,
         })
         if role.get("external_id") is not None:
@@ -83,7 +88,7 @@ class ScimGroups:
 
     def get(self, role_id: str, call: Call) -> dict:
         """GET /Groups/{id}."""
-        return self.to_scim(self.accounts.get_role(role_id), call)
+        return self.to_scim(self.sets.get(role_id), call)
 
     def create(self, body: dict, call: Call) -> dict:
         """POST /Groups: a role; well-formed but unknown member ids are ignored, as StrongDM does."""
@@ -92,14 +97,14 @@ class ScimGroups:
         member_ids = member_values(body.get("members"))
         raw = {k: copy.deepcopy(v) for k, v in body.items() if k not in SERVER_OWNED}
         role = {"name": name, "managed_by": call.provider, "external_id": _external_id(body), "scim": raw}
-        with self.accounts.store.write():  # the role, its members and their labels commit together
-            role = self.accounts.create_role(role, member_ids, actor=call.actor)
-            self.accounts.set_member_labels(role["id"], member_labels(body.get("members")))
+        role = self.sets.create(role, member_ids, labels=member_labels(body.get("members")), actor=call.actor)
         return self.get(role["id"], call)
 
     def _known(self, member_ids: list[str]) -> list[str]:
+        """The ids, if every one names a user (one query); else the first unknown one's 404."""
+        found = self.accounts.users_by_ids(member_ids)
         for member_id in member_ids:
-            if self.accounts.find_user(member_id) is None:
+            if member_id not in found:
                 raise NotFoundError.for_id(member_id)
         return member_ids
 
@@ -109,16 +114,14 @@ class ScimGroups:
             return self._replace(role_id, body, call)
 
     def _replace(self, role_id: str, body: dict, call: Call) -> dict:
-        current = self.accounts.get_role(role_id)
+        current = self.sets.get(role_id)
         check_if_match(current, call, self.profile)
         body = require_object(body)
         name = _name(body, creating=False)
         member_ids = self._known(member_values(body.get("members")))
         raw = {k: copy.deepcopy(v) for k, v in body.items() if k not in SERVER_OWNED}
         role = {**current, "name": name, "managed_by": call.provider, "external_id": _external_id(body), "scim": raw}
-        with self.accounts.store.write():
-            self.accounts.update_role(role, member_ids, actor=call.actor)
-            self.accounts.set_member_labels(role_id, member_labels(body.get("members")))
+        self.sets.update(role, member_ids, labels=member_labels(body.get("members")), actor=call.actor)
         return self.get(role_id, call)
 
     def patch(self, role_id: str, body: dict, call: Call) -> dict | None:
@@ -127,18 +130,18 @@ class ScimGroups:
             return self._patch(role_id, body, call)
 
     def _patch(self, role_id: str, body: dict, call: Call) -> dict | None:
-        current = self.accounts.get_role(role_id)
+        current = self.sets.get(role_id)
         check_if_match(current, call, self.profile)
         body = require_object(body)
         fast = self._membership_only(body, call)
         if fast is not None:
             added, removed = fast
             added, labels = added
-            with self.accounts.store.write():  # all operations of one PATCH, or none
-                changed = self.accounts.add_members(role_id, self._known(added), actor=call.actor) if added else []
-                relabelled = self.accounts.set_member_labels(role_id, labels) if labels else 0
-                changed += self.accounts.remove_members(role_id, removed, actor=call.actor) if removed else []
-                changed += ["relabelled"] * relabelled
+            # patch() holds the write transaction: all operations of one PATCH, or none
+            changed = self.sets.add_members(role_id, self._known(added), actor=call.actor) if added else []
+            relabelled = self.sets.set_member_labels(role_id, labels) if labels else 0
+            changed += self.sets.remove_members(role_id, removed, actor=call.actor) if removed else []
+            changed += ["relabelled"] * relabelled
             return self.get(role_id, call) if changed else None
         before = self.to_scim(current, call)
         after = apply_patch(before, body, "Group", dialect=call.dialect)
@@ -154,9 +157,7 @@ class ScimGroups:
         old_labels = member_labels(before.get("members"))
         if same_members and role == current and labels == old_labels:
             return None
-        with self.accounts.store.write():
-            self.accounts.update_role(role, None if same_members else wanted, actor=call.actor)
-            self.accounts.set_member_labels(role_id, labels)
+        self.sets.update(role, None if same_members else wanted, labels=labels, actor=call.actor)
         return self.get(role_id, call)
 
     def _membership_only(self, body: dict, call: Call):
@@ -198,12 +199,16 @@ class ScimGroups:
             return self._delete(role_id, call)
 
     def _delete(self, role_id: str, call: Call) -> None:
-        check_if_match(self.accounts.get_role(role_id), call, self.profile)
-        self.accounts.delete_role(role_id, actor=call.actor)
+        check_if_match(self.sets.get(role_id), call, self.profile)
+        self.sets.delete(role_id, actor=call.actor)
+
+    def page_to_scim(self, page: list[dict], call: Call) -> list[dict]:
+        """SCIM Groups for a page of sets, all their members read at once (no query per set)."""
+        members = self.sets.members_of_many([item["id"] for item in page])
+        return [self.to_scim(item, call, members[item["id"]]) for item in page]
 
     def list(self, query: ListQuery, call: Call) -> dict:
         """GET /Groups and POST /Groups/.search."""
-        accounts = self.accounts
-        return list_resources(Collection("Group", "displayname", accounts.count_roles, accounts.list_roles,
-                                         accounts.find_role_by_name, accounts.all_roles,
-                                         lambda r: self.to_scim(r, call)), query, self.profile)
+        sets = self.sets
+        return list_resources(Collection("Group", "displayname", sets.count, sets.page, sets.find_by_name, sets.every,
+                                         lambda page: self.page_to_scim(page, call)), query, self.profile)

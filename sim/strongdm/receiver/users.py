@@ -11,6 +11,7 @@ from sim.scim.query import ListQuery
 from sim.scim.schemas import ENTERPRISE_URN
 from sim.scim.schemas import USER_URN
 from sim.strongdm.accounts import Accounts
+from sim.strongdm.accounts.sets import MemberSet
 from sim.strongdm.admins import is_native_admin
 from sim.strongdm.receiver.common import Call
 from sim.strongdm.receiver.common import Collection
@@ -127,12 +128,15 @@ def patched_raw(raw: dict, before: dict, after: dict) -> dict:
 class ScimUsers:
     """The /Users endpoints over StrongDM accounts."""
 
-    def __init__(self, accounts: Accounts, profile: Profile):
+    def __init__(self, accounts: Accounts, profile: Profile, sets: MemberSet | None = None):
         self.accounts = accounts
         self.profile = profile
+        self.sets = sets or accounts.role_set  # what `groups` lists: roles, or groups in the groups org model
 
-    def to_scim(self, user: dict, call: Call) -> dict:
-        """A StrongDM user as a SCIM User, in StrongDM's documented shape plus the stored attributes."""
+    def to_scim(self, user: dict, call: Call, groups: list[dict] | None = None) -> dict:
+        """A StrongDM user as a SCIM User, in StrongDM's documented shape plus the stored attributes.
+
+        `groups` are the user's sets when the caller has them already (a page read at once)."""
         raw = copy_json(user.get("scim") or {})
         resource = {k: v for k, v in raw.items() if k not in SERVER_OWNED}
         given, family = user["first_name"], user["last_name"]
@@ -158,7 +162,7 @@ class ScimUsers:
             "userName": user["email"],
             "name": name,
             "groups": [{"value": r["id"], "display": r["name"], "$ref": f"{ref_base}Groups/{r['id']}"}
-                       for r in self.accounts.roles_of(user["id"])],
+                       for r in (self.sets.sets_of(user["id"]) if groups is None else groups)],
             "active": not user["suspended"],
             "meta": meta,
         })
@@ -237,9 +241,14 @@ class ScimUsers:
             return
         self.accounts.delete_user(user_id, actor=call.actor)
 
+    def page_to_scim(self, page: list[dict], call: Call) -> list[dict]:
+        """SCIM Users for a page of users, all their groups read in one query (no query per user)."""
+        groups = self.sets.sets_of_many([user["id"] for user in page])
+        return [self.to_scim(user, call, groups[user["id"]]) for user in page]
+
     def list(self, query: ListQuery, call: Call) -> dict:
         """GET /Users and POST /Users/.search."""
         accounts = self.accounts
         return list_resources(Collection("User", "username", accounts.count_users, accounts.list_users,
                                          accounts.find_user_by_email, accounts.all_users,
-                                         lambda u: self.to_scim(u, call)), query, self.profile)
+                                         lambda page: self.page_to_scim(page, call)), query, self.profile)

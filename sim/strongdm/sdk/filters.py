@@ -3,7 +3,7 @@
 StrongDM documents filters for the CLI and SDKs (docs.strongdm.com/references/cli/filters): terms are
 separated by spaces and all must match, matching ignores case, and `*` matches any run of characters.
 The SDK's `?` placeholders arrive as JSON string literals (strongdm/plumbing.py `quote_filter_args`),
-so a quoted value is decoded as JSON. What the real server does with unknown fields is undocumented;
+so a quoted value is decoded as JSON, also when it is only part of a term (`tags:team="platform"`). What the real server does with unknown fields is undocumented;
 here they are a bad request, so a typo fails loudly rather than matching everything.
 """
 
@@ -11,6 +11,7 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 
 # Fields each service filters on (github.com/strongdm/terraform-provider-sdm: sdm/data_source_account.go,
 # sdm/data_source_role.go, sdm/data_source_account_attachment.go).
@@ -19,6 +20,7 @@ ROLE_FIELDS = ("name", "id", "tags")
 ATTACHMENT_FIELDS = ("accountid", "roleid", "id")
 
 BOOLEANS = {"true": True, "false": False}
+TAG_FIELDS = ("tags", "tag")  # `tag:` is the Terraform provider's spelling
 
 
 class FilterError(ValueError):
@@ -31,6 +33,7 @@ class Term:
 
     field: str
     value: str
+    segments: tuple = dataclass_field(default=(), compare=False)  # ((text, quoted), ...): how the value was written, for `tags:"k"="v"`
 
 
 def tokenize(text: str) -> list[Term]:
@@ -48,20 +51,30 @@ def tokenize(text: str) -> list[Term]:
         field = text[i:colon].strip().casefold()
         if not field or not re.fullmatch(r"[a-z_][a-z0-9_.]*", field):
             raise FilterError(f"invalid filter field {text[i:colon]!r}")
-        i = colon + 1
-        if i < n and text[i] == '"':
-            value, i = _quoted(text, i)
-        else:
-            end = _next_space(text, i)
-            end = n if end == -1 else end
-            value = text[i:end]
-            if '"' in value:
-                raise FilterError(f"invalid filter value {value!r}: quotes must enclose the whole value")
-            i = end
-        if i < n and not text[i].isspace():
-            raise FilterError("invalid filter: terms must be separated by spaces")
-        terms.append(Term(field, value))
+        segments, i = _value(text, colon + 1)
+        if len(segments) > 1 and field not in TAG_FIELDS:  # only a tag's name=value has two halves to quote
+            if segments[0][1]:
+                raise FilterError("invalid filter: terms must be separated by spaces")
+            raise FilterError(f"invalid filter value {text[colon + 1:i]!r}: quotes must enclose the whole value")
+        terms.append(Term(field, "".join(part for part, _ in segments), tuple(segments)))
     return terms
+
+
+def _value(text: str, i: int) -> tuple[list[tuple[str, bool]], int]:
+    """A value up to the next space: unquoted runs and JSON-quoted strings side by side, as the SDK's `?`
+    arguments and the Terraform provider write them (`tags:team="platform"`, `tag:"team"="platform"`)."""
+    segments, n = [], len(text)
+    while i < n and not text[i].isspace():
+        if text[i] == '"':
+            part, i = _quoted(text, i)
+            segments.append((part, True))
+            continue
+        end = i
+        while end < n and not text[end].isspace() and text[end] != '"':
+            end += 1
+        segments.append((text[i:end], False))
+        i = end
+    return segments or [("", False)], i
 
 
 def _next_space(text: str, start: int) -> int:
@@ -116,6 +129,8 @@ def compile_filter(text: str, fields: tuple[str, ...], getter: Callable[[dict, s
     """Parse `text` for a service whose filterable `fields` are read from an item by `getter`."""
     checks = []
     for term in tokenize(text or ""):
+        if term.field == "tag" and "tags" in fields:  # the Terraform provider's `tag:"k"="v"`
+            term = Term("tags", term.value, term.segments)
         if term.field not in fields:
             raise FilterError(f"invalid filter field {term.field!r}: use one of {', '.join(fields)}")
         checks.append(_check(term, getter))
@@ -130,15 +145,29 @@ def _check(term: Term, getter) -> Callable[[dict], bool]:
         return lambda item: bool(getter(item, "suspended")) is wanted
     if term.field == "tags":
         # `tags:key=value` (value may use wildcards); `tags:key` asks only that the tag exists.
-        key, _, value = term.value.partition("=")
+        key, has_value, value = _tag_parts(term.segments or ((term.value, False),))
         if not key:
             raise FilterError("invalid filter value for tags: use tags:name=value")
         key_match = pattern(key)
-        value_match = pattern(value) if "=" in term.value else None
+        value_match = pattern(value) if has_value else None
         return lambda item: any(key_match.fullmatch(k) and (value_match is None or value_match.fullmatch(v or ""))
                                 for k, v in (getter(item, "tags") or {}).items())
     match = pattern(term.value)
     return lambda item: match.fullmatch(str(getter(item, term.field) or ""))
+
+
+def _tag_parts(segments) -> tuple[str, bool, str]:
+    """(key, whether a value was given, value): split at the first `=` outside quotes."""
+    key, value, seen = [], [], False
+    for part, quoted in segments:
+        if not seen and not quoted and "=" in part:
+            before, _, after = part.partition("=")
+            key.append(before)
+            value.append(after)
+            seen = True
+        else:
+            (value if seen else key).append(part)
+    return "".join(key), seen, "".join(value)
 
 
 def account_field(user: dict, field: str):

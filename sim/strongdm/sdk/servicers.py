@@ -1,4 +1,5 @@
-"""StrongDM's SDK API over gRPC: v1.Accounts, v1.Roles and v1.AccountAttachments over the SCIM state.
+"""StrongDM's SDK API over gRPC: v1.Accounts, v1.Roles and v1.AccountAttachments over the SCIM state (the Groups
+services are in sdk/groups.py).
 
 Servicers are the wheel's own generated classes (strongdm/*_pb2_grpc.py), so the unmodified SDK talks
 to them with `strongdm.Client(key, secret, host="127.0.0.1:PORT", insecure=True)`. Every call is
@@ -25,6 +26,7 @@ from sim.serve import LOOPBACK
 from sim.strongdm.admins import LastAdministratorError
 from sim.strongdm.api_keys import ApiKeys
 from sim.strongdm.api_keys import actor_for
+from sim.strongdm.scopes import scope_for
 from sim.strongdm.sdk import auth as grpc_auth
 from sim.strongdm.sdk import convert as grpc_convert
 from sim.strongdm.sdk import filters as grpc_filters
@@ -36,6 +38,7 @@ from sim.strongdm.sdk.errors import InternalError
 from sim.strongdm.sdk.errors import NotFoundError
 from sim.strongdm.sdk.errors import PermissionError
 from sim.strongdm.sdk.errors import abort
+from sim.strongdm.sdk.groups import add_group_servicers
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +62,11 @@ class Api:
             key = self.api_keys.find_api_key(access_key)
             if key is None:  # revoked between the two reads
                 raise grpc_auth.AuthenticationError("invalid API access key")
+            if self.api_keys.is_expired(key):
+                raise grpc_auth.AuthenticationError(f"API key {access_key} expired at {key['expires_at']}")
+            needed = scope_for(method)
+            if key["scopes"] is not None and needed not in key["scopes"]:
+                raise PermissionError(f"access denied: API key {access_key} lacks the {needed} permission")
             if asks_for_snapshot(request):
                 raise BadRequestError("snapshot_at is not simulated: the simulator keeps no history")
             return handler(actor_for(key))
@@ -287,6 +295,7 @@ def start_grpc(sdm, host: str = "127.0.0.1", port: int = 0, *, api_keys: ApiKeys
     accounts_pb2_grpc.add_AccountsServicer_to_server(AccountsServicer(api), server)
     roles_pb2_grpc.add_RolesServicer_to_server(RolesServicer(api), server)
     account_attachments_pb2_grpc.add_AccountAttachmentsServicer_to_server(AccountAttachmentsServicer(api), server)
+    add_group_servicers(api, server)
     address = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
     bound = server.add_insecure_port(address)
     if not bound:

@@ -7,6 +7,7 @@ from sim.jumpcloud import create_app
 from sim.serve import ServerThread
 from sim.store import FixedClock
 from sim.store import Store
+from tests.jumpcloud.api.helpers import SettableClock
 
 
 class Api:
@@ -34,6 +35,26 @@ def server():
 def api(tmp_path, generated, server):
     """A fresh app seeded with the module's `generated` directory, served by the module's server."""
     store = Store(tmp_path / "jc.sqlite3", clock=FixedClock(), id_salt="t", synchronous="OFF")
+    app = create_app(store)
+    jc = app.extensions["jumpcloud"]
+    key = jc.seed(generated, {"email": "admin@example.com", "password": "pw"})
+    server.current["app"] = app
+    client = Api(server.url, key, jc)
+    yield client
+    client.http.close()
+    store.close()
+
+
+@pytest.fixture
+def clock():
+    """A clock the test moves by hand (see helpers.SettableClock)."""
+    return SettableClock()
+
+
+@pytest.fixture
+def clocked_api(tmp_path, generated, server, clock):
+    """Like `api`, over a store whose clock stands still until the test advances it."""
+    store = Store(tmp_path / "jc.sqlite3", clock=clock, id_salt="t", synchronous="OFF")
     app = create_app(store)
     jc = app.extensions["jumpcloud"]
     key = jc.seed(generated, {"email": "admin@example.com", "password": "pw"})

@@ -1,7 +1,10 @@
-"""Named helpers for the JumpCloud API tests: JumpCloud's spec schemas (tests/jumpcloud/api/schemas) and checks against them."""
+"""Named helpers for the JumpCloud API tests: a settable clock, error-shape checks, and JumpCloud's spec schemas
+(tests/jumpcloud/api/schemas) with checks against them."""
 
+import datetime as dt
 import json
 import re
+import threading
 from pathlib import Path
 
 from jsonschema import Draft202012Validator
@@ -11,7 +14,7 @@ from referencing.jsonschema import DRAFT202012
 
 SCHEMAS = Path(__file__).parent / "schemas"
 SPEC_NAMES = ("console", "insights")
-API_PREFIXES = ("/api", "/insights")
+API_PREFIXES = ("/api", "/insights", "/oauth2")
 SKIPPED_METHODS = {"HEAD", "OPTIONS"}
 PARAMETER = re.compile(r"<[^>]+>|\{[^}]+\}")  # Flask's <name> or OpenAPI's {name}
 
@@ -95,3 +98,32 @@ def document_violations(document: dict, method: str, path: str, response) -> lis
         return [] if response.content == b"" else ["a body where the document has none"]
     validator = Draft202012Validator(schema, registry=registry)
     return [f"{'/'.join(map(str, e.absolute_path)) or '(root)'}: {e.message[:200]}" for e in validator.iter_errors(response.json())]
+
+
+
+class SettableClock:
+    """A clock that stands still until a test moves it (token expiry, scheduled jobs): no sleeping in tests."""
+
+    def __init__(self, start: dt.datetime | None = None):
+        self.t = start or dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+        self.lock = threading.Lock()
+
+    def now(self) -> dt.datetime:
+        with self.lock:
+            return self.t
+
+    def advance(self, seconds: float) -> None:
+        with self.lock:
+            self.t += dt.timedelta(seconds=seconds)
+
+
+def v1_error(response, status: int) -> bool:
+    """True if `response` is a v1 `ErrorDetails` body with this status."""
+    body = response.json()
+    return response.status_code == status and body.get("code") == status and "message" in body
+
+
+def v2_error(response, status: int) -> bool:
+    """True if `response` is a v2 `Error` body {code, message, status} with this status."""
+    body = response.json()
+    return response.status_code == status and set(body) == {"code", "message", "status"} and body["code"] == status

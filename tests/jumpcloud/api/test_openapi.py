@@ -18,7 +18,9 @@ from tests.jumpcloud.api.helpers import served_routes
 
 @pytest.fixture(scope="module")
 def app():
-    return create_app()
+    app = create_app()
+    yield app
+    app.extensions["jumpcloud"].pusher.stop()
 
 
 @pytest.fixture(scope="module")

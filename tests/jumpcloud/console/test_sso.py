@@ -145,3 +145,13 @@ def test_deleting_an_app(admin, jc):
     app_id = new_strongdm_app(admin, jc, "Doomed")
     response = post(admin, f"/sso/{app_id}/delete", form_page=f"/sso/{app_id}/general")
     assert response.location == "/sso" and ">Doomed</a>" not in admin.get("/sso").text
+
+
+def test_the_app_header_names_the_connector_only_when_the_label_differs(admin, jc):
+    import re
+
+    app_id = new_strongdm_app(admin, jc, "StrongDM")
+    heading = re.search(r"<h1>(.*?)</h1>", admin.get(f"/sso/{app_id}/general").text, re.S).group(1)
+    assert re.sub(r"<[^>]+>|\s+", " ", heading).split() == ["StrongDM"]  # not "StrongDM StrongDM"
+    post(admin, f"/sso/{app_id}/general", {"displayLabel": "SDM"}, f"/sso/{app_id}/general")
+    assert '<span class="muted">' in admin.get(f"/sso/{app_id}/general").text.split("<h1>")[1].split("</h1>")[0]

@@ -396,3 +396,33 @@ def test_an_existing_user_and_group_are_taken_over_not_duplicated():
         assert "stranger" not in members and len(members) == len(groups[name])
     finally:
         harness.stop()
+
+
+def test_the_settings_endpoint_changes_the_update_method_and_activates_again(loop):
+    loop.connect()
+    url = f"{loop.jc_server.url}/_sim/identity-management/{loop.app_id}"
+    response = requests.put(url, json={"update_method": "PATCH", "delete_mode": "delete"},
+                            headers={"x-api-key": loop.api_key}, timeout=30)
+    assert response.status_code == 200, response.text
+    assert response.json()["status"] == "active" and "token" not in response.json()
+    config = loop.pusher.idm.get(loop.app_id)
+    assert (config["update_method"], config["delete_mode"], config["token"]) == ("PATCH", "delete", TOKEN)
+
+
+@pytest.mark.parametrize("body, status, message", [
+    ({"update_method": "POST"}, 400, "update_method"), ({"token": "x"}, 400, "update_method and/or delete_mode"),
+    ([], 400, "update_method and/or delete_mode")])
+def test_the_settings_endpoint_refuses_bad_bodies_and_changes_nothing(loop, body, status, message):
+    loop.connect()
+    before = loop.pusher.idm.get(loop.app_id)
+    response = requests.put(f"{loop.jc_server.url}/_sim/identity-management/{loop.app_id}", json=body,
+                            headers={"x-api-key": loop.api_key}, timeout=30)
+    assert response.status_code == status and message in response.text
+    assert loop.pusher.idm.get(loop.app_id) == before
+
+
+def test_the_settings_endpoint_needs_a_configured_app_and_the_api_key(idle_loop):
+    url = f"{idle_loop.jc_server.url}/_sim/identity-management/{idle_loop.app_id}"
+    assert requests.put(url, json={"update_method": "PATCH"}, timeout=5).status_code == 401
+    response = requests.put(url, json={"update_method": "PATCH"}, headers={"x-api-key": idle_loop.api_key}, timeout=5)
+    assert response.status_code == 404

@@ -95,3 +95,31 @@ def test_deleting_the_application_drops_its_queued_work(loop):
     loop.pusher.feed()
     queued = loop.jc.store.read().execute("SELECT COUNT(*) FROM idm_queue WHERE app_id = ?", (loop.app_id,))
     assert queued.fetchone()[0] == 0
+
+
+def test_waiting_for_idle_reads_the_failing_rows_once_for_its_answer(loop):
+    from sim.faults import middleware as faults
+
+    loop.connect()
+    loop.wait()
+    faults.set_faults(loop.sdm_app, ["503@* /provisioning/*"])
+    loop.pusher.reconcile()
+    reads = []
+    failing = loop.pusher.state.failing
+    loop.pusher.state.failing = lambda *a, **kw: reads.append(1) or failing(*a, **kw)  # a spy on the instance
+    status = loop.pusher.wait_idle(0.5)
+    assert not status["idle"] and status["pending"] > 0
+    assert len(reads) == 1  # polled every 50 ms, it read 100 failing rows each time
+    faults.clear_faults(loop.sdm_app)
+
+
+def test_move_base_url_points_a_configuration_elsewhere_and_keeps_it_active(loop):
+    loop.connect()
+    old = loop.pusher.idm.get(loop.app_id)
+    assert identity_management.move_base_url(loop.jc.store, old["base_url"], "http://127.0.0.1:9/scim/v2") == 1
+    moved = loop.pusher.idm.get(loop.app_id)
+    assert moved == {**old, "base_url": "http://127.0.0.1:9/scim/v2"}
+    assert identity_management.move_base_url(loop.jc.store, "http://elsewhere/", "http://127.0.0.1:9/x") == 0
+    with pytest.raises(JumpCloudError):
+        identity_management.move_base_url(loop.jc.store, moved["base_url"], "ftp://nope")
+    assert loop.pusher.idm.get(loop.app_id) == moved  # a bad URL changes nothing

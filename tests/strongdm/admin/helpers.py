@@ -6,7 +6,7 @@ ADMIN = ("admin@strongdm.test", "correct horse battery")
 AUDITOR = ("auditor@strongdm.test", "auditor password 1")
 SCIM = "/provisioning/generic/v2"
 PROVISIONING = "/settings/user-management/provisioning"
-API_KEYS = "/settings/api-keys"
+API_KEYS = "/principals/tokens"
 FAST = {"PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"}  # tests only: scrypt costs ~0.15 s a hash
 
 
@@ -21,12 +21,12 @@ def login(client, email, password, path="/login"):
     return client.post(path, data={"email": email, "password": password, "csrf_token": csrf(client)})
 
 
-def post(client, path, data=None, form_page="/users"):
-    return client.post(path, data={**(data or {}), "csrf_token": csrf(client, form_page)})
+def post(client, path, data=None, form_page="/users", **options):
+    return client.post(path, data={**(data or {}), "csrf_token": csrf(client, form_page)}, **options)
 
 
 def activate(client, provider="generic") -> str:
-    page = post(client, f"{PROVISIONING}/activate", {"provider": provider}, PROVISIONING)
+    page = post(client, f"{PROVISIONING}/activate", {"provider": provider}, PROVISIONING, follow_redirects=True)
     assert page.status_code == 200
     return re.search(r'id="scim-token" value="([^"]+)"', page.text).group(1)
 

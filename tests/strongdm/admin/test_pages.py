@@ -84,7 +84,7 @@ def test_suspending_a_signed_in_user_ends_their_session(client, sdm):
 
 
 def test_login_is_recorded_in_the_activity_log(admin, sdm):
-    assert sdm.activities.list(verb="user logged into the admin UI")[0]["actorEmail"] == ADMIN[0]
+    assert sdm.activities.list(verb="user logged into the Admin UI")[0]["actorEmail"] == ADMIN[0]
 
 
 def test_logout_ends_the_session(admin):

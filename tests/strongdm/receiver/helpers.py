@@ -32,3 +32,24 @@ def patch(client, path, operations, provider="generic"):
 def state(app):
     sdm = app.extensions["strongdm"]
     return (sdm.accounts.count_users(), sdm.accounts.count_roles(), sdm.accounts.count_attachments())
+
+
+def statements_for(app, call) -> list[str]:
+    """The SQL statements `call()` runs on this thread's connection (the test client serves on this thread)."""
+    db = app.extensions["strongdm"].store.read()
+    seen = []
+    db.set_trace_callback(seen.append)
+    try:
+        call()
+    finally:
+        db.set_trace_callback(None)
+    return [s for s in seen if s.lstrip().upper().startswith("SELECT")]
+
+GROUPS_MODEL = {"STRONGDM_ORG_MODEL": "groups"}
+
+
+def group_state(app):
+    """(users, groups, account groups, roles): what a groups-model org holds."""
+    accounts = app.extensions["strongdm"].accounts
+    return (accounts.count_users(), accounts.group_set.count(), accounts.group_set.count_links(),
+            accounts.count_roles())

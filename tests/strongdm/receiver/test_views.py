@@ -148,3 +148,32 @@ def test_provisioning_writes_strongdm_activity_verbs(client, app):
     create_group(client, "Eng", [ada["id"]])
     verbs = [a["activity"] for a in app.extensions["strongdm"].activities.list(newest_first=False)]
     assert verbs[-3:] == ["user added", "role added", "user added to role"]
+
+
+def test_the_token_is_checked_without_a_state_read_per_request(app, client):
+    store = app.extensions["strongdm"].store
+    client.get(f"{BASE}/ServiceProviderConfig", headers=AUTH)
+    reads = []
+    get_meta = store.get_meta
+    store.get_meta = lambda key, default=None: reads.append(key) or get_meta(key, default)  # a spy
+    for _ in range(20):
+        assert client.get(f"{BASE}/ServiceProviderConfig", headers=AUTH).status_code == 200
+    assert "scim" not in reads
+
+
+def test_a_token_rotated_by_another_process_is_refused_once_the_cache_window_passes(tmp_path):
+    import time
+
+    from sim.strongdm.org import SCIM_CACHE_SECONDS
+
+    path = tmp_path / "strongdm.sqlite3"
+    served = Store(path)
+    client = create_app(served, token=TOKEN).test_client()
+    assert client.get(f"{BASE}/Users", headers=AUTH).status_code == 200
+    other = Store(path)  # another process's connection to the same state file
+    new = create_app(other).extensions["strongdm"].org.rekey_scim()
+    other.close()
+    time.sleep(SCIM_CACHE_SECONDS + 0.2)
+    assert client.get(f"{BASE}/Users", headers=AUTH).status_code == 401
+    assert client.get(f"{BASE}/Users", headers={"Authorization": f"Bearer {new}"}).status_code == 200
+    served.close()

@@ -102,3 +102,11 @@ def test_role_and_attachment_filters_read_their_fields():
     attachment = {"id": "aa-1", "account_id": "a-1", "role_id": "r-1"}
     assert attachment_filter("accountid:a-1 roleid:r-1")(attachment)
     assert not attachment_filter("accountid:a-1 roleid:r-2")(attachment)
+
+
+@pytest.mark.parametrize("text", ["tags:team=db", 'tags:team="db"', 'tag:"team"="db"', 'tags:"team"=db',
+                                  "tags:team=" + quote("db"), 'tags:"te=am"', 'tags:team="d*"'])
+def test_every_tag_filter_form_the_sdk_and_terraform_write(text):
+    tagged = {**ADA, "tags": {"team": "db", "te=am": "x"}}
+    assert account_filter(text)(tagged)
+    assert not account_filter(text)({**ADA, "tags": {"team": "ops"}})

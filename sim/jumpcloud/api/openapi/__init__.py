@@ -10,13 +10,18 @@ from flask import Blueprint
 from flask import jsonify
 from flask import request
 
+from sim.jumpcloud.api.openapi import bulk
+from sim.jumpcloud.api.openapi import dynamic
+from sim.jumpcloud.api.openapi import imports
 from sim.jumpcloud.api.openapi import insights
+from sim.jumpcloud.api.openapi import organizations
+from sim.jumpcloud.api.openapi import service_accounts
 from sim.jumpcloud.api.openapi import v1
 from sim.jumpcloud.api.openapi import v2
 from sim.jumpcloud.api.openapi.common import answer
 from sim.jumpcloud.api.openapi.common import v1_errors
 
-MODULES = (v1, v2, insights)
+MODULES = (v1, v2, insights, organizations, service_accounts, dynamic, bulk, imports)
 DOCUMENT_PATH = "/api/openapi.json"
 DESCRIPTION = (
     "The JumpCloud REST API as the offline simulator serves it: the v1 and v2 routes and Directory Insights queries "

@@ -3,10 +3,12 @@
 Registered through the `pytest11` entry point, so `pip install jumpcloud-strongdm-sim` is enough:
 `strongdm_server` (a SCIM receiver with a token), `jumpcloud_server` (the JumpCloud API, seeded) and
 `provisioning_loop` (both, wired as `sim up` wires them, first sync done). Size and seed come from the
-`sim` marker, then `--sim-seed/--sim-users/--sim-groups`, then sim.config's defaults. Each fixture is
-function-scoped, with its SQLite state in a fresh temporary directory.
+`sim` marker, then `--sim-seed/--sim-users/--sim-groups/--sim-org-model`, then sim.config's defaults. Each
+fixture is function-scoped, with its SQLite state in a fresh temporary directory: a copy of a template built once
+per session for each distinct size, seed and settings (`sim.testing.snapshots`), served on fresh ports.
 """
 
+import json
 import secrets
 
 import requests
@@ -17,18 +19,24 @@ except ModuleNotFoundError:  # the plugin is installed with the package; pytest 
     raise ModuleNotFoundError("sim.testing needs pytest: pip install 'jumpcloud-strongdm-sim[pytest]'") from None
 
 from sim.config import DEFAULTS
+from sim.testing.snapshots import Template
+from sim.testing.snapshots import restore_jumpcloud
+from sim.testing.snapshots import restore_loop
+from sim.testing.snapshots import restore_strongdm
 
 # Retries a test can wait for: the pusher's own defaults back off for minutes.
 FAST_RETRIES = {"PUSH_RETRY_BASE": 0.05, "PUSH_RETRY_CAP": 0.5}
 TEST_SYNC = "NORMAL"  # durable against a killed process, without an fsync per commit: tests do not lose power
 FIRST_SYNC_TIMEOUT = 120.0
 _CACHE = pytest.StashKey[dict]()  # per-session cache of generated directories, on config.stash
-MARKER_HELP = ("sim(seed=None, users=None, groups=None, settings=None): seed and size of the simulator's fixtures "
-               "for this test, and settings (e.g. PUSH_* or STRONGDM_DELETE_MODE) passed to both apps")
+_TEMPLATES = pytest.StashKey[dict]()  # per-session templates: (fixture, seed, size, settings) -> Template
+MARKER_HELP = ("sim(seed=None, users=None, groups=None, org_model=None, settings=None): seed and size of the "
+               "simulator's fixtures for this test, StrongDM's org model (groups or roles), and settings (e.g. PUSH_* "
+               "or STRONGDM_DELETE_MODE) passed to both apps")
 
 
 def pytest_addoption(parser):
-    """--sim-seed, --sim-users, --sim-groups."""
+    """--sim-seed, --sim-users, --sim-groups, --sim-org-model."""
     group = parser.getgroup("jumpcloud-strongdm-sim", "JumpCloud -> StrongDM simulator fixtures")
     group.addoption("--sim-seed", type=int, default=None,
                     help=f"Faker seed of the fixtures' JumpCloud directory (default {DEFAULTS['SEED']}).")
@@ -36,12 +44,15 @@ def pytest_addoption(parser):
                     help=f"Users in the fixtures' JumpCloud directory (default {DEFAULTS['USERS']}).")
     group.addoption("--sim-groups", type=int, default=None,
                     help=f"User groups in the fixtures' JumpCloud directory (default {DEFAULTS['GROUPS']}).")
+    group.addoption("--sim-org-model", choices=("groups", "roles"), default=None,
+                    help=f"StrongDM's org model in the fixtures (default {DEFAULTS['STRONGDM_ORG_MODEL']}).")
 
 
 def pytest_configure(config):
     """Declare the `sim` marker (so --strict-markers accepts it) and the directory cache."""
     config.addinivalue_line("markers", MARKER_HELP)
     config.stash[_CACHE] = {}
+    config.stash[_TEMPLATES] = {}
 
 
 def _cached_maker(cache: dict, original):
@@ -62,7 +73,7 @@ def sim_options(request) -> dict:
     """Seed, users, groups and settings for one test: the `sim` marker, then the command line, then defaults."""
     marker = request.node.get_closest_marker("sim")
     kwargs = dict(marker.kwargs) if marker else {}
-    unknown = set(kwargs) - {"seed", "users", "groups", "settings"}
+    unknown = set(kwargs) - {"seed", "users", "groups", "org_model", "settings"}
     if unknown:
         raise pytest.UsageError(f"unknown sim marker arguments: {', '.join(sorted(unknown))}")
     config = request.config
@@ -73,6 +84,9 @@ def sim_options(request) -> dict:
             value = config.getoption(f"--sim-{name}")
         out[name] = DEFAULTS[name.upper()] if value is None else int(value)
     out["settings"] = dict(kwargs.get("settings") or {})
+    org_model = kwargs.get("org_model") or config.getoption("--sim-org-model")
+    if org_model:  # else sim.config decides, as for `sim up`
+        out["settings"]["STRONGDM_ORG_MODEL"] = org_model
     return out
 
 
@@ -143,6 +157,12 @@ class StrongDMServer(_Faults):
         return [{**role, "members": sorted(user["email"] for user, *_ in accounts.members(role["id"]))}
                 for role in accounts.all_roles()]
 
+    def groups(self) -> list[dict]:
+        """StrongDM Groups (the groups org model) in creation order, each with `members`: the sorted emails."""
+        sets = self.state.accounts.group_set
+        return [{**group, "members": sorted(user["email"] for user, *_ in sets.members(group["id"]))}
+                for group in sets.every()]
+
     def activities(self, verb: str | None = None) -> list[dict]:
         """The audit log, oldest first (only `verb` if given)."""
         return self.state.activities.list(limit=-1, verb=verb, newest_first=False)
@@ -191,10 +211,11 @@ class JumpCloudServer(_Faults):
 class ProvisioningLoop:
     """JumpCloud pushing to StrongDM over SCIM, wired and seeded as `sim up` does; `.jumpcloud`, `.strongdm`."""
 
-    def __init__(self, loop, state_dir: str, options: dict):
+    def __init__(self, loop, state_dir: str, options: dict, template: str | None = None):
         self.loop = loop
         self.state_dir = state_dir
         self.options = options
+        self.template = template  # the state dir this loop's stores were copied from (None: built afresh)
         ends = loop.endpoints
         self.endpoints = ends
         self.jumpcloud = JumpCloudServer(loop.jumpcloud, ends["jumpcloud"]["api_key"], ends["jumpcloud"]["admin"])
@@ -224,6 +245,10 @@ class ProvisioningLoop:
     def strongdm_roles(self) -> list[dict]:
         """StrongDM's roles, each with `members` (sorted emails)."""
         return self.strongdm.roles()
+
+    def strongdm_groups(self) -> list[dict]:
+        """StrongDM's Groups (the groups org model, the default), each with `members` (sorted emails)."""
+        return self.strongdm.groups()
 
     def set_faults(self, rules, *, side: str = "strongdm", seed: int | None = None) -> list[dict]:
         """Inject faults on one side: "strongdm" (the SCIM receiver, default) or "jumpcloud" (its API)."""
@@ -271,16 +296,37 @@ def start_loop(state_dir: str, *, seed: int, users: int, groups: int, settings: 
     return wrapped
 
 
+def _template(request, tmp_path_factory, kind: str, options: dict, build) -> Template:
+    """The session's template for this fixture and these options, built (and stopped) the first time."""
+    templates = request.config.stash[_TEMPLATES]
+    key = (kind, options["seed"], options["users"], options["groups"],
+           json.dumps(options["settings"], sort_keys=True, default=repr))
+    if key not in templates:
+        state_dir = str(tmp_path_factory.mktemp(f"{kind}-template"))
+        templates[key] = Template(state_dir, build(state_dir))
+    return templates[key]
+
+
 @pytest.fixture
 def strongdm_server(request, tmp_path_factory):
     """The mock StrongDM alone on an ephemeral loopback port, Generic SCIM activated with `.token`."""
     from sim.run import runner
 
     options = sim_options(request)
-    token = secrets.token_urlsafe(24)
-    server, admin = runner.start_strongdm(str(tmp_path_factory.mktemp("strongdm")), port=0, token=token,
-                                          settings=options["settings"] or None, synchronous=TEST_SYNC)
-    sdm = StrongDMServer(server, token, admin)
+    settings = options["settings"] or None
+
+    def build(state_dir):
+        token = secrets.token_urlsafe(24)
+        server, admin = runner.start_strongdm(state_dir, port=0, token=token, settings=settings,
+                                              synchronous=TEST_SYNC)
+        server.stop()
+        server.app.extensions["strongdm"].store.close()
+        return {"strongdm": {"scim_token": token, "admin": admin}}
+
+    template = _template(request, tmp_path_factory, "strongdm", options, build)
+    server = restore_strongdm(template, str(tmp_path_factory.mktemp("strongdm")), settings=settings,
+                              synchronous=TEST_SYNC)
+    sdm = StrongDMServer(server, template.endpoints["strongdm"]["scim_token"], template.endpoints["strongdm"]["admin"])
     yield sdm
     sdm.close()
 
@@ -291,11 +337,20 @@ def jumpcloud_server(request, tmp_path_factory):
     from sim.run.jumpcloud import start_jumpcloud
 
     options = sim_options(request)
-    server, creds = start_jumpcloud(str(tmp_path_factory.mktemp("jumpcloud")), port=0, seed=options["seed"],
-                                    users=options["users"], groups=options["groups"],
-                                    settings={**FAST_RETRIES, **options["settings"]},
-                                    make_directory=_directory_maker(request.config), synchronous=TEST_SYNC)
-    jc = JumpCloudServer(server, creds["api_key"], creds.get("admin"))
+    settings = {**FAST_RETRIES, **options["settings"]}
+    maker = _directory_maker(request.config)
+
+    def build(state_dir):
+        server, creds = start_jumpcloud(state_dir, port=0, seed=options["seed"], users=options["users"],
+                                        groups=options["groups"], settings=settings, make_directory=maker,
+                                        synchronous=TEST_SYNC)
+        JumpCloudServer(server, creds["api_key"], creds.get("admin")).close()
+        return {"jumpcloud": {"api_key": creds["api_key"], "admin": creds.get("admin")}}
+
+    template = _template(request, tmp_path_factory, "jumpcloud", options, build)
+    server = restore_jumpcloud(template, str(tmp_path_factory.mktemp("jumpcloud")), settings=settings,
+                               synchronous=TEST_SYNC, make_directory=maker)
+    jc = JumpCloudServer(server, template.endpoints["jumpcloud"]["api_key"], template.endpoints["jumpcloud"]["admin"])
     yield jc
     jc.close()
 
@@ -304,8 +359,18 @@ def jumpcloud_server(request, tmp_path_factory):
 def provisioning_loop(request, tmp_path_factory):
     """JumpCloud and StrongDM wired as `sim up` wires them, first sync finished."""
     options = sim_options(request)
-    loop = start_loop(str(tmp_path_factory.mktemp("sim")), seed=options["seed"], users=options["users"],
-                      groups=options["groups"], settings=options["settings"],
-                      make_directory=_directory_maker(request.config))
+    maker = _directory_maker(request.config)
+
+    def build(state_dir):
+        loop = start_loop(state_dir, seed=options["seed"], users=options["users"], groups=options["groups"],
+                          settings=options["settings"], make_directory=maker)
+        loop.stop()
+        return loop.endpoints
+
+    template = _template(request, tmp_path_factory, "loop", options, build)
+    state_dir = str(tmp_path_factory.mktemp("sim"))
+    restored = restore_loop(template, state_dir, settings={**FAST_RETRIES, **options["settings"]},
+                            synchronous=TEST_SYNC, make_directory=maker)
+    loop = ProvisioningLoop(restored, state_dir, options, template=template.state_dir)
     yield loop
     loop.stop()

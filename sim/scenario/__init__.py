@@ -1,0 +1,1 @@
+"""Lifecycle scenarios: a timeline of JumpCloud directory changes and waits for the pusher, with two drivers."""

@@ -1,0 +1,1 @@
+"""Tests of `sim classroom` (sim/classroom)."""

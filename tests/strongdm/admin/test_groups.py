@@ -1,0 +1,104 @@
+"""Principals › Groups in a groups-model org: the list, a group's page, assigning and unassigning roles."""
+
+import pytest
+
+from sim.strongdm import create_app
+from sim.strongdm.api_keys import ApiKeys
+from tests.strongdm.admin.helpers import ADMIN
+from tests.strongdm.admin.helpers import AUDITOR
+from tests.strongdm.admin.helpers import FAST
+from tests.strongdm.admin.helpers import SCIM
+from tests.strongdm.admin.helpers import login
+from tests.strongdm.admin.helpers import post
+
+TOKEN = "admin-groups-token-0123456789"
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+
+
+@pytest.fixture
+def app(store):
+    app = create_app(store, token=TOKEN, settings={**FAST, "STRONGDM_ORG_MODEL": "groups"})
+    sdm = app.extensions["strongdm"]
+    sdm.ensure_admin(*ADMIN)
+    auditor = sdm.accounts.create_user({"email": AUDITOR[0], "first_name": "Audra", "last_name": "Tor",
+                                        "permission_level": "auditor"})
+    sdm.org.set_password(auditor["id"], AUDITOR[1])
+    return app
+
+
+@pytest.fixture
+def pushed(client):
+    user = client.post(f"{SCIM}/Users", headers=AUTH, json={
+        "userName": "prov@example.test", "name": {"givenName": "Pro", "familyName": "Visioned"}}).json
+    group = client.post(f"{SCIM}/Groups", headers=AUTH, json={"displayName": "Engineering",
+                                                              "members": [{"value": user["id"]}]}).json
+    return {"user": user, "group": group}
+
+
+def test_the_navigation_is_principals_users_groups_roles(admin):
+    page = admin.get("/users").text
+    assert "Principals" in page and 'href="/groups"' in page
+
+
+def test_the_groups_list_shows_members_who_manages_and_roles(admin, pushed):
+    page = admin.get("/groups").text
+    assert "Engineering" in page and "Generic" in page and "none" in page
+    assert "Engineering" not in admin.get("/groups?q=ops").text
+    assert "Engineering" in admin.get("/groups?q=ENGIN").text
+
+
+def test_an_administrator_assigns_and_unassigns_a_role(admin, sdm, pushed):
+    role = sdm.accounts.create_role({"name": "Prod read"}, [])
+    gid = pushed["group"]["id"]
+    response = post(admin, f"/groups/{gid}/roles", {"role_id": role["id"]}, f"/groups/{gid}")
+    assert response.status_code == 302
+    assert sdm.accounts.effective_role_ids(pushed["user"]["id"]) == [role["id"]]
+    page = admin.get(f"/groups/{gid}").text
+    assert "Prod read" in page and "Unassign" in page and "prov@example.test" in page
+    assert "Engineering" in admin.get("/roles").text  # the Roles page says which groups hold a role
+    grant = sdm.accounts.find_grant(group_id=gid, role_id=role["id"])
+    assert post(admin, f"/groups/{gid}/roles/{grant['id']}/unassign", {}, f"/groups/{gid}").status_code == 302
+    assert sdm.accounts.effective_role_ids(pushed["user"]["id"]) == []
+    assert "Role " + role["id"] + " unassigned" in admin.get(f"/groups/{gid}").text
+
+
+def test_an_unknown_role_is_a_400_and_changes_nothing(admin, sdm, pushed):
+    gid = pushed["group"]["id"]
+    assert post(admin, f"/groups/{gid}/roles", {"role_id": "r-nope"}, f"/groups/{gid}").status_code == 400
+    assert sdm.accounts.grant_rows() == []
+
+
+def test_an_auditor_sees_groups_but_cannot_assign(client, sdm, pushed):
+    login(client, *AUDITOR)
+    gid = pushed["group"]["id"]
+    assert client.get(f"/groups/{gid}").status_code == 200
+    role = sdm.accounts.create_role({"name": "Prod read"}, [])
+    assert post(client, f"/groups/{gid}/roles", {"role_id": role["id"]}, f"/groups/{gid}").status_code == 403
+    assert sdm.accounts.grant_rows() == []
+
+
+def test_a_roles_org_keeps_todays_navigation_and_has_no_groups_page(store):
+    legacy = create_app(store, settings={**FAST, "STRONGDM_ORG_MODEL": "roles"})
+    legacy.extensions["strongdm"].ensure_admin(*ADMIN)
+    client = legacy.test_client()
+    login(client, *ADMIN)
+    assert "Principals" not in client.get("/users").text
+    assert client.get("/groups").status_code == 404
+
+
+def test_tokens_live_under_principals_with_permissions_and_expiry(admin, sdm):
+    assert admin.get("/settings/api-keys").location.endswith("/principals/tokens")  # the old place redirects
+    page = admin.get("/principals/tokens").text
+    assert "<h1>Tokens</h1>" in page and 'value="group:read"' in page and 'name="expires"' in page
+    response = post(admin, "/principals/tokens", {"name": "reader", "access": "scoped", "scope": ["group:read"],
+                                                  "expires": "2099-01-31"}, "/principals/tokens")
+    assert response.status_code == 303
+    shown = admin.get(response.location).text
+    assert "group:read" in shown and "2099-01-31T23:59:59Z" in shown
+    (key,) = ApiKeys(sdm.store, sdm.activities).list_api_keys()
+    assert (key["scopes"], key["expires_at"]) == (["group:read"], "2099-01-31T23:59:59Z")
+
+
+def test_a_scoped_token_without_permissions_is_refused(admin, sdm):
+    response = post(admin, "/principals/tokens", {"name": "none", "access": "scoped"}, "/principals/tokens")
+    assert response.status_code == 400 and "Choose at least one permission" in response.text
