@@ -17,7 +17,8 @@ HERE = Path(__file__).parent
 KEEP = ("type", "properties", "items", "required", "enum", "const", "allOf", "anyOf", "oneOf", "additionalProperties",
         "minimum", "maximum", "maxLength", "minLength", "format", "$ref", "title")
 CONSOLE_ROOTS = ["systemuserslist", "systemuserreturn", "systemUsersSearchlist", "applicationslist", "application",
-                 "UserGroup", "Error", "ErrorDetails", "GraphConnection", "GraphObjectWithPaths"]
+                 "UserGroup", "Error", "ErrorDetails", "GraphConnection", "GraphObjectWithPaths", "organizationslist",
+                 "organization"]
 INSIGHTS_ROOTS = ["ErrorMessage", "EventCount"]
 # The answers the spec writes inline in its operations, named so routes.json can point at them.
 CONSOLE_LISTS = {"UserGroupList": "UserGroup", "GraphConnectionList": "GraphConnection",
