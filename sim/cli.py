@@ -427,3 +427,15 @@ def reset(state_dir, yes):
 
 
 cli.add_command(scenario_group)
+
+
+@cli.command()
+@click.option("--server", default=f"http://{DEFAULTS['HOST']}:{DEFAULTS['JUMPCLOUD_PORT']}", show_default=True,
+              help="The URL the document names as its server.")
+def openapi(server):
+    """Print the mock JumpCloud's OpenAPI 3.1 document (what GET /api/openapi.json serves)."""
+    import json
+
+    from sim.jumpcloud.api.openapi import document
+
+    click.echo(json.dumps(document(server), indent=2))

@@ -27,6 +27,7 @@ def create_app(store: Store | None = None, *, settings: dict | None = None, make
     from sim.jumpcloud.api import imports as imports_api
     from sim.jumpcloud.api import insights as insights_api
     from sim.jumpcloud.api import oauth as oauth_api
+    from sim.jumpcloud.api import openapi
     from sim.jumpcloud.api import organizations as organizations_api
     from sim.jumpcloud.api import service_accounts as service_accounts_api
     from sim.jumpcloud.api import suggestions as suggestions_api
@@ -61,6 +62,7 @@ def create_app(store: Store | None = None, *, settings: dict | None = None, make
     app.register_blueprint(suggestions_api.bp)
     app.register_blueprint(bulk_api.bp)
     app.register_blueprint(imports_api.bp)
+    app.register_blueprint(openapi.bp)  # GET /api/openapi.json, without a key
     register_error_boundary(app)
     from sim.faults import middleware as faults
 

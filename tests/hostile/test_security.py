@@ -20,9 +20,10 @@ from tests.hostile.helpers import fingerprint
 from tests.hostile.helpers import sign_in
 
 SCIM = "/provisioning/generic/v2"
-# What may be called without a credential: sign-in pages and static files (`/` only redirects to sign-in).
+# What may be called without a credential: sign-in pages, static files (`/` only redirects to sign-in) and the
+# mock JumpCloud's OpenAPI document (JumpCloud publishes its specs).
 # `/_sim/health` answers without one by design (issue #16: for CI waiters and container health checks).
-PUBLIC = {"static", "web.static", "admin.login", "console.login", "sim_common.health"}
+PUBLIC = {"static", "web.static", "admin.login", "console.login", "sim_common.health", "jumpcloud_openapi.openapi_document"}
 
 
 def url_for_rule(app, rule) -> str:

@@ -129,7 +129,9 @@ def no_content():
 
 
 def api_flavour(path: str) -> str:
-    """Which error shape a path gets: `v1` ErrorDetails, or the v2 `Error` (v2 and Directory Insights)."""
+    """Which error shape a path gets: `v1` ErrorDetails, the v2 `Error`, or Directory Insights' `ErrorMessage`."""
+    if path == "/insights" or path.startswith("/insights/"):
+        return "insights"
     return "v1" if path.startswith("/api") and not path.startswith("/api/v2") else "v2"
 
 
@@ -154,8 +156,12 @@ def error_response(error: JumpCloudError):
 
 
 def error_body(error: JumpCloudError, path: str) -> dict:
-    """The v1 `ErrorDetails` body under /api, the v2 `Error` body under /api/v2 and /insights."""
-    return error.v1_body() if api_flavour(path) == "v1" else error.v2_body()
+    """The v1 `ErrorDetails` body under /api, the v2 `Error` under /api/v2, and under /insights the DI spec's
+    `ErrorMessage` (`{"message"}`, docs/new/api/insights/directory/index.yaml in TheJumpCloud/jumpcloud-docs-public)."""
+    flavour = api_flavour(path)
+    if flavour == "insights":
+        return {"message": error.message}
+    return error.v1_body() if flavour == "v1" else error.v2_body()
 
 
 def fault_response(status: int, path: str) -> tuple[bytes, str, dict]:

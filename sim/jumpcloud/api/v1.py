@@ -11,9 +11,11 @@ from sim.jumpcloud.api.common import json_body
 from sim.jumpcloud.directory import query as q
 from sim.jumpcloud.directory.schema import APP_SPACE
 from sim.jumpcloud.directory.schema import USER_SPACE
+from sim.jumpcloud.directory.shapes import application_wire
 from sim.jumpcloud.directory.shapes import clean_app_input
 from sim.jumpcloud.directory.shapes import clean_user_input
 from sim.jumpcloud.directory.shapes import require_object
+from sim.jumpcloud.directory.shapes import systemuser_wire
 from sim.jumpcloud.errors import BadRequestError
 
 bp = Blueprint("jumpcloud_v1", __name__, url_prefix="/api")
@@ -24,28 +26,28 @@ bp.before_request(authenticate)
 def list_systemusers():
     """List users: `{totalCount, results}` with limit/skip/sort/fields/filter/search."""
     total, results = jc().directory.list_users(q.v1_query(USER_SPACE, request.args))
-    return jsonify({"totalCount": total, "results": results})
+    return jsonify({"totalCount": total, "results": [systemuser_wire(u) for u in results]})
 
 
 @bp.post("/systemusers", strict_slashes=False)
 def create_systemuser():
     """Create a user (200 with the user; duplicate username/email is 400 "User already exists")."""
     user = jc().directory.create_user(clean_user_input(json_body(), create=True), actor=actor())
-    return jsonify(user)
+    return jsonify(systemuser_wire(user))
 
 
 @bp.get("/systemusers/<user_id>")
 def get_systemuser(user_id):
     """One user, optionally projected with `fields`."""
     fields, exclude = q.parse_fields(request.args.get("fields"), v2=False)
-    return jsonify(q.project(jc().directory.get_user(user_id), fields, exclude, "_id"))
+    return jsonify(systemuser_wire(q.project(jc().directory.get_user(user_id), fields, exclude, "_id")))
 
 
 @bp.put("/systemusers/<user_id>")
 def update_systemuser(user_id):
     """Merge the sent fields into a user."""
     fields = clean_user_input(json_body(), create=False)
-    return jsonify(jc().directory.update_user(user_id, fields, actor=actor()))
+    return jsonify(systemuser_wire(jc().directory.update_user(user_id, fields, actor=actor())))
 
 
 @bp.delete("/systemusers/<user_id>")
@@ -54,7 +56,7 @@ def delete_systemuser(user_id):
     cascade = request.args.get("cascade_manager")
     if cascade not in (None, "null"):
         raise BadRequestError("cascade_manager must be null")
-    return jsonify(jc().directory.delete_user(user_id, cascade_manager=cascade == "null", actor=actor()))
+    return jsonify(systemuser_wire(jc().directory.delete_user(user_id, cascade_manager=cascade == "null", actor=actor())))
 
 
 @bp.post("/systemusers/<user_id>/state/activate")
@@ -62,13 +64,13 @@ def activate_systemuser(user_id):
     """STAGED (or SUSPENDED) to ACTIVATED; the optional body is `{"email": bool|string}`."""
     body = json_body(required=False)
     require_object(body)
-    return jsonify(jc().directory.set_user_state(user_id, "ACTIVATED", actor=actor()))
+    return jsonify(systemuser_wire(jc().directory.set_user_state(user_id, "ACTIVATED", actor=actor())))
 
 
 @bp.post("/systemusers/<user_id>/state/suspend")
 def suspend_systemuser(user_id):
     """Suspend a user (empty body)."""
-    return jsonify(jc().directory.set_user_state(user_id, "SUSPENDED", actor=actor()))
+    return jsonify(systemuser_wire(jc().directory.set_user_state(user_id, "SUSPENDED", actor=actor())))
 
 
 @bp.post("/search/systemusers", strict_slashes=False)
@@ -88,7 +90,7 @@ def search_systemusers():
     if search is not None:
         query.add(_search_filter(search))
     total, results = jc().directory.list_users(query)
-    return jsonify({"totalCount": total, "results": results})
+    return jsonify({"totalCount": total, "results": [systemuser_wire(u) for u in results]})
 
 
 def _search_filter(search) -> tuple[str, list]:
@@ -112,30 +114,30 @@ def _search_filter(search) -> tuple[str, list]:
 def list_applications():
     """List SSO applications: `{name, totalCount, results}` (default sort by name)."""
     total, results = jc().directory.list_apps(q.v1_query(APP_SPACE, request.args))
-    return jsonify({"name": "applications", "totalCount": total, "results": results})
+    return jsonify({"name": "applications", "totalCount": total, "results": [application_wire(a) for a in results]})
 
 
 @bp.post("/applications", strict_slashes=False)
 def create_application():
     """Create an application (`name`, `ssoUrl`, `config` required); a catalog name fills in defaults."""
     fields = clean_app_input(json_body(), create=True)
-    return jsonify(jc().directory.create_app(fields, actor=actor()))
+    return jsonify(application_wire(jc().directory.create_app(fields, actor=actor())))
 
 
 @bp.get("/applications/<app_id>")
 def get_application(app_id):
     """One application."""
-    return jsonify(jc().directory.get_app(app_id))
+    return jsonify(application_wire(jc().directory.get_app(app_id)))
 
 
 @bp.put("/applications/<app_id>")
 def update_application(app_id):
     """Merge the sent fields into an application."""
     fields = clean_app_input(json_body(), create=False)
-    return jsonify(jc().directory.update_app(app_id, fields, actor=actor()))
+    return jsonify(application_wire(jc().directory.update_app(app_id, fields, actor=actor())))
 
 
 @bp.delete("/applications/<app_id>")
 def delete_application(app_id):
     """Delete an application and its bindings; returns it."""
-    return jsonify(jc().directory.delete_app(app_id, actor=actor()))
+    return jsonify(application_wire(jc().directory.delete_app(app_id, actor=actor())))

@@ -1,4 +1,9 @@
-"""The SSO application catalog the mock org is seeded from (StrongDM first); URLs are the vendors' public ones."""
+"""The SSO application catalog the mock org is seeded from (StrongDM first); URLs are the vendors' public ones.
+
+Shapes follow the console spec's `application` schema (TheJumpCloud/jumpcloud-docs-public
+docs/new/console/index.yaml): `color` from its enum (the nearest to each vendor's brand colour), config items
+without `toggle` (the spec leaves it untyped and JumpCloud's catalog connectors do not need it).
+"""
 
 import hashlib
 
@@ -7,13 +12,13 @@ def _config(acs_url: str, entity_id: str) -> dict:
     """A SAML connector config in JumpCloud's `{field: {label, type, value, …}}` shape (trimmed)."""
     def item(label, value, position):
         return {"label": label, "type": "text", "value": value, "position": position,
-                "readOnly": False, "required": True, "visible": True, "toggle": False}
+                "readOnly": False, "required": True, "visible": True}
     return {
         "idpEntityId": item("IdP Entity ID", "JumpCloud", 1),
         "spEntityId": item("SP Entity ID", entity_id, 2),
         "acsUrl": item("ACS URL", acs_url, 3),
         "constantAttributes": {"label": "Constant Attributes", "type": "list", "value": [], "position": 4,
-                               "readOnly": False, "required": False, "visible": True, "toggle": False},
+                               "readOnly": False, "required": False, "visible": True},
     }
 
 
@@ -25,7 +30,7 @@ CATALOG: tuple[dict, ...] = (
         "description": "Infrastructure access platform: SSO by SAML, users and roles by SCIM 2.0.",
         "ssoUrl": "https://sso.jumpcloud.com/saml2/strongdm",
         "learnMore": "https://jumpcloud.com/support/integrate-with-strongdm",
-        "color": "#2B3A4A",
+        "color": "#202D38",
         "config": _config("https://app.strongdm.com/saml/consume", "https://app.strongdm.com/saml/metadata"),
         "provisioning": {"type": "scim", "baseUrl": "https://app.strongdm.com/provisioning/generic/v2"},
     },
@@ -36,7 +41,7 @@ CATALOG: tuple[dict, ...] = (
         "description": "Team messaging.",
         "ssoUrl": "https://sso.jumpcloud.com/saml2/slack",
         "learnMore": "https://jumpcloud.com/support/integrate-with-slack",
-        "color": "#4A154B",
+        "color": "#7C6ADA",
         "config": _config("https://example.slack.com/sso/saml", "https://slack.com"),
     },
     {
@@ -46,7 +51,7 @@ CATALOG: tuple[dict, ...] = (
         "description": "Source code hosting.",
         "ssoUrl": "https://sso.jumpcloud.com/saml2/github",
         "learnMore": "https://jumpcloud.com/support/integrate-with-github",
-        "color": "#24292F",
+        "color": "#202D38",
         "config": _config("https://github.com/orgs/example/saml/consume", "https://github.com/orgs/example"),
     },
     {
@@ -56,7 +61,7 @@ CATALOG: tuple[dict, ...] = (
         "description": "Amazon Web Services console access.",
         "ssoUrl": "https://sso.jumpcloud.com/saml2/aws",
         "learnMore": "https://jumpcloud.com/support/integrate-with-aws-iam-identity-center",
-        "color": "#FF9900",
+        "color": "#FFB000",
         "config": _config("https://signin.aws.amazon.com/saml", "urn:amazon:webservices"),
     },
     {
@@ -66,7 +71,7 @@ CATALOG: tuple[dict, ...] = (
         "description": "Video meetings.",
         "ssoUrl": "https://sso.jumpcloud.com/saml2/zoom",
         "learnMore": "https://jumpcloud.com/support/integrate-with-zoom",
-        "color": "#2D8CFF",
+        "color": "#006CAC",
         "config": _config("https://example.zoom.us/saml/SSO", "example.zoom.us"),
     },
     {
@@ -76,9 +81,9 @@ CATALOG: tuple[dict, ...] = (
         "description": "A bookmark in the user portal: no SSO, just a link.",
         "ssoUrl": "https://handbook.example.com/",
         "learnMore": "https://handbook.example.com/",
-        "color": "#6B7280",
+        "color": "#3E8696",
         "config": {"url": {"label": "Bookmark URL", "type": "text", "value": "https://handbook.example.com/",
-                           "position": 1, "readOnly": False, "required": True, "visible": True, "toggle": False}},
+                           "position": 1, "readOnly": False, "required": True, "visible": True}},
     },
 )
 

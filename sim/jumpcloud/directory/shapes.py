@@ -33,6 +33,13 @@ USER_WRITABLE = (USER_STRINGS | USER_BOOLEANS | USER_INTEGERS | USER_LISTS | USE
     "activated", "password_expired", "totp_enabled", "badLoginAttempts",
 }
 NULLABLE = frozenset({"manager", "employeeIdentifier", "alternateEmail", "recoveryEmail"})
+# `systemuserreturn` types these as string, object or integer (no null): an unset one is left out of the answer.
+UNSET_OMITTED = frozenset({"manager", "employeeIdentifier", "alternateEmail", "recoveryEmail", "unix_uid", "unix_guid"})
+# The spec's one `delegatedAuthority.name`; any other authority is `null`.
+DELEGATED_AUTHORITY = "ActiveDirectory"
+# `application.color` and `logo.color`: the enum of the console spec's `application` schema.
+APP_COLORS = ("", "#202D38", "#005466", "#3E8696", "#006CAC", "#0617AC", "#7C6ADA", "#D5779D", "#9E2F00", "#FFB000",
+              "#58C469", "#57C49F", "#FF6C03")
 
 
 def user_defaults() -> dict:
@@ -56,8 +63,22 @@ def user_defaults() -> dict:
         "unix_uid": None, "unix_guid": None, "enable_managed_uid": False, "samba_service_user": False,
         "ldap_binding_user": False, "external_dn": "", "external_source_type": "", "externally_managed": False,
         "creationSource": "jumpcloud:api", "created": None, "organization": None,
-        "restrictedFields": [], "delegatedAuthority": {"id": "", "name": "None"}, "admin": None,
+        "restrictedFields": [], "delegatedAuthority": None, "admin": None,
     }
+
+
+def systemuser_wire(doc: dict) -> dict:
+    """A stored user as `systemuserreturn` answers it (console spec, TheJumpCloud/jumpcloud-docs-public
+    docs/new/console/index.yaml): unset non-nullable fields left out, `mfa.exclusionDays` only when at least 1,
+    `delegatedAuthority` null unless it is ActiveDirectory."""
+    out = {k: v for k, v in doc.items() if not (v is None and k in UNSET_OMITTED)}
+    authority = out.get("delegatedAuthority")
+    if isinstance(authority, dict) and authority.get("name") != DELEGATED_AUTHORITY:
+        out["delegatedAuthority"] = None
+    mfa = out.get("mfa")
+    if isinstance(mfa, dict) and not (isinstance(mfa.get("exclusionDays"), int) and mfa["exclusionDays"] >= 1):
+        out["mfa"] = {k: v for k, v in mfa.items() if k != "exclusionDays"}
+    return out
 
 
 def state_flags(state: str, previous: dict | None = None) -> dict:
@@ -200,9 +221,21 @@ def app_defaults() -> dict:
     return {
         "_id": None, "name": None, "displayName": "", "displayLabel": "", "description": "", "ssoUrl": "",
         "learnMore": "", "config": {}, "active": True, "beta": False, "color": "", "logo": {"url": "", "color": ""},
-        "sso": {"type": "saml"}, "databaseAttributes": [], "parentApp": None, "aiReady": False,
+        "sso": {"type": "saml"}, "databaseAttributes": [], "aiReady": False,
         "created": None, "organization": None,
     }
+
+
+def application_wire(doc: dict) -> dict:
+    """A stored application as the console spec's `application` answers it: `parentApp` (a string) only when
+    set, and colors from the spec's enum (an app stored before the enum was enforced answers "")."""
+    out = {k: v for k, v in doc.items() if not (k == "parentApp" and v is None)}
+    if out.get("color") not in APP_COLORS:
+        out["color"] = ""
+    logo = out.get("logo")
+    if isinstance(logo, dict) and logo.get("color") not in APP_COLORS:
+        out["logo"] = {**logo, "color": ""}
+    return out
 
 
 def clean_app_input(body, *, create: bool) -> dict:
@@ -216,12 +249,18 @@ def clean_app_input(body, *, create: bool) -> dict:
         if key in ("config", "logo", "sso"):
             if not isinstance(value, dict):
                 raise BadRequestError(f"{key} must be an object", details=[{"field": key}])
+            if key == "logo" and value.get("color", "") not in APP_COLORS:
+                raise BadRequestError("logo.color must be one of the application colors", details=[{"field": key}])
         elif key in ("active", "beta"):
             if not isinstance(value, bool):
                 raise BadRequestError(f"{key} must be a boolean", details=[{"field": key}])
         elif key == "databaseAttributes":
             if not isinstance(value, list):
                 raise BadRequestError(f"{key} must be an array", details=[{"field": key}])
+        elif key == "color":
+            if value not in APP_COLORS:
+                raise BadRequestError(f"color must be one of: {', '.join(repr(c) for c in APP_COLORS)}",
+                                      details=[{"field": key}])
         else:
             _check_string(key, value)
         out[key] = value

@@ -14,6 +14,7 @@ from sim.jumpcloud.errors import AlreadyExistsError
 from sim.jumpcloud.errors import BadRequestError
 from sim.jumpcloud.errors import ConflictError
 from sim.jumpcloud.errors import NotFoundError
+from sim.jumpcloud.insights import user_state_events
 from sim.scim.names import name_key
 from sim.store import dumps
 from sim.store import loads
@@ -98,7 +99,7 @@ class DirectoryUsers:
             self._write_user(tx.db, doc, insert=True)
             tx.change("user", doc["_id"], "create", {"username": doc["username"], "email": doc["email"],
                                                     "state": doc["state"]})
-            tx.event("user_create", resource={"id": doc["_id"], "type": "user", "username": doc["username"]},
+            tx.event("user_create", resource={"id": doc["_id"], "type": "systemuser", "username": doc["username"]},
                      changes=diff({}, {k: v for k, v in fields.items() if k not in SECRET_FIELDS}))
         return doc
 
@@ -128,8 +129,9 @@ class DirectoryUsers:
 
     def _record_user_update(self, tx: Transaction, doc: dict, changes: list[dict]) -> None:
         tx.change("user", doc["_id"], "update", {"fields": [c["field"] for c in changes], "state": doc["state"]})
-        tx.event("user_update", resource={"id": doc["_id"], "type": "user", "username": doc["username"]},
-                 changes=changes)
+        for event_type, event_changes in user_state_events(changes):
+            tx.event(event_type, resource={"id": doc["_id"], "type": "systemuser", "username": doc["username"]},
+                     changes=event_changes)
 
     def _locked_user(self, db, user_id: str) -> dict:
         check_id(user_id, "systemuser")
@@ -169,5 +171,5 @@ class DirectoryUsers:
             tx.db.execute("DELETE FROM jc_users WHERE id = ?", (user_id,))
             tx.change("user", user_id, "delete", {"username": doc["username"], "email": doc["email"],
                                                  "groups": groups, "applications": apps})
-            tx.event("user_delete", resource={"id": user_id, "type": "user", "username": doc["username"]})
+            tx.event("user_delete", resource={"id": user_id, "type": "systemuser", "username": doc["username"]})
         return doc

@@ -134,7 +134,7 @@ class SyncEngine:
     def _provision(self, ctx: AppContext, item: dict, user: dict, record: dict | None, force: bool) -> None:
         payload = mapping.user_resource(user)
         digest = mapping.payload_hash(payload)
-        resource = {"id": user["_id"], "type": "user", "username": user.get("username"), "email": user["email"]}
+        resource = {"id": user["_id"], "type": "systemuser", "username": user.get("username"), "email": user["email"]}
         if record and record["active"] and record["hash"] == digest and not force:
             self._finish(item)
             return
@@ -189,7 +189,7 @@ class SyncEngine:
     def _settle(self, ctx: AppContext, item: dict, user: dict | None, question: dict) -> None:
         """A maybe-created user that must not exist or be active: find the account and deprovision it, or close."""
         user_id = item["object_id"]
-        resource = {"id": user_id, "type": "user", "username": (user or {}).get("username"),
+        resource = {"id": user_id, "type": "systemuser", "username": (user or {}).get("username"),
                     "email": question["user_name"]}
         found = self._call(ctx, "user_lookup_provision", resource, "GET", "/Users",
                            lambda: orphans.find_account(ctx.client, question["user_name"], user_id))
@@ -221,7 +221,7 @@ class SyncEngine:
         base = mapping.user_resource(user) if user else record["payload"]
         body = mapping.deactivated(base)
         user_id = item["object_id"]
-        resource = {"id": user_id, "type": "user", "username": (user or {}).get("username"),
+        resource = {"id": user_id, "type": "systemuser", "username": (user or {}).get("username"),
                     "email": body.get("userName")}
         scim_id = record["scim_id"]
         try:
@@ -252,7 +252,7 @@ class SyncEngine:
     def _delete_user(self, ctx: AppContext, item: dict, record: dict) -> None:
         """DELETE /Users/{id} for a deleted JumpCloud user, when the app is set to delete (404 counts as done)."""
         user_id, scim_id = item["object_id"], record["scim_id"]
-        resource = {"id": user_id, "type": "user", "email": record["payload"].get("userName")}
+        resource = {"id": user_id, "type": "systemuser", "email": record["payload"].get("userName")}
         # The SP dropped the user's memberships with it; managed groups need no PATCH for it.
         self._delete(ctx, item, "user_delete_provision", resource, "/Users/{id}", scim_id,
                      lambda: ctx.client.delete_user(scim_id),

@@ -71,7 +71,7 @@ def test_a_missing_key_can_redirect_to_login_as_measured_by_a_third_party(make):
 def test_a_wrong_key_is_401(site, method, path):
     response = call(site, method, path, key="0" * 40)
     assert response.status_code == 401
-    expected = {"message": "Unauthorized"} if "/v2/" not in path and "insights" not in path else \
+    expected = {"message": "Unauthorized"} if "/v2/" not in path else \
         {"code": 401, "message": "Unauthorized", "status": "unauthorized"}
     assert response.json() == expected
 
@@ -178,10 +178,8 @@ def test_events_filter_by_service_and_time(site):
 @pytest.mark.parametrize("body", [{"service": ["all"]}, {"start_time": "2000-01-01T00:00:00Z"},
                                   {"service": ["all"], "start_time": "yesterday"},
                                   {"service": ["nope"], "start_time": "2000-01-01T00:00:00Z"},
-                                  {"service": ["all"], "start_time": "2000-01-01T00:00:00Z", "limit": 10001},
-                                  {"service": ["all"], "start_time": "2000-01-01T00:00:00Z", "limit": 0},
                                   {"service": ["all"], "start_time": "2000-01-01T00:00:00Z", "search_after": [1]},
                                   []])
 def test_bad_event_queries_are_400(site, body):
     response = call(site, "post", "/insights/directory/v1/events", json=body)
-    assert response.status_code == 400 and set(response.json()) == {"code", "message", "status"}
+    assert response.status_code == 400 and set(response.json()) == {"message"}  # the DI spec's ErrorMessage
