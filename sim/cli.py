@@ -4,16 +4,16 @@ import click
 
 from sim.classroom.command import classroom
 from sim.config import DEFAULTS
+from sim.export.command import export_command
 from sim.faults.options import fault_option
 from sim.faults.options import fault_seed_option
 from sim.faults.options import fault_settings
 from sim.faults.options import rate_limits_option
+from sim.run.cli_support import STATE_DIR_OPTION
 from sim.run.cli_support import credential_options
-from sim.run.cli_support import existing_strongdm_state
+from sim.run.keys_command import strongdm_keys
 from sim.scenario.commands import scenario_group
 
-STATE_DIR_OPTION = click.option("--state-dir", default=".sim", show_default=True, type=click.Path(file_okay=False),
-                                help="Where the SQLite state lives.")
 WAIT_TIMEOUT = 120.0  # seconds `sim up --wait` and `sim wait` wait: seeding and the first sync of 50 users take ~5 s
 
 
@@ -90,60 +90,7 @@ def strongdm(port, host, state_dir, token, profile, grpc_port, org_model, faults
         server.stop()
 
 
-@cli.group("strongdm-keys")
-def strongdm_keys():
-    """Create, list and revoke API keys for the mock StrongDM's SDK API."""
-
-
-@strongdm_keys.command("create")
-@STATE_DIR_OPTION
-@click.option("--name", default="cli", show_default=True, help="A name to recognise the key by.")
-@click.option("--json", "as_json", is_flag=True, help="Print the key as JSON.")
-def strongdm_keys_create(state_dir, name, as_json):
-    """Create an API key; the secret is printed now and never again."""
-    import json
-
-    from sim.strongdm.api_keys import ApiKeyError
-    from sim.strongdm.api_keys import open_api_keys
-
-    try:
-        key = open_api_keys(state_dir).create_api_key(name)
-    except ApiKeyError as exc:
-        raise click.ClickException(str(exc)) from None
-    if as_json:
-        click.echo(json.dumps({k: key[k] for k in ("access_key", "secret", "name", "created_at")}, indent=2))
-        return
-    click.echo(f"Access key  {key['access_key']}")
-    click.echo(f"Secret      {key['secret']}")
-    click.echo("Save the secret now: it is not shown again.")
-
-
-@strongdm_keys.command("list")
-@STATE_DIR_OPTION
-def strongdm_keys_list(state_dir):
-    """List API keys (never their secrets)."""
-    from sim.strongdm.api_keys import open_api_keys
-
-    keys = open_api_keys(existing_strongdm_state(state_dir)).list_api_keys()
-    for key in keys:
-        click.echo(f"{key['access_key']}  {key['created_at']}  {key['name']}")
-    if not keys:
-        click.echo("No API keys.")
-
-
-@strongdm_keys.command("revoke")
-@STATE_DIR_OPTION
-@click.argument("access_key")
-def strongdm_keys_revoke(state_dir, access_key):
-    """Delete an API key; calls signed with it fail from now on."""
-    from sim.strongdm.api_keys import ApiKeyError
-    from sim.strongdm.api_keys import open_api_keys
-
-    try:
-        key = open_api_keys(existing_strongdm_state(state_dir)).revoke_api_key(access_key)
-    except ApiKeyError as exc:
-        raise click.ClickException(str(exc)) from None
-    click.echo(f"Revoked {key['access_key']} ({key['name']}).")
+cli.add_command(strongdm_keys)
 
 
 @cli.command()
@@ -348,47 +295,7 @@ def bench(quick, out, server, only):
     click.echo(f"\nJSON report: {out}")
 
 
-@cli.command("export")
-@click.option("--seed", default=DEFAULTS["SEED"], show_default=True, help="Faker seed for the directory.")
-@click.option("--users", default=DEFAULTS["USERS"], show_default=True, type=click.IntRange(min=0),
-              help="Users to generate.")
-@click.option("--groups", default=DEFAULTS["GROUPS"], show_default=True, type=click.IntRange(min=0),
-              help="User groups to generate.")
-@click.option("--out", required=True, type=click.Path(file_okay=False), help="Directory to write the files to.")
-@click.option("--edge", type=click.Choice(["none", "default", "heavy"]), default="default", show_default=True,
-              help="How many edge-case names (scripts, apostrophes, RTL, namesakes, ...): none, ~2% or ~12%.")
-@click.option("--username-style", type=click.Choice(["auto", "dotted", "initial"]), default="auto",
-              show_default=True, help="jane.doe (dotted) or jdoe (initial); auto draws one from the seed.")
-@click.option("--format", "formats", multiple=True, type=click.Choice(["json", "csv", "ldif", "scim"]),
-              help="Extra formats beside the JSON set (repeatable): csv, ldif, scim NDJSON.")
-@click.option("--clean", is_flag=True, help="Remove an earlier export's files from --out first.")
-@click.option("--scenario", default=None, metavar="NAME|FILE",
-              help="Play a lifecycle scenario after the first sync: joiners-movers-leavers, or a JSON/YAML file.")
-@click.option("--org-model", type=click.Choice(["groups", "roles"]), default=None,
-              help="StrongDM org model: groups (the default, as `sim up`) or roles (legacy orgs).")
-def export_command(seed, users, groups, out, edge, username_style, formats, clean, scenario, org_model):
-    """Run the whole loop in-process with a fixed clock and ids; write both sides and the SCIM traffic as files."""
-    import sys
-
-    from sim.export import fixtures as export_mod
-    from sim.export.folder import FolderNotEmpty
-    from sim.scenario.steps import ScenarioError
-
-    click.echo(f"Generating {users} users and {groups} groups (seed {seed}), then syncing them", err=True)
-    with click.progressbar(length=1, label="Sync", show_pos=True, file=sys.stderr) as bar:
-        def progress(done, total):
-            bar.length = total
-            bar.update(done - bar.pos)
-        try:
-            result = export_mod.export(out, seed=seed, users=users, groups=groups, progress=progress, edge=edge,
-                                       username_style=username_style, formats=("json", *formats), clean=clean,
-                                       scenario=scenario, say=lambda line: click.echo(line, err=True),
-                                       org_model=org_model)
-        except (FolderNotEmpty, ScenarioError) as exc:
-            raise click.ClickException(str(exc)) from None
-    for what, n in result["counts"].items():
-        click.echo(f"{what:<24}{n}")
-    click.echo(f"Wrote {len(result['files'])} files to {out} (see {out}/README.md)")
+cli.add_command(export_command)
 
 
 @cli.command()

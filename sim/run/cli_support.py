@@ -4,6 +4,9 @@ import os
 
 import click
 
+STATE_DIR_OPTION = click.option("--state-dir", default=".sim", show_default=True, type=click.Path(file_okay=False),
+                                help="Where the SQLite state lives.")
+
 
 def credential_options(command):
     """--admin-password, --api-key, --scim-token: fixed credentials for handouts and CI (sandboxes only)."""
