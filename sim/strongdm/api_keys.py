@@ -17,6 +17,7 @@ import json
 import secrets
 
 from sim.store import Store
+from sim.store import count_or_none
 from sim.store import iso
 from sim.strongdm.activities import Activities
 from sim.strongdm.scopes import SCOPES
@@ -213,6 +214,11 @@ class ApiKeys:
         """The decoded secret the SDK signs with, for signature checks only; None for unknown keys."""
         row = self.store.read().execute("SELECT secret FROM api_keys WHERE id = ?", (access_key,)).fetchone()
         return None if row is None else base64.b64decode(row["secret"])
+
+
+def census(db) -> dict:
+    """The token (API key and admin token) count over a read-only connection (`sim status`); None for a missing table."""
+    return {"tokens": count_or_none(db, "SELECT COUNT(*) FROM api_keys")}
 
 
 def open_api_keys(state_dir: str):

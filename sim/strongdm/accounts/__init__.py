@@ -4,6 +4,7 @@ and granted roles. Each table has one owner in this package (users, sets, groups
 import sqlite3
 
 from sim.store import Store
+from sim.strongdm.accounts import groups as groups_table
 from sim.strongdm.accounts import services as services_table
 from sim.strongdm.accounts import sets as sets_table
 from sim.strongdm.accounts import users as users_table
@@ -46,6 +47,6 @@ class Accounts(UserTable, ServiceTable, RoleTable, GroupTable):
 
 
 def census(db: sqlite3.Connection) -> dict:
-    """User, service account, role and attachment counts over a read-only connection (`sim status`); None for a
-    missing table."""
-    return {**users_table.census(db), **services_table.census(db), **sets_table.census(db)}
+    """User, service account, role, attachment, group, membership and grant counts over a read-only connection
+    (`sim status`); None for a missing table."""
+    return {**users_table.census(db), **services_table.census(db), **sets_table.census(db), **groups_table.census(db)}

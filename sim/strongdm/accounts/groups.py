@@ -8,6 +8,7 @@ import sqlite3
 from sim.scim.errors import NotFoundError
 from sim.scim.errors import UniquenessError
 from sim.store import Store
+from sim.store import count_or_none
 from sim.store import dumps
 from sim.store import loads
 from sim.strongdm.accounts.sets import GROUPS
@@ -218,3 +219,7 @@ class GroupTable:
         granted = [g["role_id"] for grants in self.grants_of_groups(group_ids).values() for g in grants]
         return list(dict.fromkeys(direct + granted))
 
+
+def census(db: sqlite3.Connection) -> dict:
+    """The group-role grant count over a read-only connection (`sim status`); None for a missing table."""
+    return {"group_roles": count_or_none(db, "SELECT COUNT(*) FROM group_roles")}
