@@ -107,6 +107,7 @@ class AccountsServicer(accounts_pb2_grpc.AccountsServicer):
         fields = grpc_convert.token_fields(message)
         try:
             key = self.keys.create_api_key(fields["name"], scopes=fields["scopes"], lifetime=fields["lifetime"],
+                                           expires_at=fields["deadline"],
                                            account_type=fields["account_type"], tags=fields["tags"],
                                            known_scopes=grpc_convert.PERMISSIONS, unique_name=True, actor=actor)
         except ApiKeyNameTaken as exc:

@@ -22,6 +22,8 @@ from sim.strongdm.sdk.errors import BadRequestError
 
 SUSPENDED = "suspended"
 MAX_NAME = 255
+# The longest token lifetime accepted (the product's limit is undocumented; this keeps expiry dates in range).
+MAX_LIFETIME = dt.timedelta(days=3660)
 # Every permission a token may carry: the SDK's own vocabulary (constants.py `Permission`).
 PERMISSIONS = frozenset(value for name, value in vars(constants.Permission).items() if not name.startswith("_"))
 # Levels an API caller may give a user (constants.py PermissionLevel, less token/relay kinds).
@@ -137,9 +139,18 @@ def token_fields(message: accounts_pb2.Account) -> dict:
     token = message.token
     if token.duration.seconds < 0 or token.duration.nanos < 0:
         raise BadRequestError("duration must not be negative")
-    lifetime = token.duration.ToTimedelta() if token.HasField("duration") and token.duration.ToTimedelta() else None
+    if token.duration.seconds > MAX_LIFETIME.total_seconds():
+        raise BadRequestError(f"duration must be at most {MAX_LIFETIME.days} days")
+    lifetime = token.duration.ToTimedelta() or None
+    deadline = None
+    if lifetime is None and (token.deadline.seconds or token.deadline.nanos):  # a deadline instead of a duration
+        try:
+            deadline = token.deadline.ToDatetime(tzinfo=dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        except (OverflowError, ValueError):
+            raise BadRequestError("deadline is out of range") from None
     return {"name": checked_account_name(token.name), "account_type": token.account_type or "api",
-            "scopes": list(token.permissions), "tags": tags_dict(token.tags), "lifetime": lifetime}
+            "scopes": list(token.permissions), "tags": tags_dict(token.tags), "lifetime": lifetime,
+            "deadline": deadline}
 
 
 def user_fields(message: accounts_pb2.Account) -> dict:

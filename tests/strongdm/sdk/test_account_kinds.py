@@ -139,3 +139,18 @@ def test_an_account_cannot_change_kind_on_update(client):
     service = client.accounts.create(strongdm.Service(name="svc")).account
     with pytest.raises(strongdm.BadRequestError, match="service"):
         client.accounts.update(strongdm.Token(id=service.id, name="svc", account_type="api", permissions=["role:list"]))
+
+
+def test_a_token_may_be_given_a_deadline_instead_of_a_duration(client):
+    deadline = dt.datetime(2099, 1, 1, tzinfo=dt.UTC)
+    token = client.accounts.create(strongdm.Token(name="until 2099", account_type="api", permissions=["role:list"],
+                                                  deadline=deadline)).account
+    assert token.deadline == deadline
+
+
+def test_a_lifetime_beyond_the_calendar_is_a_bad_request(client, api_keys):
+    before = api_keys.list_api_keys()
+    with pytest.raises(strongdm.BadRequestError, match="duration"):
+        client.accounts.create(strongdm.Token(name="forever", account_type="api", permissions=["role:list"],
+                                              duration=dt.timedelta(days=999_999_999)))
+    assert api_keys.list_api_keys() == before
