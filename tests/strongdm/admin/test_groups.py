@@ -99,6 +99,16 @@ def test_tokens_live_under_principals_with_permissions_and_expiry(admin, sdm):
     assert (key["scopes"], key["expires_at"]) == (["group:read"], "2099-01-31T23:59:59Z")
 
 
+def test_the_tokens_page_marks_admin_tokens_and_shows_tags(admin, sdm):
+    keys = ApiKeys(sdm.store, sdm.activities)
+    keys.create_api_key("ops cli", scopes=["user:list"], account_type="admin-token", tags={"team": "ops"})
+    keys.create_api_key("plain")
+    rows = admin.get("/principals/tokens").text.split("<tr>")
+    ops, plain = next(r for r in rows if "ops cli" in r), next(r for r in rows if "plain" in r)
+    assert "admin token" in ops and "team=ops" in ops
+    assert "admin token" not in plain
+
+
 def test_a_scoped_token_without_permissions_is_refused(admin, sdm):
     response = post(admin, "/principals/tokens", {"name": "none", "access": "scoped"}, "/principals/tokens")
     assert response.status_code == 400 and "Choose at least one permission" in response.text
