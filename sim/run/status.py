@@ -14,6 +14,9 @@ from sim.run.state.lock import describe
 from sim.run.state.lock import holder
 from sim.store import integrity_problem
 
+# What each StrongDM org model means, as `sim status` says it (sim/strongdm/org.py ORG_MODELS).
+ORG_MODEL_WORDS = {"groups": "groups (SCIM Groups are StrongDM Groups; roles are granted to groups)",
+                   "roles": "roles (a legacy org: SCIM Groups are roles)"}
 STATE_PATTERNS = ("*.sqlite3", "*.sqlite3-wal", "*.sqlite3-shm", "endpoints.json", "endpoints.env", "sim.log")
 
 
@@ -160,9 +163,13 @@ def format_summary(summary: dict) -> str:
     elif sdm["corrupt"]:
         lines.append(corrupt_line("StrongDM   ", sdm))
     else:
+        groups = (f"{_n(sdm['groups'])} groups ({_n(sdm['account_groups'])} memberships, "
+                  f"{_n(sdm['group_roles'])} role grants), " if sdm.get("org_model") == "groups" else "")
         lines.append(f"StrongDM    {_n(sdm['users'])} users ({_n(sdm['scim_managed_users'])} SCIM-managed, "
-                     f"{_n(sdm['suspended_users'])} suspended), {_n(sdm['roles'])} roles, "
+                     f"{_n(sdm['suspended_users'])} suspended), {groups}{_n(sdm['roles'])} roles, "
                      f"{_n(sdm['attachments'])} attachments, {_n(sdm['activities'])} activities")
+        lines.append(f"            {_n(sdm.get('services'))} service accounts, {_n(sdm.get('tokens'))} tokens")
+        lines.append(f"Org model   {ORG_MODEL_WORDS.get(sdm.get('org_model'), 'not recorded yet')}")
         provider = sdm["scim_provider"]
         lines.append(f"            SCIM {provider + ' provider, token set' if provider else 'not activated'}"
                      + (f" at {ends['scim_base_url']}" if provider and ends["scim_base_url"] else ""))

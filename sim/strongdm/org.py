@@ -195,6 +195,11 @@ class Org:
         return self._dummy
 
 
+def org_model_census(db: sqlite3.Connection) -> dict:
+    """The recorded org model (`groups`, `roles`, or None before first use) over a read-only connection."""
+    return {"org_model": read_meta(db, ORG_MODEL_META)}
+
+
 def scim_census(db: sqlite3.Connection) -> dict:
     """The SCIM provider and whether a token is set, over a read-only connection (`sim status`); never the token."""
     scim = read_meta(db, "scim") or {}

@@ -9,6 +9,7 @@ from sim.scim.schemas import list_response
 from sim.store import Store
 from sim.strongdm import accounts as accounts_table
 from sim.strongdm import activities as activities_table
+from sim.strongdm import api_keys as api_keys_table
 from sim.strongdm import org as org_meta
 from sim.strongdm.accounts import Accounts
 from sim.strongdm.activities import SIMULATOR_ACTOR
@@ -98,4 +99,5 @@ def make_strongdm(store: Store, *, profile: str = "strongdm", settings: dict | N
 
 def summary(db: sqlite3.Connection) -> dict:
     """Counts and SCIM activation of a StrongDM state file, read over `db` without writing (for `sim status`)."""
-    return {**accounts_table.census(db), "activities": activities_table.census(db), **org_meta.scim_census(db)}
+    return {**accounts_table.census(db), **api_keys_table.census(db), "activities": activities_table.census(db),
+            **org_meta.org_model_census(db), **org_meta.scim_census(db)}

@@ -68,6 +68,43 @@ def test_status_counts_both_sides_and_shows_wiring_and_the_failing_push(state):
     assert "SCIM generic provider, token set" in out
 
 
+def strongdm_state(state_dir, org_model: str) -> None:
+    """A StrongDM state file of `org_model` holding two users in one group granted one role, a service account and
+    an API key."""
+    from sim.strongdm.api_keys import ApiKeys
+    from sim.strongdm.state import make_strongdm
+
+    store = Store(str(state_dir / "strongdm.sqlite3"))
+    try:
+        sdm = make_strongdm(store, settings={"STRONGDM_ORG_MODEL": org_model})
+        ids = [sdm.accounts.create_user({"email": f"u{i}@example.test", "first_name": "U", "last_name": str(i)})["id"]
+               for i in range(2)]
+        if org_model == "groups":
+            group = sdm.accounts.group_set.create({"name": "Engineering"}, ids)
+            sdm.accounts.grant_role(group["id"], sdm.accounts.create_role({"name": "Prod read"}, [])["id"])
+        sdm.accounts.create_service({"name": "backup job"})
+        ApiKeys(store, sdm.activities).create_api_key("ci")
+    finally:
+        store.close()
+
+
+def test_status_shows_the_org_model_and_the_groups_of_a_groups_org(tmp_path):
+    strongdm_state(tmp_path, "groups")
+    out = run("status", "--state-dir", str(tmp_path)).output
+    assert "2 users (0 SCIM-managed, 0 suspended), 1 groups (2 memberships, 1 role grants), 1 roles" in out
+    assert "1 service accounts, 1 tokens" in out
+    assert "Org model   groups" in out
+    summary = json.loads(run("status", "--state-dir", str(tmp_path), "--json").output)["strongdm"]
+    assert {k: summary[k] for k in ("org_model", "groups", "account_groups", "group_roles", "services", "tokens")} == {
+        "org_model": "groups", "groups": 1, "account_groups": 2, "group_roles": 1, "services": 1, "tokens": 1}
+
+
+def test_status_of_a_roles_org_says_so_and_counts_no_groups(tmp_path):
+    strongdm_state(tmp_path, "roles")
+    out = run("status", "--state-dir", str(tmp_path)).output
+    assert "Org model   roles" in out and " groups (" not in out
+
+
 def test_status_json_has_the_documented_shape(state):
     path, endpoints, facts = state
     summary = json.loads(run("status", "--state-dir", str(path), "--json").output)

@@ -1,13 +1,16 @@
-"""StrongDM's accounts: users (`a-…`), roles (`r-…`) with attachments, and groups (`group-…`) with their members
+"""StrongDM's accounts: users and service accounts (`a-…`), roles (`r-…`) with attachments, and groups (`group-…`) with their members
 and granted roles. Each table has one owner in this package (users, sets, groups); `Accounts` composes them."""
 
 import sqlite3
 
 from sim.store import Store
+from sim.strongdm.accounts import groups as groups_table
+from sim.strongdm.accounts import services as services_table
 from sim.strongdm.accounts import sets as sets_table
 from sim.strongdm.accounts import users as users_table
 from sim.strongdm.accounts.groups import GroupTable
 from sim.strongdm.accounts.roles import RoleTable
+from sim.strongdm.accounts.services import ServiceTable
 from sim.strongdm.accounts.users import UserTable
 from sim.strongdm.activities import Activities
 
@@ -15,7 +18,7 @@ from sim.strongdm.activities import Activities
 KEY_RULE_META, KEY_RULE = "accounts.key_rule", "lower"
 
 
-class Accounts(UserTable, RoleTable, GroupTable):
+class Accounts(UserTable, ServiceTable, RoleTable, GroupTable):
     """Users, roles, groups and their links, with the audit log (or group history) written in the same transaction."""
 
     def __init__(self, store: Store, activities: Activities):
@@ -23,6 +26,7 @@ class Accounts(UserTable, RoleTable, GroupTable):
         self.activities = activities
         store.schema(users_table.DDL)
         store.schema(sets_table.DDL)
+        store.schema(services_table.DDL)
         self.init_roles(activities)
         self.init_groups()
         if store.get_meta(KEY_RULE_META) != KEY_RULE:
@@ -43,5 +47,6 @@ class Accounts(UserTable, RoleTable, GroupTable):
 
 
 def census(db: sqlite3.Connection) -> dict:
-    """User, role and attachment counts over a read-only connection (`sim status`); None for a missing table."""
-    return {**users_table.census(db), **sets_table.census(db)}
+    """User, service account, role, attachment, group, membership and grant counts over a read-only connection
+    (`sim status`); None for a missing table."""
+    return {**users_table.census(db), **services_table.census(db), **sets_table.census(db), **groups_table.census(db)}

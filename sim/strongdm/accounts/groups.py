@@ -8,6 +8,7 @@ import sqlite3
 from sim.scim.errors import NotFoundError
 from sim.scim.errors import UniquenessError
 from sim.store import Store
+from sim.store import count_or_none
 from sim.store import dumps
 from sim.store import loads
 from sim.strongdm.accounts.sets import GROUPS
@@ -195,6 +196,22 @@ class GroupTable:
             out[row[2]].append(dict(row))
         return out
 
+    def effective_roles(self, account_id: str) -> list[dict]:
+        """An account's effective roles with where each comes from: `{role, groups (that grant it), direct}`, in
+        the order of `effective_role_ids` (the Admin UI's user page)."""
+        direct = {r["id"]: r for r in self.roles_of(account_id)}
+        groups = {g["id"]: g for g in self.groups_of(account_id)}
+        via: dict[str, list[dict]] = {}
+        for group_id, grants in self.grants_of_groups(list(groups)).items():
+            for grant in grants:
+                via.setdefault(grant["role_id"], []).append(groups[group_id])
+        out = []
+        for role_id in self.effective_role_ids(account_id):
+            role = direct.get(role_id) or self.find_role(role_id)
+            if role is not None:
+                out.append({"role": role, "groups": via.get(role_id, []), "direct": role_id in direct})
+        return out
+
     def effective_role_ids(self, account_id: str) -> list[str]:
         """An account's effective roles: the roles granted to its groups ∪ the roles attached directly."""
         direct = [r["id"] for r in self.roles_of(account_id)]
@@ -202,3 +219,7 @@ class GroupTable:
         granted = [g["role_id"] for grants in self.grants_of_groups(group_ids).values() for g in grants]
         return list(dict.fromkeys(direct + granted))
 
+
+def census(db: sqlite3.Connection) -> dict:
+    """The group-role grant count over a read-only connection (`sim status`); None for a missing table."""
+    return {"group_roles": count_or_none(db, "SELECT COUNT(*) FROM group_roles")}

@@ -373,8 +373,10 @@ def _name_search(search: str | None) -> tuple[str, tuple]:
 
 
 def census(db: sqlite3.Connection) -> dict:
-    """Role and attachment counts over a read-only connection; None for a missing table."""
+    """Role, attachment, group and account-group counts over a read-only connection; None for a missing table."""
     return {
         "roles": count_or_none(db, "SELECT COUNT(*) FROM roles"),
         "attachments": count_or_none(db, "SELECT COUNT(*) FROM attachments"),
+        "groups": count_or_none(db, "SELECT COUNT(*) FROM groups"),
+        "account_groups": count_or_none(db, "SELECT COUNT(*) FROM account_groups"),
     }

@@ -109,8 +109,17 @@ def new_user():
 def user(user_id):
     """One user: details, roles, and the edit form for native users."""
     account = _user_or_404(user_id)
-    return render_template("sdm_user.html", user=account, roles=sdm().accounts.roles_of(user_id),
-                           managed=is_managed(account), form=account, levels=PERMISSION_LEVELS)
+    return render_template("sdm_user.html", user=account, **_memberships(user_id), managed=is_managed(account),
+                           form=account, levels=PERMISSION_LEVELS)
+
+
+def _memberships(user_id: str) -> dict:
+    """What the user page lists: its roles, and in a groups org its groups and effective roles (with their source)."""
+    accounts = sdm().accounts
+    if sdm().org_model != "groups":
+        return {"roles": accounts.roles_of(user_id)}
+    return {"roles": accounts.roles_of(user_id), "groups": accounts.groups_of(user_id),
+            "effective": accounts.effective_roles(user_id)}
 
 
 @bp.post("/users/<user_id>")
@@ -126,7 +135,7 @@ def edit_user(user_id):
         sdm().accounts.update_user({**account, **fields}, actor=actor())
     except (ValueError, ScimError) as error:
         flash(_message(error), "error")
-        return render_template("sdm_user.html", user=account, roles=sdm().accounts.roles_of(user_id), managed=False,
+        return render_template("sdm_user.html", user=account, **_memberships(user_id), managed=False,
                                form=request.form, levels=PERMISSION_LEVELS), 400
     flash("Saved.", "ok")
     return redirect(url_for("admin.user", user_id=user_id))

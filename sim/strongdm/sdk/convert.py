@@ -1,4 +1,5 @@
-"""Stored users, roles and attachments to and from the `v1` messages the `strongdm` wheel ships.
+"""Stored users, service accounts, tokens, roles and attachments to and from the `v1` messages the `strongdm` wheel
+ships.
 
 The SDK reads a user's suspension from `suspendedRO` and its level from `permission_levelRW`
 (strongdm/plumbing.py `convert_user_to_porcelain`); both old and new fields are filled so either reads
@@ -12,6 +13,7 @@ import json
 from google.protobuf.timestamp_pb2 import Timestamp
 from strongdm import account_attachments_pb2
 from strongdm import accounts_pb2
+from strongdm import constants
 from strongdm import roles_pb2
 from strongdm import tags_pb2
 
@@ -19,6 +21,11 @@ from sim.scim.schemas import ENTERPRISE_URN
 from sim.strongdm.sdk.errors import BadRequestError
 
 SUSPENDED = "suspended"
+MAX_NAME = 255
+# The longest token lifetime accepted (the product's limit is undocumented; this keeps expiry dates in range).
+MAX_LIFETIME = dt.timedelta(days=3660)
+# Every permission a token may carry: the SDK's own vocabulary (constants.py `Permission`).
+PERMISSIONS = frozenset(value for name, value in vars(constants.Permission).items() if not name.startswith("_"))
 # Levels an API caller may give a user (constants.py PermissionLevel, less token/relay kinds).
 SETTABLE_LEVELS = ("admin", "database-admin", "database-operator", "multi-team-leader", "user", "auditor",
                    SUSPENDED)
@@ -63,9 +70,31 @@ def user_message(user: dict) -> accounts_pb2.User:
     )
 
 
-def account_message(user: dict) -> accounts_pb2.Account:
-    """A stored user as the `v1.Account` oneof."""
-    return accounts_pb2.Account(user=user_message(user))
+def service_message(service: dict) -> accounts_pb2.Service:
+    """A stored service account as `v1.Service`."""
+    return accounts_pb2.Service(id=service["id"], name=service["name"], suspended=bool(service.get("suspended")),
+                                tags=tags_message(service.get("tags")), created_at=timestamp(service.get("created_at")))
+
+
+def token_message(key: dict, every_scope: tuple[str, ...]) -> accounts_pb2.Token:
+    """A stored API key or admin token as `v1.Token`; a key with every scope lists `every_scope`."""
+    message = accounts_pb2.Token(id=key["id"], name=key["name"], account_type=key.get("account_type") or "api",
+                                 permissions=every_scope if key.get("scopes") is None else key["scopes"],
+                                 tags=tags_message(key.get("tags")), created_at=timestamp(key.get("created_at")))
+    if key.get("expires_at"):
+        message.deadline.CopyFrom(timestamp(key["expires_at"]))
+        message.duration.FromTimedelta(message.deadline.ToDatetime() - message.created_at.ToDatetime())
+    return message
+
+
+def account_message(account: dict, every_scope: tuple[str, ...] = ()) -> accounts_pb2.Account:
+    """A stored account as the `v1.Account` oneof (`kind` "service" or "token"; a user has none)."""
+    kind = account.get("kind", "user")
+    if kind == "service":
+        return accounts_pb2.Account(service=service_message(account))
+    if kind == "token":
+        return accounts_pb2.Account(token=token_message(account, every_scope))
+    return accounts_pb2.Account(user=user_message(account))
 
 
 def role_message(role: dict) -> roles_pb2.Role:
@@ -80,11 +109,55 @@ def attachment_message(attachment: dict) -> account_attachments_pb2.AccountAttac
                                                      role_id=attachment["role_id"])
 
 
+def account_kind(message: accounts_pb2.Account) -> str:
+    """Which account a `v1.Account` holds (user, service or token); BadRequestError for an empty one."""
+    kind = message.WhichOneof("account")
+    if kind is None:
+        raise BadRequestError("account cannot be empty: set a user, a service or a token")
+    return kind
+
+
+def checked_account_name(name: str) -> str:
+    """A service's or token's name, stripped; BadRequestError if blank, too long or holding a NUL."""
+    name = name.strip()
+    if not name:
+        raise BadRequestError("name cannot be blank")
+    if len(name) > MAX_NAME or "\x00" in name:
+        raise BadRequestError(f"name must be at most {MAX_NAME} characters and contain no NUL")
+    return name
+
+
+def service_fields(message: accounts_pb2.Account) -> dict:
+    """The writable fields of a `v1.Account` holding a service."""
+    service = message.service
+    return {"name": checked_account_name(service.name), "suspended": service.suspended,
+            "tags": tags_dict(service.tags)}
+
+
+def token_fields(message: accounts_pb2.Account) -> dict:
+    """The writable fields of a `v1.Account` holding a token: name, account_type, permissions, tags, lifetime."""
+    token = message.token
+    if token.duration.seconds < 0 or token.duration.nanos < 0:
+        raise BadRequestError("duration must not be negative")
+    if token.duration.seconds > MAX_LIFETIME.total_seconds():
+        raise BadRequestError(f"duration must be at most {MAX_LIFETIME.days} days")
+    lifetime = token.duration.ToTimedelta() or None
+    deadline = None
+    if lifetime is None and (token.deadline.seconds or token.deadline.nanos):  # a deadline instead of a duration
+        try:
+            deadline = token.deadline.ToDatetime(tzinfo=dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        except (OverflowError, ValueError):
+            raise BadRequestError("deadline is out of range") from None
+    return {"name": checked_account_name(token.name), "account_type": token.account_type or "api",
+            "scopes": list(token.permissions), "tags": tags_dict(token.tags), "lifetime": lifetime,
+            "deadline": deadline}
+
+
 def user_fields(message: accounts_pb2.Account) -> dict:
     """The writable fields of a `v1.Account` that must be a user; raises BadRequestError otherwise."""
-    kind = message.WhichOneof("account")
+    kind = account_kind(message)
     if kind != "user":
-        raise BadRequestError(f"only user accounts can be managed here, not {kind or 'an empty account'}")
+        raise BadRequestError(f"expected a user account, not a {kind}")
     user = message.user
     email = user.email.strip()
     if not email:

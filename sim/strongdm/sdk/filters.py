@@ -170,17 +170,22 @@ def _tag_parts(segments) -> tuple[str, bool, str]:
     return "".join(key), seen, "".join(value)
 
 
-def account_field(user: dict, field: str):
-    """The value an account filter field reads from a stored user."""
+def account_field(account: dict, field: str):
+    """The value an account filter field reads from a stored user, service account or token (`kind`, default user)."""
+    kind = account.get("kind", "user")
+    if kind != "user":  # services and tokens have a name and no email or person's names
+        return {"type": kind, "email": "", "firstname": "", "lastname": "", "id": account.get("id"),
+                "name": account.get("name"), "suspended": account.get("suspended", False),
+                "tags": account.get("tags") or {}}[field]
     return {
         "type": "user",
-        "email": user.get("email"),
-        "firstname": user.get("first_name"),
-        "lastname": user.get("last_name"),
-        "id": user.get("id"),
-        "name": f"{user.get('first_name', '')} {user.get('last_name', '')}".strip(),
-        "suspended": user.get("suspended"),
-        "tags": user.get("tags") or {},
+        "email": account.get("email"),
+        "firstname": account.get("first_name"),
+        "lastname": account.get("last_name"),
+        "id": account.get("id"),
+        "name": f"{account.get('first_name', '')} {account.get('last_name', '')}".strip(),
+        "suspended": account.get("suspended"),
+        "tags": account.get("tags") or {},
     }[field]
 
 
@@ -196,7 +201,7 @@ def attachment_field(attachment: dict, field: str):
 
 
 def account_filter(text: str) -> Callable[[dict], bool]:
-    """A predicate over stored users for an Accounts.List filter."""
+    """A predicate over stored accounts for an Accounts.List filter (`type:` is user, service or token)."""
     return compile_filter(text, ACCOUNT_FIELDS, account_field)
 
 

@@ -1,5 +1,5 @@
-"""StrongDM's SDK API over gRPC: v1.Accounts, v1.Roles and v1.AccountAttachments over the SCIM state (the Groups
-services are in sdk/groups.py).
+"""StrongDM's SDK API over gRPC: v1.Roles and v1.AccountAttachments over the SCIM state (v1.Accounts is in
+sdk/accounts.py, the Groups services in sdk/groups.py).
 
 Servicers are the wheel's own generated classes (strongdm/*_pb2_grpc.py), so the unmodified SDK talks
 to them with `strongdm.Client(key, secret, host="127.0.0.1:PORT", insecure=True)`. Every call is
@@ -14,7 +14,6 @@ from concurrent import futures
 import grpc
 from strongdm import account_attachments_pb2
 from strongdm import account_attachments_pb2_grpc
-from strongdm import accounts_pb2
 from strongdm import accounts_pb2_grpc
 from strongdm import roles_pb2
 from strongdm import roles_pb2_grpc
@@ -31,6 +30,8 @@ from sim.strongdm.sdk import auth as grpc_auth
 from sim.strongdm.sdk import convert as grpc_convert
 from sim.strongdm.sdk import filters as grpc_filters
 from sim.strongdm.sdk import paging as grpc_paging
+from sim.strongdm.sdk.accounts import AccountsServicer
+from sim.strongdm.sdk.accounts import refuse_managed
 from sim.strongdm.sdk.errors import AlreadyExistsError
 from sim.strongdm.sdk.errors import ApiError
 from sim.strongdm.sdk.errors import BadRequestError
@@ -62,6 +63,8 @@ class Api:
             key = self.api_keys.find_api_key(access_key)
             if key is None:  # revoked between the two reads
                 raise grpc_auth.AuthenticationError("invalid API access key")
+            if key["account_type"] != "api":  # admin tokens are for the sdm CLI (api_keys.py)
+                raise grpc_auth.AuthenticationError(f"{access_key} is an admin token, not an API key")
             if self.api_keys.is_expired(key):
                 raise grpc_auth.AuthenticationError(f"API key {access_key} expired at {key['expires_at']}")
             needed = scope_for(method)
@@ -106,68 +109,6 @@ def asks_for_snapshot(request) -> bool:
     """True when a read asks for a historical snapshot (`client.snapshot_at(...)`)."""
     meta = request.meta if request.HasField("meta") else None
     return meta is not None and "snapshot_at" in meta.DESCRIPTOR.fields_by_name and meta.HasField("snapshot_at")
-
-
-def refuse_managed(kind: str, item: dict) -> None:
-    """SCIM-provisioned users and roles are changed only by their IdP.
-
-    StrongDM: provisioned users "are not able to be individually edited within StrongDM" (Okta SCIM
-    provisioning guide, https://www.strongdm.com/docs/admin/identity-providers/okta-scim-provisioning/), and
-    users or roles used in a SCIM request are "marked as managed by an external party" (SCIM spec, General
-    Notes, https://www.strongdm.com/docs/architecture/scim-spec).
-    """
-    if item.get("managed_by"):
-        raise PermissionError(f"{kind} {item['id']} is managed by SCIM provider {item['managed_by']!r}; "
-                              "change it in the identity provider")
-
-
-class AccountsServicer(accounts_pb2_grpc.AccountsServicer):
-    """v1.Accounts: users only (service and token accounts are not simulated)."""
-
-    def __init__(self, api: Api):
-        self.api = api
-
-    def List(self, request, context):
-        """List accounts matching a filter, a page at a time."""
-        def handler(actor):
-            page = grpc_paging.paginate(self.api.accounts.user_rows(), grpc_filters.account_filter(request.filter),
-                                        request.meta)
-            response = accounts_pb2.AccountListResponse(accounts=[grpc_convert.account_message(u) for u in page.items])
-            response.meta.next_cursor, response.meta.total = page.next_cursor, page.total
-            return response
-        return self.api.call("Accounts.List", request, context, handler)
-
-    def Get(self, request, context):
-        """Read one account by id."""
-        def handler(actor):
-            return accounts_pb2.AccountGetResponse(account=grpc_convert.account_message(self.api.user(request.id)))
-        return self.api.call("Accounts.Get", request, context, handler)
-
-    def Create(self, request, context):
-        """Create a StrongDM-managed user."""
-        def handler(actor):
-            fields = grpc_convert.user_fields(request.account)
-            user = self.api.accounts.create_user({**fields, "managed_by": ""}, actor=actor)
-            return accounts_pb2.AccountCreateResponse(account=grpc_convert.account_message(user))
-        return self.api.call("Accounts.Create", request, context, handler)
-
-    def Update(self, request, context):
-        """Replace the fields of a user that no SCIM provider manages."""
-        def handler(actor):
-            current = self.api.user(request.id or request.account.user.id)
-            refuse_managed("account", current)
-            fields = grpc_convert.user_fields(request.account)
-            user = self.api.accounts.update_user({**current, **fields}, actor=actor)
-            return accounts_pb2.AccountUpdateResponse(account=grpc_convert.account_message(user))
-        return self.api.call("Accounts.Update", request, context, handler)
-
-    def Delete(self, request, context):
-        """Delete a user that no SCIM provider manages."""
-        def handler(actor):
-            refuse_managed("account", self.api.user(request.id))
-            self.api.accounts.delete_user(request.id, actor=actor)
-            return accounts_pb2.AccountDeleteResponse()
-        return self.api.call("Accounts.Delete", request, context, handler)
 
 
 class RolesServicer(roles_pb2_grpc.RolesServicer):

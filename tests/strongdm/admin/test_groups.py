@@ -99,6 +99,45 @@ def test_tokens_live_under_principals_with_permissions_and_expiry(admin, sdm):
     assert (key["scopes"], key["expires_at"]) == (["group:read"], "2099-01-31T23:59:59Z")
 
 
+def test_the_tokens_page_marks_admin_tokens_and_shows_tags(admin, sdm):
+    keys = ApiKeys(sdm.store, sdm.activities)
+    keys.create_api_key("ops cli", scopes=["user:list"], account_type="admin-token", tags={"team": "ops"})
+    keys.create_api_key("plain")
+    rows = admin.get("/principals/tokens").text.split("<tr>")
+    ops, plain = next(r for r in rows if "ops cli" in r), next(r for r in rows if "plain" in r)
+    assert "admin token" in ops and "team=ops" in ops
+    assert "admin token" not in plain
+
+
 def test_a_scoped_token_without_permissions_is_refused(admin, sdm):
     response = post(admin, "/principals/tokens", {"name": "none", "access": "scoped"}, "/principals/tokens")
     assert response.status_code == 400 and "Choose at least one permission" in response.text
+
+
+def test_a_users_page_lists_its_groups_and_effective_roles_with_where_each_comes_from(admin, sdm, pushed):
+    granted = sdm.accounts.create_role({"name": "Prod read"}, [])
+    direct = sdm.accounts.create_role({"name": "Break glass"}, [])
+    sdm.accounts.grant_role(pushed["group"]["id"], granted["id"])
+    sdm.accounts.add_members(direct["id"], [pushed["user"]["id"]])
+    page = admin.get(f"/users/{pushed['user']['id']}").text
+    groups = page[page.index("<dt>Groups</dt>"):page.index("<dt>Effective roles</dt>")]
+    assert f'href="/groups/{pushed["group"]["id"]}"' in groups and "Engineering" in groups
+    roles = page[page.index("<dt>Effective roles</dt>"):]
+    assert "Prod read" in roles and "via Engineering" in roles
+    assert "Break glass" in roles and "attached directly" in roles
+
+
+def test_a_user_in_no_group_says_so(admin, sdm):
+    user = sdm.accounts.find_user_by_email(ADMIN[0])
+    page = admin.get(f"/users/{user['id']}").text
+    assert "<dt>Groups</dt><dd><span class=\"muted\">none</span>" in page
+    assert "<dt>Effective roles</dt><dd><span class=\"muted\">none</span>" in page
+
+
+def test_a_roles_orgs_user_page_keeps_its_roles_row_and_no_groups(store):
+    legacy = create_app(store, settings={**FAST, "STRONGDM_ORG_MODEL": "roles"})
+    user = legacy.extensions["strongdm"].ensure_admin(*ADMIN)
+    client = legacy.test_client()
+    login(client, *ADMIN)
+    page = client.get(f"/users/{user['id']}").text
+    assert "<dt>Roles</dt>" in page and "<dt>Groups</dt>" not in page and "Effective roles" not in page

@@ -186,7 +186,7 @@ def test_the_strongdm_sdk_authenticates_with_a_key_made_here_until_it_is_revoked
     try:
         client = strongdm.Client(access, secret, host=f"127.0.0.1:{port}", insecure=True,
                                  retry_rate_limit_errors=False)
-        assert ADMIN[0] in {account.email for account in client.accounts.list("")}
+        assert ADMIN[0] in {account.email for account in client.accounts.list("type:user")}
         post(admin, f"{API_KEYS}/{access}/revoke", form_page=API_KEYS)
         with pytest.raises(strongdm.AuthenticationError):
             list(client.accounts.list(""))

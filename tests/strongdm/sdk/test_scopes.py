@@ -15,7 +15,7 @@ def read_only(api_keys, port):
 
 
 def test_a_key_may_call_what_its_scopes_allow_and_nothing_else(read_only, provisioned):
-    assert {u.email for u in read_only.accounts.list("")} >= {"ada@example.test"}
+    assert {u.email for u in read_only.accounts.list("type:user")} >= {"ada@example.test"}
     assert list(read_only.roles.list("")) is not None
     with pytest.raises(strongdm.errors.PermissionError, match="role:create"):
         read_only.roles.create(strongdm.Role(name="Nope"))

@@ -14,7 +14,7 @@ from tests.strongdm.sdk.helpers import provision_user  # noqa: E402
 # -- accounts ---------------------------------------------------------------------------------------
 
 def test_scim_provisioned_users_list_with_managed_by_and_their_scim_data(client, provisioned):
-    users = {u.email: u for u in client.accounts.list("")}
+    users = {u.email: u for u in client.accounts.list("type:user")}
     assert set(users) == {"ada@example.test", "grace@example.test", "testuser@example.io"}
     jc = users["testuser@example.io"]
     assert (jc.id, jc.first_name, jc.last_name) == (provisioned["jc"]["id"], "firstname", "lastname")
@@ -60,7 +60,7 @@ def test_listing_pages_by_cursor_returns_every_account_once_in_order(port, key, 
     client = make_client(port, key, page_limit=page_limit)
     try:
         # islice: a server that ignored the cursor would otherwise make the SDK loop forever.
-        assert [u.email for u in itertools.islice(client.accounts.list(""), 50)] == emails
+        assert [u.email for u in itertools.islice(client.accounts.list("type:user"), 50)] == emails
     finally:
         client.close()
 
@@ -73,7 +73,7 @@ def test_meta_limit_bounds_each_page_and_next_cursor_ends_empty(port, key, scim)
         provision_user(scim, f"u{i}@example.test")
     client = make_client(port, key)
     stub = accounts_pb2_grpc.AccountsStub(client.channel)
-    request = accounts_pb2.AccountListRequest(filter="")
+    request = accounts_pb2.AccountListRequest(filter="type:user")
     request.meta.limit = 2
     sizes = []
     try:
