@@ -91,3 +91,21 @@ def test_group_history_records_every_change(client):
     client.groups.delete(made.id)
     history = list(client.groups_history.list("id:?", made.id))
     assert [(h.group.name, h.deleted_at is not None) for h in history] == [("Audit", False), ("Audit", True)]
+
+
+def test_a_role_an_administrator_assigns_in_the_admin_ui_is_a_grant_the_sdk_lists(app, client, pushed):
+    """The issue's loop: an admin assigns a role to a pushed group on its page; the SDK sees the GroupRole."""
+    from tests.strongdm.admin.helpers import ADMIN
+    from tests.strongdm.admin.helpers import login
+    from tests.strongdm.admin.helpers import post
+
+    sdm = app.extensions["strongdm"]
+    sdm.ensure_admin(*ADMIN)
+    role = client.roles.create(strongdm.Role(name="Prod read")).role
+    browser = app.test_client()
+    login(browser, *ADMIN)
+    gid = pushed["eng"]["id"]
+    assert post(browser, f"/groups/{gid}/roles", {"role_id": role.id}, f"/groups/{gid}").status_code == 302
+    listed = list(client.groups_roles.list("groupid:?", gid))
+    assert [(g.group_id, g.role_id) for g in listed] == [(gid, role.id)]
+    assert listed[0].id.startswith("grouprole-")
