@@ -24,6 +24,7 @@ USER_BOOLEANS = frozenset({
     "account_locked", "password_never_expires", "enable_user_portal_multifactor", "sudo",
     "passwordless_sudo", "allow_public_key", "enable_managed_uid", "samba_service_user",
     "ldap_binding_user", "externally_managed", "suspended", "activated", "password_expired", "totp_enabled",
+    "disableDeviceMaxLoginAttempts",
 })
 USER_INTEGERS = frozenset({"unix_uid", "unix_guid", "badLoginAttempts"})
 USER_LISTS = frozenset({"phoneNumbers", "addresses", "attributes", "relationships", "tags", "ssh_keys"})
@@ -49,6 +50,7 @@ def user_defaults() -> dict:
         "firstname": "", "middlename": "", "lastname": "", "displayname": "",
         "state": "ACTIVATED", "activated": True, "suspended": False,
         "account_locked": False, "account_locked_date": None, "badLoginAttempts": 0,
+        "disableDeviceMaxLoginAttempts": False,
         "password_expired": False, "password_expiration_date": None, "password_never_expires": False,
         "password_date": None,
         "department": "", "jobTitle": "", "employeeIdentifier": None, "employeeType": "", "company": "",
@@ -182,6 +184,8 @@ def group_defaults() -> dict:
     return {
         "id": None, "name": None, "type": "user_group", "description": "", "email": "",
         "attributes": None, "membershipMethod": "STATIC", "memberQuery": None, "memberQueryExemptions": [],
+        # Queries are checked when written, so none is ever in error (the spec's flags name broken ones).
+        "memberQueryErrorFlags": [],
         "memberSuggestionsNotify": False, "suggestionCounts": {"add": 0, "remove": 0, "total": 0},
         "organizationObjectId": None,
     }

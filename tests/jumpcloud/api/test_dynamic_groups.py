@@ -124,3 +124,9 @@ def test_a_huge_in_list_is_400_not_500(api):
     response = api.post("/api/v2/usergroups", json={"name": "huge", "membershipMethod": "DYNAMIC_AUTOMATED",
                                                     "memberQuery": query})
     assert v2_error(response, 400)
+
+
+def test_a_group_answers_its_member_query_error_flags(api):
+    sales = group(api, "Sales team", "DYNAMIC_AUTOMATED", sales_query())
+    assert sales["memberQueryErrorFlags"] == []
+    assert api.get(f"/api/v2/usergroups/{sales['id']}").json()["memberQueryErrorFlags"] == []

@@ -12,6 +12,7 @@ from openapi_spec_validator import validate
 
 from sim.cli import cli
 from sim.jumpcloud import create_app
+from sim.jumpcloud.directory.member_query import METHODS
 from tests.jumpcloud.api.helpers import documented_operations
 from tests.jumpcloud.api.helpers import served_routes
 
@@ -86,3 +87,12 @@ def test_another_method_on_the_document_is_a_405_in_the_v1_error_shape(app):
     response = app.test_client().post("/api/openapi.json")
     assert response.status_code == 405
     assert response.get_json() == {"code": 405, "message": "Method Not Allowed", "status": "Method Not Allowed", "details": []}
+
+
+def test_a_user_group_is_created_with_any_membership_method_and_its_member_query(document):
+    schemas = document["components"]["schemas"]
+    post = schemas["UserGroupPost"]["properties"]
+    assert post["membershipMethod"]["enum"] == list(METHODS) == schemas["UserGroup"]["properties"]["membershipMethod"]["enum"]
+    assert post["memberQuery"] == {"$ref": "#/components/schemas/MemberQuery"}
+    assert schemas["UserGroup"]["properties"]["memberQuery"] == {"$ref": "#/components/schemas/MemberQuery"}
+    assert schemas["UserGroup"]["properties"]["memberQueryErrorFlags"] == {"type": "array", "items": {"type": "string"}}

@@ -3,6 +3,7 @@
 import pytest
 
 from sim.fake import directory as fake
+from tests.jumpcloud.api.helpers import v1_error
 
 
 @pytest.fixture(scope="module")
@@ -260,3 +261,11 @@ def test_applications_create_update_delete(api):
 @pytest.mark.parametrize("body", [{"name": "x"}, {"ssoUrl": "u", "config": {}}, {"name": "x", "ssoUrl": "u", "config": 1}])
 def test_application_create_requires_name_sso_url_and_config(api, body):
     assert api.post("/api/applications", json=body).status_code == 400
+
+
+def test_disable_device_max_login_attempts_defaults_false_and_takes_a_boolean(api):
+    user = api.get("/api/systemusers", params={"limit": 1}).json()["results"][0]
+    assert user["disableDeviceMaxLoginAttempts"] is False
+    changed = api.put(f"/api/systemusers/{user['_id']}", json={"disableDeviceMaxLoginAttempts": True})
+    assert changed.status_code == 200 and changed.json()["disableDeviceMaxLoginAttempts"] is True
+    assert v1_error(api.put(f"/api/systemusers/{user['_id']}", json={"disableDeviceMaxLoginAttempts": "yes"}), 400)

@@ -2,8 +2,8 @@
 
 Source: the unified console spec (TheJumpCloud/jumpcloud-docs-public, docs/new/console/index.yaml): operations
 getApiV2UsergroupsByGroupIdSuggestions, postApiV2UsergroupsByGroupIdSuggestions; schemas `MemberSuggestion`,
-`MemberSuggestionsPostResult`, `MemberQuery`. Note for the v2 module: `UserGroupPost` takes every
-`GroupMembershipMethodType` and a `memberQuery` (ours: v1 FilterQuery).
+`MemberSuggestionsPostResult`, `MemberQuery` (which v2.py's `UserGroup` and `UserGroupPost` name, with every
+`GroupMembershipMethodType`; ours: the v1 FilterQuery).
 """
 
 V2_ERRORS = {"4XX": {"description": "Bad request, unauthorized, forbidden or not found",

@@ -20,6 +20,7 @@ from sim.jumpcloud.api.openapi.common import v2_errors
 from sim.jumpcloud.api.v2 import APP_TARGETS
 from sim.jumpcloud.api.v2 import GROUP_TARGETS
 from sim.jumpcloud.api.v2 import USER_TARGETS
+from sim.jumpcloud.directory.member_query import METHODS
 
 TAG_GROUPS, TAG_GRAPH = "User Groups", "Graph"
 GRAPH_ATTRIBUTES = {"title": "GraphAttributes", "type": ["object", "null"], "additionalProperties": True}
@@ -27,20 +28,22 @@ GRAPH_TYPES = ["active_directory", "agent", "agent_group", "application", "comma
                "ldap_server", "office_365", "policy", "policy_group", "radius_server", "password_manager_item",
                "system", "system_group", "user", "user_group"]
 
+MEMBERSHIP_METHOD = {"type": "string", "enum": list(METHODS)}  # GroupMembershipMethodType
+
 SCHEMAS = {
     "UserGroup": {"title": "UserGroup", "type": "object", "properties": {
         "id": {"type": "string"}, "name": {"type": "string"}, "type": {"type": "string", "const": "user_group"},
         "description": {"type": "string"}, "email": {"type": "string"},
         "attributes": {"type": ["object", "null"]},
-        "membershipMethod": {"type": "string", "enum": ["NOTSET", "STATIC", "DYNAMIC_REVIEW_REQUIRED", "DYNAMIC_AUTOMATED"]},
-        "memberQuery": {"type": ["object", "null"]},
+        "membershipMethod": MEMBERSHIP_METHOD, "memberQuery": ref("MemberQuery"),
         "memberQueryExemptions": {"type": "array", "items": {"type": "object", "required": ["type", "id"]}},
+        "memberQueryErrorFlags": {"type": "array", "items": {"type": "string"}},
         "memberSuggestionsNotify": {"type": "boolean"},
         "suggestionCounts": {"type": "object", "properties": {k: {"type": "integer"} for k in ("add", "remove", "total")}},
         "organizationObjectId": {"type": ["string", "null"]}}},
     "UserGroupPost": {"title": "UserGroupPost", "type": "object", "required": ["name"], "properties": {
         "name": {"type": "string", "maxLength": 256}, "description": {"type": "string"}, "email": {"type": "string"},
-        "attributes": {"type": "object"}, "membershipMethod": {"type": "string", "enum": ["STATIC"]},
+        "attributes": {"type": "object"}, "membershipMethod": MEMBERSHIP_METHOD, "memberQuery": ref("MemberQuery"),
         "memberQueryExemptions": {"type": "array", "items": {"type": "object"}},
         "memberSuggestionsNotify": {"type": "boolean"}}},
     "GraphAttributes": GRAPH_ATTRIBUTES,

@@ -18,11 +18,17 @@ KEEP = ("type", "properties", "items", "required", "enum", "const", "allOf", "an
         "minimum", "maximum", "maxLength", "minLength", "format", "$ref", "title")
 CONSOLE_ROOTS = ["systemuserslist", "systemuserreturn", "systemUsersSearchlist", "applicationslist", "application",
                  "UserGroup", "Error", "ErrorDetails", "GraphConnection", "GraphObjectWithPaths", "organizationslist",
-                 "organization"]
+                 "organization", "job-id", "job-workresult", "scheduled-userstate-result", "MemberSuggestion",
+                 "MemberSuggestionsPostResult", "importUsersResponse", "RoleList",
+                 "jumpcloud.service_accounts.ListServiceAccountsResponse",
+                 "jumpcloud.service_accounts.CreateServiceAccountResponse", "jumpcloud.service_accounts.ServiceAccount",
+                 "jumpcloud.service_accounts.DeleteServiceAccountResponse"]
 INSIGHTS_ROOTS = ["ErrorMessage", "EventCount"]
 # The answers the spec writes inline in its operations, named so routes.json can point at them.
 CONSOLE_LISTS = {"UserGroupList": "UserGroup", "GraphConnectionList": "GraphConnection",
-                 "GraphObjectWithPathsList": "GraphObjectWithPaths"}
+                 "GraphObjectWithPathsList": "GraphObjectWithPaths",
+                 "JobWorkresultList": "job-workresult", "ScheduledUserstateResultList": "scheduled-userstate-result",
+                 "MemberSuggestionList": "MemberSuggestion"}
 INSIGHTS_INLINE = {"EventList": "/v1/events", "EventDistinct": "/v1/events/distinct",
                    "EventInterval": "/v1/events/interval"}
 
