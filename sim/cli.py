@@ -327,10 +327,11 @@ def reset(state_dir, yes):
             return
         if not yes:
             click.confirm(f"Delete the simulator state in {state_dir} ({len(files)} files)?", abort=True)
+        seats = status_mod.seat_dirs(state_dir)
         removed = status_mod.reset_locked(state_dir)
     except StateDirBusy as exc:
         raise click.ClickException(f"{exc}: stop it first (`sim down`, or Ctrl-C where it runs)") from None
-    click.echo(f"Removed {len(removed)} files from {state_dir}.")
+    click.echo(f"Removed {len(removed)} files from {state_dir}" + (f" and its {len(seats)} seats." if seats else "."))
 
 
 cli.add_command(scenario_group)

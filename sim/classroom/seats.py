@@ -3,8 +3,10 @@ admin logins and ports. Seat n's JumpCloud listens on `port + 2n - 1`, its Stron
 page has `port`), or every port is picked free when `port` is 0.
 """
 
+import concurrent.futures
 import functools
 import os
+import threading
 from dataclasses import dataclass
 from dataclasses import field
 
@@ -15,6 +17,7 @@ from sim.run.preflight import check_credentials
 from sim.run.preflight import check_ports
 
 MAX_SEATS = 100
+SEAT_THREADS = 3  # seats started at once after the first (measured with `sim bench --only classroom` on 2 cores)
 
 
 @dataclass
@@ -76,8 +79,9 @@ def start_classroom(*, seats: int, state_dir: str, seed: int | None = None, user
     """Start `seats` seats under `state_dir/seat-NN`; raises StartError (before any state) for bad arguments.
 
     Every seat is seeded from the same directory (one seed: the same exercise for everyone), generated once.
-    Seats start one after another: werkzeug builds each URL rule with compile(), and CPython 3.11's compiler is
-    not safe across threads ("AST constructor recursion depth mismatch" when two apps are made at once).
+    Seat 1 starts alone, the others in threads: werkzeug builds URL rules with compile(), and CPython 3.11's
+    AST conversion is not safe across threads ("AST constructor recursion depth mismatch" when two apps were made
+    at once); with the builders shared (sim.web.rules), only the first app of each kind compiles any.
     """
     if not 1 <= seats <= MAX_SEATS:
         raise StartError(f"--seats must be between 1 and {MAX_SEATS}")
@@ -92,29 +96,57 @@ def start_classroom(*, seats: int, state_dir: str, seed: int | None = None, user
         from sim.fake.directory import make_directory as generate
 
         make_directory = generate
-    shared = functools.lru_cache(maxsize=4)(make_directory)  # read only while seeding: one object for every seat
+    shared = shared_directory(make_directory)
 
     def start_seat(number: int) -> Seat:
         jc_port, sdm_port = ports[number - 1]
-        seat_dir = os.path.join(state_dir, f"seat-{number:02d}")
         loop = up.start(seed=seed, users=users, groups=groups, jumpcloud_port=jc_port, strongdm_port=sdm_port,
-                        state_dir=seat_dir, blank=blank, host=host, settings=settings, make_directory=shared,
-                        synchronous=synchronous, admin_password=admin_password, api_key=api_key,
-                        scim_token=None if blank else scim_token, command=f"sim classroom (seat {number})")
+                        state_dir=seat_dir(state_dir, number), blank=blank, host=host, settings=settings,
+                        make_directory=shared, synchronous=synchronous, admin_password=admin_password,
+                        api_key=api_key, scim_token=None if blank else scim_token,
+                        command=f"sim classroom (seat {number})")
         if not blank:
             up.first_sync(loop)
-        return Seat(number, seat_dir, loop)
+        return Seat(number, seat_dir(state_dir, number), loop)
 
     started: list[Seat] = []
     try:
-        for number in range(1, seats + 1):
-            started.append(start_seat(number))
+        # Seat 1 alone: its apps compile every URL builder (sim.web.rules) and do the lazy imports, so the other
+        # seats' apps compile no AST and may be built in threads. Most of a seat's start is its two admin
+        # passwords' scrypt hashes, which release the GIL: threads overlap them on the machine's cores.
+        started.append(start_seat(1))
+        with concurrent.futures.ThreadPoolExecutor(SEAT_THREADS, thread_name_prefix="seat-start") as pool:
+            pending = [pool.submit(start_seat, number) for number in range(2, seats + 1)]
+            failure = None
+            for future in pending:
+                try:
+                    started.append(future.result())
+                except BaseException as exc:  # the others still finish (or fail) and are stopped below
+                    failure = failure or exc
+            if failure is not None:
+                raise failure
     except BaseException:
         for seat in started:
             seat.loop.stop()
         raise
-    room = Classroom(sorted(started, key=lambda s: s.number), state_dir, blank)
+    room = Classroom(started, state_dir, blank)
     for seat in room.seats:
         room.notes += [f"{seat.name}: {note}" for note in seat.loop.notes]
     return room
 
+
+def seat_dir(state_dir: str, number: int) -> str:
+    """Seat `number`'s state dir: `seat-01` ... under the class's."""
+    return os.path.join(state_dir, f"seat-{number:02d}")
+
+
+def shared_directory(make_directory):
+    """`make_directory`, called once per arguments for every seat and thread (the object is only read)."""
+    lock = threading.Lock()
+    cached = functools.lru_cache(maxsize=4)(make_directory)
+
+    def shared(seed, users, groups):
+        with lock:  # the first caller generates it; the others wait for that one instead of making their own
+            return cached(seed, users, groups)
+
+    return shared

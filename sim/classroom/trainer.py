@@ -23,6 +23,7 @@ from sim.web import sessions
 from sim.web.console import Console
 from sim.web.error_pages import error_page
 from sim.web.guards import login_required
+from sim.web.rules import SimFlask
 from sim.web.throttle import Throttled
 from sim.web.throttle import throttled_check
 
@@ -33,7 +34,7 @@ bp: Blueprint = console_blueprint("trainer", __name__, template_folder="template
 
 def create_trainer_app(classroom, store: Store, password: str) -> Flask:
     """The trainer's Flask app over a running `classroom`; `store` keeps its session secret and sessions."""
-    app = Flask(__name__)
+    app = SimFlask(__name__)  # URL builders compiled once per process (sim.web.rules)
     app.extensions["classroom"] = classroom
     app.extensions["trainer_password"] = password
     init_console(app, store, Console(

@@ -10,6 +10,7 @@ from werkzeug.exceptions import HTTPException
 from sim import config
 from sim.store import Store
 from sim.store import open_store
+from sim.web.rules import SimFlask
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +39,7 @@ def create_app(store: Store | None = None, *, settings: dict | None = None, make
 
     merged = config.settings()
     merged.update(settings or {})
-    app = Flask(__name__)
+    app = SimFlask(__name__)  # URL builders compiled once per process (sim.web.rules)
     app.config.update(merged)
     app.config["MAX_CONTENT_LENGTH"] = int(merged["MAX_CONTENT_LENGTH"])
     app.json.sort_keys = False  # keep documents in their stored (sorted) order without re-sorting per response

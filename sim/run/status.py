@@ -3,11 +3,11 @@
 import contextlib
 import glob
 import os
+import re
 import sqlite3
 
 from sim.jumpcloud import state as jumpcloud_state
 from sim.run import runner
-from sim.run.state.lock import LOCK_FILE
 from sim.run.state.lock import StateDirBusy
 from sim.run.state.lock import StateLock
 from sim.run.state.lock import describe
@@ -17,21 +17,38 @@ from sim.store import integrity_problem
 # What each StrongDM org model means, as `sim status` says it (sim/strongdm/org.py ORG_MODELS).
 ORG_MODEL_WORDS = {"groups": "groups (SCIM Groups are StrongDM Groups; roles are granted to groups)",
                    "roles": "roles (a legacy org: SCIM Groups are roles)"}
-STATE_PATTERNS = ("*.sqlite3", "*.sqlite3-wal", "*.sqlite3-shm", "endpoints.json", "endpoints.env", "sim.log")
+STATE_PATTERNS = ("*.sqlite3", "*.sqlite3-wal", "*.sqlite3-shm", "endpoints.json", "endpoints.env", "sim.log",
+                  "classroom.json")
+SEAT_DIR = re.compile(r"seat-\d{2,}")  # the seats of `sim classroom`, each a state dir (sim.classroom.seats.seat_dir)
 
 
-def state_files(state_dir: str) -> list[str]:
-    """The files `sim reset` removes: the SQLite state, endpoints.json/.env, sim.log (nothing else in the directory)."""
+def seat_dirs(state_dir: str) -> list[str]:
+    """The seat folders of a classroom's state dir (seat-01, ...), [] for any other state dir."""
+    try:
+        names = os.listdir(state_dir)
+    except OSError:
+        return []
+    return sorted(os.path.join(state_dir, n) for n in names
+                  if SEAT_DIR.fullmatch(n) and os.path.isdir(os.path.join(state_dir, n)))
+
+
+def own_state_files(state_dir: str) -> list[str]:
+    """The state files directly in `state_dir`: the SQLite state, endpoints.json/.env, sim.log, classroom.json."""
     found = []
     for pattern in STATE_PATTERNS:
         found += glob.glob(os.path.join(glob.escape(state_dir), pattern))
     return sorted(found)
 
 
+def state_files(state_dir: str) -> list[str]:
+    """The files `sim reset` removes: the state dir's own, and its classroom seats' (nothing else in them)."""
+    return own_state_files(state_dir) + [path for seat in seat_dirs(state_dir) for path in own_state_files(seat)]
+
+
 def reset_state(state_dir: str) -> list[str]:
-    """Delete the state files of a state dir; returns their paths. Stop `sim up` first."""
+    """Delete the state files of a state dir (not its seats'); returns their paths. Stop `sim up` first."""
     removed = []
-    for path in state_files(state_dir):
+    for path in own_state_files(state_dir):
         with contextlib.suppress(FileNotFoundError):
             os.unlink(path)
             removed.append(path)
@@ -39,21 +56,31 @@ def reset_state(state_dir: str) -> list[str]:
 
 
 def refuse_if_busy(state_dir: str) -> None:
-    """Raise StateDirBusy, naming the holder, while a `sim up` or `sim classroom` holds the state dir."""
-    held_by = holder(state_dir)
-    if held_by is not None:  # deleting a running sandbox's files leaves its consoles on unlinked files
-        raise StateDirBusy(f"{state_dir} is in use by {describe(held_by)}")
+    """Raise StateDirBusy, naming the holder, while a `sim up` or `sim classroom` holds the state dir or a seat."""
+    for folder in [state_dir, *seat_dirs(state_dir)]:
+        held_by = holder(folder)
+        if held_by is not None:  # deleting a running sandbox's files leaves its consoles on unlinked files
+            raise StateDirBusy(f"{folder} is in use by {describe(held_by)}")
 
 
 def reset_locked(state_dir: str) -> list[str]:
-    """`sim reset`: delete the state files while holding the state dir's lock (StateDirBusy if someone holds it)."""
-    lock = StateLock(state_dir, "sim reset").acquire()
+    """`sim reset`: delete the state files of the state dir and of its classroom seats, holding every one's lock
+    (StateDirBusy, and nothing deleted, if anyone holds one); a seat folder left empty goes too."""
+    seats = seat_dirs(state_dir)
+    locks: list[StateLock] = []
     try:
-        return reset_state(state_dir)
+        for folder in [state_dir, *seats]:
+            locks.append(StateLock(folder, "sim reset").acquire())
+        removed = [path for folder in [state_dir, *seats] for path in reset_state(folder)]
     finally:
-        lock.release()
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(os.path.join(state_dir, LOCK_FILE))
+        for lock in locks:
+            lock.release()
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(lock.path)
+    for seat in seats:
+        with contextlib.suppress(OSError):  # not empty: the trainer kept something of their own there
+            os.rmdir(seat)
+    return removed
 
 
 @contextlib.contextmanager

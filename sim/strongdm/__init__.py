@@ -10,13 +10,14 @@ from sim.scim.errors import ScimError
 from sim.store import Store
 from sim.strongdm.activities import SIMULATOR_ACTOR
 from sim.strongdm.state import make_strongdm
+from sim.web.rules import SimFlask
 
 
 def create_app(store: Store | None = None, *, profile: str = "strongdm", token: str | None = None,
                settings: dict | None = None) -> Flask:
     """Create the mock StrongDM app; `token` activates the Generic SCIM provider with it."""
     settings = config.settings(**(settings or {}))
-    app = Flask(__name__)
+    app = SimFlask(__name__)  # URL builders compiled once per process (sim.web.rules)
     app.config["MAX_CONTENT_LENGTH"] = settings["MAX_CONTENT_LENGTH"]
     state = make_strongdm(store or Store(None), profile=profile, settings=settings)
     if token:

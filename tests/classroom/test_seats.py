@@ -5,10 +5,13 @@ import os
 import pytest
 import requests
 
+from sim.classroom.seats import SEAT_THREADS
 from sim.classroom.seats import seat_ports
 from sim.classroom.seats import start_classroom
 from sim.run.preflight import StartError
+from sim.run.state.lock import StateLock
 from tests.classroom.helpers import small_class
+from tests.run.helpers import signs_in
 
 
 def test_every_seat_is_its_own_pair_with_its_own_state_dir_logins_and_ports(room, tmp_path):
@@ -61,3 +64,31 @@ def test_fixed_credentials_are_shared_by_every_seat(tmp_path):
             assert seat.loop.endpoints["jumpcloud"]["api_key"] == "0123456789abcdef0123456789abcdef01234567"
     finally:
         room.stop()
+
+
+def test_seats_started_in_threads_are_isolated_with_their_own_logins(tmp_path):
+    room = start_classroom(**small_class(tmp_path, seats=SEAT_THREADS + 3))  # seat 1, then more than one round
+    try:
+        assert [seat.number for seat in room.seats] == list(range(1, SEAT_THREADS + 4)) and room.notes == []
+        logins = [seat.logins() for seat in room.seats]
+        urls = {row[product]["url"] for row in logins for product in ("jumpcloud", "strongdm")}
+        passwords = {row[product]["password"] for row in logins for product in ("jumpcloud", "strongdm")}
+        assert len(urls) == len(passwords) == 2 * len(logins)
+        for seat, row in zip(room.seats, logins, strict=True):
+            assert seat.state_dir == str(tmp_path / seat.name)
+            for product in ("jumpcloud", "strongdm"):
+                assert signs_in(row[product]["url"], {"email": row[product]["email"],
+                                                      "password": row[product]["password"]})
+    finally:
+        room.stop()
+
+
+def test_a_seat_that_fails_in_a_thread_stops_the_started_ones_and_says_why(tmp_path):
+    held = StateLock(str(tmp_path / "seat-03"), "sim up --blank").acquire()
+    try:
+        with pytest.raises(StartError, match="seat-03 is in use by pid .* \\(sim up --blank\\)"):
+            start_classroom(**small_class(tmp_path, seats=4))
+    finally:
+        held.release()
+    for name in ("seat-01", "seat-02", "seat-04"):  # started, then stopped: their locks are free again
+        StateLock(str(tmp_path / name)).acquire().release()
