@@ -169,7 +169,8 @@ def import_user(resource: dict) -> dict:
     """A service provider's SCIM User as the spec's `importUser` (the reverse of the push mapping above).
 
     `username` is the local part of `userName` when it is an email (JumpCloud usernames take no `@` in the
-    Console's import preview: assumed), `email` the primary email, else `userName`.
+    Console's import preview: assumed), `email` the primary email, else `userName`; `alternateEmail` the next
+    email, `attributes` the locale, timezone and preferredLanguage the push sends.
     """
     name = resource.get("name") if isinstance(resource.get("name"), dict) else {}
     emails = [e for e in resource.get("emails") or [] if isinstance(e, dict) and isinstance(e.get("value"), str)]
@@ -183,4 +184,23 @@ def import_user(resource: dict) -> dict:
            "jobTitle": resource.get("title") or "", "department": enterprise.get("department") or "",
            "costCenter": enterprise.get("costCenter") or "", "company": enterprise.get("organization") or "",
            "employeeIdentifier": enterprise.get("employeeNumber") or "", "employeeType": resource.get("userType") or ""}
-    return {k: v if isinstance(v, str) else "" for k, v in out.items()}
+    out = {k: v if isinstance(v, str) else "" for k, v in out.items()}
+    # The SCIM User has no manager JumpCloud could resolve, nor a location: both stay empty (assumed).
+    secondary = [e["value"] for e in emails if e["value"] != primary]
+    out.update(manager="", location="", alternateEmail=secondary[0] if secondary else "",
+               addresses=import_items(resource.get("addresses"), IMPORT_ADDRESS),
+               phoneNumbers=import_items(resource.get("phoneNumbers"), ("type", "value")),
+               attributes=[{"name": k, "value": resource[k]} for k in LOCALE_ATTRIBUTES
+                           if isinstance(resource.get(k), str) and resource[k]])
+    return out
+
+
+IMPORT_ADDRESS = ("type", "streetAddress", "locality", "region", "postalCode", "country")  # importUserAddress
+
+
+def import_items(items, keys: tuple) -> list[dict]:
+    """SCIM multi-valued attributes (RFC 7643 §2.4) as the spec's importUser lists: `keys`, strings only."""
+    if not isinstance(items, list):
+        return []
+    return [{k: item[k] if isinstance(item.get(k), str) else "" for k in keys} for item in items[:20]
+            if isinstance(item, dict)]

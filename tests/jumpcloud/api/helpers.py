@@ -59,6 +59,17 @@ def schema_for(key: str, status: int) -> dict | None:
     return {"$ref": f"urn:jumpcloud-spec:{name}#{pointer}"}
 
 
+def spec_properties(name: str) -> set[str]:
+    """Every property a console spec schema names, through its allOf parts."""
+    defs = json.loads((SCHEMAS / "console.json").read_text())["$defs"]
+    out = set()
+    for part in [defs[name], *defs[name].get("allOf", [])]:
+        out |= set(part.get("properties", {}))
+        if "$ref" in part:
+            out |= spec_properties(part["$ref"].rsplit("/", 1)[1])
+    return out
+
+
 def spec_violations(schema: dict, body) -> list[str]:
     """Every way `body` breaks `schema`, as 'path: message' lines (empty when it conforms)."""
     validator = Draft202012Validator(schema, registry=REGISTRY, format_checker=FORMATS)

@@ -18,6 +18,7 @@ from tests.jumpcloud.api.helpers import document_violations
 from tests.jumpcloud.api.helpers import route_key
 from tests.jumpcloud.api.helpers import schema_for
 from tests.jumpcloud.api.helpers import served_routes
+from tests.jumpcloud.api.helpers import spec_properties
 from tests.jumpcloud.api.helpers import spec_violations
 from tests.loop.helpers import Harness
 
@@ -312,16 +313,6 @@ LEFT_OUT = {
     "jumpcloud.service_accounts.AuthConfig": {"apiKeyConfig"},  # a CLIENT_SECRET config has clientSecretConfig
     "job-workresult": set(),
 }
-
-
-def spec_properties(name: str) -> set[str]:
-    """Every property a console spec schema names, through its allOf parts."""
-    schema, out = json.loads((Path(__file__).parent / "schemas" / "console.json").read_text())["$defs"], set()
-    for part in [schema[name], *schema[name].get("allOf", [])]:
-        out |= set(part.get("properties", {}))
-        if "$ref" in part:
-            out |= spec_properties(part["$ref"].rsplit("/", 1)[1])
-    return out
 
 
 @pytest.mark.parametrize(("name", "path", "within"), [

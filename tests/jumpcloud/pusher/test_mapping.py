@@ -6,6 +6,8 @@ import pytest
 
 from sim.jumpcloud.pusher import mapping
 from sim.scim import messages
+from tests.jumpcloud.api.helpers import spec_properties
+from tests.jumpcloud.api.helpers import spec_violations
 from tests.paths import DATA
 
 
@@ -123,3 +125,18 @@ def test_without_custom_attributes_the_locale_stays_en_us_and_no_timezone_is_sen
 
     body = user_resource({"_id": "a" * 24, "email": "k@example.com"})
     assert body["locale"] == body["preferredLanguage"] == "en-US" and "timezone" not in body
+
+
+def test_an_imported_user_has_every_importuser_property_with_its_lists():
+    resource = {"id": "a-1", "userName": "ada@example.com", "name": {"givenName": "Ada", "familyName": "L"},
+                "emails": [{"value": "ada@example.com", "primary": True}, {"value": "ada@home.example"}],
+                "phoneNumbers": [{"type": "work", "value": "+1 555 0100"}, "junk"],
+                "addresses": [{"type": "work", "locality": "Leeds", "country": "GB", "postalCode": 7}],
+                "timezone": "Europe/London", "locale": "en-GB"}
+    user = mapping.import_user(resource)
+    assert spec_properties("importUser") - set(user) == set()
+    assert user["alternateEmail"] == "ada@home.example" and user["phoneNumbers"] == [{"type": "work", "value": "+1 555 0100"}]
+    assert user["addresses"] == [{"type": "work", "streetAddress": "", "locality": "Leeds", "region": "", "postalCode": "",
+                                  "country": "GB"}]
+    assert {"name": "timezone", "value": "Europe/London"} in user["attributes"]
+    assert not spec_violations({"$ref": "urn:jumpcloud-spec:console#/$defs/importUser"}, user)
