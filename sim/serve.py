@@ -237,10 +237,14 @@ class ServerThread:
                 for dispatcher in list(server._map.values()):
                     dispatcher.close()
 
-            if self._thread.is_alive():
-                server.trigger.pull_trigger(close_all)
-                self._thread.join(timeout=5)
-            else:
+            try:
+                alive = self._thread.is_alive()
+                if alive:
+                    server.trigger.pull_trigger(close_all)
+                    self._thread.join(timeout=5)
+            except OSError:  # the trigger's pipe is gone (its loop ended meanwhile): close from here
+                alive = False
+            if not alive:
                 close_all()
             server.task_dispatcher.shutdown(timeout=5)
         else:

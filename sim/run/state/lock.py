@@ -7,6 +7,7 @@ no stale lock); the file also says who holds it (pid and command line) for the r
 import fcntl
 import json
 import os
+import threading
 
 LOCK_FILE = "sim.lock"
 
@@ -28,6 +29,7 @@ class StateLock:
         self.path = os.path.join(state_dir, LOCK_FILE)
         self.command = command
         self.fd: int | None = None
+        self._release_lock = threading.Lock()
 
     def acquire(self) -> "StateLock":
         """Take the lock, or raise StateDirBusy naming the holder."""
@@ -48,11 +50,15 @@ class StateLock:
         return self
 
     def release(self) -> None:
-        """Let go (the file stays: unlinking it would race a process that just opened it)."""
-        if self.fd is not None:
-            fcntl.flock(self.fd, fcntl.LOCK_UN)
-            os.close(self.fd)
-            self.fd = None
+        """Let go (the file stays: unlinking it would race a process that just opened it).
+
+        Idempotent and safe from two threads: a second close of the same number would close whatever descriptor
+        the process opened since (another server's socket or pipe)."""
+        with self._release_lock:
+            fd, self.fd = self.fd, None
+        if fd is not None:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
 
 
 def holder_of(path: str) -> dict | None:
