@@ -69,6 +69,13 @@ class Loop:
         began = time.monotonic()
         self.pusher.stop()  # no push may land between the two restores
         self.snapshot.restore()
+        # What the apps hold in memory describes the state just replaced: the receiver's SCIM settings, the
+        # inspectors' exchanges (the pusher's own pause and health are left: they are the operator's).
+        self.strongdm.app.extensions["strongdm"].org.state_replaced()
+        for app in (self.jumpcloud.app, self.strongdm.app):
+            inspector = app.extensions.get("inspector")
+            if inspector is not None:
+                inspector.ring.clear()
         if self.pusher.idm.active():
             self.pusher.start()
         return {"reset": True, "seconds": round(time.monotonic() - began, 3)}

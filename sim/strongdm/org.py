@@ -108,6 +108,10 @@ class Org:
                 self._scim_cache = (now, settings)
         return dict(settings)
 
+    def state_replaced(self) -> None:
+        """The store's contents were replaced under us (a sandbox reset): forget what was read from them."""
+        self._scim_changed()
+
     def _scim_changed(self) -> None:
         """After a change to the SCIM settings has committed: the next read goes to the store."""
         with self._scim_lock:

@@ -89,3 +89,17 @@ def test_the_button_refuses_a_post_without_the_csrf_token(start):
     login_jumpcloud(http, loop)
     refused = http.post(f"{loop.jumpcloud.url}/_console/reset-sandbox", timeout=10)
     assert refused.status_code in (400, 403)
+
+
+def test_reset_forgets_what_the_apps_cached_from_the_state_it_replaced(start):
+    """The receiver's cached SCIM settings and both inspectors' rings describe the state before the reset."""
+    loop = start(blank=True)
+    sdm = loop.strongdm.app.extensions["strongdm"]
+    sdm.org.activate_scim("generic")
+    assert sdm.org.scim_provider() == "generic"  # read, so cached
+    rings = [app.extensions["inspector"].ring for app in (loop.jumpcloud.app, loop.strongdm.app)]
+    requests.get(f"{loop.endpoints['strongdm']['scim_base_url']}/Users", timeout=10)  # the receiver records it
+    assert rings[1].page()[1] > 0
+    assert jc_api(loop, "POST", "/_sim/reset").status_code == 200
+    assert sdm.org.scim_provider() is None
+    assert [ring.page() for ring in rings] == [([], 0), ([], 0)]
